@@ -1,0 +1,39 @@
+"""The roles people hold in Hindsight, as Django groups with permissions.
+
+viewer: reads everything. responder: declares and runs incidents. editor: also writes postmortems,
+action items and runbooks. Admins are Django superusers/staff and manage users in the admin.
+Each app lists its permissions here by codename; groups are (re)synchronised after every migrate.
+"""
+
+VIEWER = "Viewer"
+RESPONDER = "Responder"
+EDITOR = "Editor"
+
+_VIEW = [
+    "incidents.view_incident", "incidents.view_timelineentry", "incidents.view_service",
+    "incidents.view_category",
+]
+_RESPOND = [
+    "incidents.add_incident", "incidents.change_incident", "incidents.add_timelineentry",
+]
+_EDIT = [
+    "incidents.add_service", "incidents.change_service", "incidents.add_category", "incidents.change_category",
+]
+
+ROLE_PERMISSIONS = {
+    VIEWER: _VIEW,
+    RESPONDER: _VIEW + _RESPOND,
+    EDITOR: _VIEW + _RESPOND + _EDIT,
+}
+
+
+def sync_role_groups(**kwargs):
+    from django.contrib.auth.models import Group, Permission
+
+    for role, perm_names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        wanted = []
+        for name in perm_names:
+            app_label, codename = name.split(".")
+            wanted.extend(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(wanted)

@@ -1,0 +1,43 @@
+from django.contrib import admin
+
+from .models import Category, Incident, Service, TimelineEntry
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    list_display = ["name", "team", "tier"]
+    list_filter = ["tier", "team"]
+    search_fields = ["name", "team", "description"]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "description"]
+    search_fields = ["name", "description"]
+
+
+class TimelineEntryInline(admin.TabularInline):
+    model = TimelineEntry
+    extra = 0
+    autocomplete_fields = ["author"]
+
+
+@admin.register(Incident)
+class IncidentAdmin(admin.ModelAdmin):
+    list_display = ["reference", "title", "severity", "status", "detection_source", "started_at", "resolved_at"]
+    list_filter = ["severity", "status", "detection_source", "services", "categories", "started_at"]
+    search_fields = ["title", "summary", "customer_impact"]
+    date_hierarchy = "started_at"
+    autocomplete_fields = ["commander", "tech_lead", "comms_lead", "scribe", "smes", "created_by"]
+    filter_horizontal = ["services", "categories"]
+    inlines = [TimelineEntryInline]
+    list_select_related = True
+
+
+@admin.register(TimelineEntry)
+class TimelineEntryAdmin(admin.ModelAdmin):
+    list_display = ["incident", "occurred_at", "kind", "text", "author"]
+    list_filter = ["kind", "occurred_at"]
+    search_fields = ["text", "incident__title"]
+    list_select_related = ["incident", "author"]
+    autocomplete_fields = ["incident", "author"]

@@ -1,0 +1,46 @@
+import django_filters
+from django import forms
+
+from .models import Category, DetectionSource, Incident, Service, Severity, Status
+
+
+class IncidentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label="Title contains")
+    severity = django_filters.MultipleChoiceFilter(choices=Severity.choices, widget=forms.CheckboxSelectMultiple)
+    status = django_filters.MultipleChoiceFilter(
+        choices=[("open", "Open (not resolved)"), *Status.choices],
+        method="filter_status",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    service = django_filters.ModelChoiceFilter(field_name="services", queryset=Service.objects.all())
+    category = django_filters.ModelChoiceFilter(field_name="categories", queryset=Category.objects.all())
+    detection_source = django_filters.ChoiceFilter(choices=DetectionSource.choices)
+    started = django_filters.DateFromToRangeFilter(
+        field_name="started_at",
+        label="Started between",
+        widget=django_filters.widgets.RangeWidget(attrs={"type": "date"}),
+    )
+    sort = django_filters.OrderingFilter(
+        fields=(
+            ("started_at", "started"),
+            ("severity", "severity"),
+            ("title", "title"),
+            ("status", "status"),
+        ),
+        field_labels={
+            "started": "Started (oldest first)", "-started": "Started (newest first)",
+            "severity": "Severity (SEV-1 first)", "-severity": "Severity (SEV-4 first)",
+        },
+        empty_label="Newest first",
+    )
+
+    class Meta:
+        model = Incident
+        fields = ["q", "severity", "status", "service", "category", "detection_source", "started"]
+
+    def filter_status(self, queryset, name, values):
+        statuses = set(values)
+        if "open" in statuses:
+            statuses.discard("open")
+            statuses.update(s for s in Status.values if s != Status.RESOLVED)
+        return queryset.filter(status__in=statuses)

@@ -1,0 +1,108 @@
+from datetime import timedelta
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from .models import KEY_TIMESTAMPS, Incident, Service, Status, TimelineEntry
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    """A browser date-time picker; values are shown and read in the user's time zone."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+def people():
+    return get_user_model().objects.filter(is_active=True).order_by("first_name", "last_name", "username")
+
+
+class DeclareIncidentForm(forms.ModelForm):
+    """The minimum to get a response going; everything else can be filled in later."""
+
+    services = forms.ModelMultipleChoiceField(
+        queryset=Service.objects.all(), widget=forms.SelectMultiple(attrs={"size": 6})
+    )
+
+    class Meta:
+        model = Incident
+        fields = ["title", "severity", "services", "summary"]
+        widgets = {
+            "title": forms.TextInput(attrs={"placeholder": "Checkout returns 502 for EU customers", "autofocus": True}),
+            "severity": forms.RadioSelect,
+            "summary": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def save(self, user):
+        incident = super().save(commit=False)
+        now = timezone.now()
+        incident.started_at = incident.detected_at = now
+        incident.commander = user
+        incident.created_by = user
+        incident.save()
+        self.save_m2m()
+        TimelineEntry.objects.create(
+            incident=incident,
+            occurred_at=now,
+            kind=TimelineEntry.Kind.STATUS_CHANGE,
+            text=f"Incident declared as {incident.get_severity_display()} by {user.get_full_name() or user}.",
+            author=user,
+        )
+        return incident
+
+
+class IncidentForm(forms.ModelForm):
+    class Meta:
+        model = Incident
+        fields = [
+            "title", "severity", "status", "detection_source", "summary", "customer_impact",
+            "services", "categories",
+            "started_at", "detected_at", "acknowledged_at", "mitigated_at", "resolved_at",
+            "commander", "tech_lead", "comms_lead", "scribe", "smes",
+        ]
+        widgets = {
+            **{field: LocalDateTimeInput() for field, _ in KEY_TIMESTAMPS},
+            "summary": forms.Textarea(attrs={"rows": 5}),
+            "customer_impact": forms.Textarea(attrs={"rows": 3}),
+            "services": forms.SelectMultiple(attrs={"size": 6}),
+            "categories": forms.SelectMultiple(attrs={"size": 6}),
+            "smes": forms.SelectMultiple(attrs={"size": 6}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("commander", "tech_lead", "comms_lead", "scribe", "smes"):
+            self.fields[name].queryset = people()
+            self.fields[name].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class TimelineEntryForm(forms.ModelForm):
+    occurred_at = forms.DateTimeField(
+        required=False, widget=LocalDateTimeInput(), help_text="Leave empty for now."
+    )
+
+    class Meta:
+        model = TimelineEntry
+        fields = ["kind", "text", "occurred_at"]
+        widgets = {
+            "text": forms.TextInput(attrs={"placeholder": "What happened? Press Enter to add.", "autocomplete": "off"}),
+        }
+
+    def __init__(self, *args, incident=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.incident = incident
+        self.fields["kind"].choices = [c for c in TimelineEntry.Kind.choices if c[0] != TimelineEntry.Kind.STATUS_CHANGE]
+
+    def clean_occurred_at(self):
+        value = self.cleaned_data.get("occurred_at") or timezone.now()
+        if self.incident and value < self.incident.started_at - timedelta(days=1):
+            raise forms.ValidationError("This is more than a day before the incident started.")
+        return value
+
+
+class StatusChangeForm(forms.Form):
+    status = forms.ChoiceField(choices=Status.choices)
+    note = forms.CharField(required=False, max_length=1000, widget=forms.TextInput(attrs={"placeholder": "Optional note"}))

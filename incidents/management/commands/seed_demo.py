@@ -1,0 +1,20 @@
+from importlib import import_module
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+# Each app seeds its own part of the demo world, in this order (later ones build on earlier ones).
+DEMO_SEEDERS = [
+    "incidents.demo",
+]
+
+
+class Command(BaseCommand):
+    help = "Load realistic demo data. Safe to run again: nothing is duplicated."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        for module_name in DEMO_SEEDERS:
+            created = import_module(module_name).seed()
+            self.stdout.write(f"{module_name}: {created} new record(s)")
+        self.stdout.write(self.style.SUCCESS("Demo data ready."))

@@ -1,0 +1,292 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import DurationField, ExpressionWrapper, F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+
+class Severity(models.IntegerChoices):
+    SEV1 = 1, "SEV-1"
+    SEV2 = 2, "SEV-2"
+    SEV3 = 3, "SEV-3"
+    SEV4 = 4, "SEV-4"
+
+
+SEVERITY_DESCRIPTIONS = {
+    Severity.SEV1: "Critical business impact: complete outage or data loss",
+    Severity.SEV2: "Major functionality impaired",
+    Severity.SEV3: "Minor functionality impaired",
+    Severity.SEV4: "Minimal or cosmetic impact",
+}
+
+
+class Status(models.TextChoices):
+    INVESTIGATING = "investigating", "Investigating"
+    IDENTIFIED = "identified", "Identified"
+    MONITORING = "monitoring", "Monitoring"
+    RESOLVED = "resolved", "Resolved"
+
+
+OPEN_STATUSES = [Status.INVESTIGATING, Status.IDENTIFIED, Status.MONITORING]
+
+
+class DetectionSource(models.TextChoices):
+    ALERT = "alert", "Automated alert"
+    CUSTOMER_REPORT = "customer_report", "Customer report"
+    INTERNAL = "internal", "Internal report (staff)"
+    SYNTHETIC = "synthetic", "Synthetic check"
+    OTHER = "other", "Other"
+
+
+class Service(models.Model):
+    class Tier(models.IntegerChoices):
+        TIER1 = 1, "Tier 1 (critical)"
+        TIER2 = 2, "Tier 2"
+        TIER3 = 3, "Tier 3"
+
+    name = models.CharField(max_length=100, unique=True)
+    team = models.CharField("owning team", max_length=100, db_index=True)
+    description = models.TextField(blank=True)
+    tier = models.PositiveSmallIntegerField(choices=Tier.choices, default=Tier.TIER2)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+
+def _elapsed(end, start):
+    return ExpressionWrapper(F(end) - F(start), output_field=DurationField())
+
+
+class IncidentQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status=Status.RESOLVED)
+
+    def resolved(self):
+        return self.filter(status=Status.RESOLVED)
+
+    def with_durations(self):
+        """Annotate the four response durations, computed by the database (NULL when a time is missing)."""
+        return self.annotate(
+            time_to_detect=_elapsed("detected_at", "started_at"),
+            time_to_acknowledge=_elapsed("acknowledged_at", "detected_at"),
+            time_to_mitigate=_elapsed("mitigated_at", "started_at"),
+            time_to_resolve=_elapsed("resolved_at", "started_at"),
+        )
+
+    def for_list(self):
+        return self.prefetch_related("services", "categories").select_related("commander")
+
+
+# (field, label) in the order the timestamps must follow.
+KEY_TIMESTAMPS = [
+    ("started_at", "Started"),
+    ("detected_at", "Detected"),
+    ("acknowledged_at", "Acknowledged"),
+    ("mitigated_at", "Mitigated"),
+    ("resolved_at", "Resolved"),
+]
+
+
+class Incident(models.Model):
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True, help_text="What happened, in a paragraph. Markdown allowed.")
+    severity = models.PositiveSmallIntegerField(choices=Severity.choices, default=Severity.SEV3, db_index=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.INVESTIGATING, db_index=True)
+    detection_source = models.CharField(
+        max_length=20, choices=DetectionSource.choices, default=DetectionSource.ALERT, db_index=True
+    )
+    customer_impact = models.TextField(blank=True, help_text="Who was affected and how, in customers' terms.")
+    services = models.ManyToManyField(Service, related_name="incidents")
+    categories = models.ManyToManyField(Category, related_name="incidents", blank=True)
+
+    started_at = models.DateTimeField(default=timezone.now, db_index=True)
+    detected_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    mitigated_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    commander = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="incident commander",
+    )
+    tech_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="technical lead",
+    )
+    comms_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="communications lead",
+    )
+    scribe = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    smes = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="sme_incidents", verbose_name="subject-matter experts"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "severity"]),
+            models.Index(fields=["-started_at", "-id"], name="incident_started_desc"),
+            models.Index(fields=["title"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=Status.RESOLVED) | Q(resolved_at__isnull=False),
+                name="resolved_incident_has_resolved_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True) | Q(resolved_at__gte=F("started_at")),
+                name="incident_resolved_after_started",
+            ),
+        ]
+
+    def __str__(self):
+        return f"INC-{self.pk}: {self.title}"
+
+    @property
+    def reference(self):
+        return f"INC-{self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("incidents:detail", args=[self.pk])
+
+    @property
+    def is_open(self):
+        return self.status != Status.RESOLVED
+
+    def clean(self):
+        errors = {}
+        previous = None
+        for field, label in KEY_TIMESTAMPS:
+            value = getattr(self, field)
+            if value is None:
+                continue
+            if previous and value < previous[1]:
+                errors[field] = f"{label} time cannot be before the {previous[2].lower()} time."
+            else:
+                previous = (field, value, label)
+        if self.status == Status.RESOLVED and self.resolved_at is None:
+            errors.setdefault("resolved_at", "A resolved incident needs a resolved time.")
+        if self.resolved_at and self.status != Status.RESOLVED:
+            errors.setdefault("status", "An incident with a resolved time must have the status Resolved.")
+        now = timezone.now() + timedelta(minutes=5)
+        for field, label in KEY_TIMESTAMPS:
+            value = getattr(self, field)
+            if value and value > now and field not in errors:
+                errors[field] = f"{label} time is in the future."
+        if errors:
+            raise ValidationError(errors)
+
+    # --- figures for this one incident -------------------------------------------------------
+    def _between(self, start, end):
+        a, b = getattr(self, start), getattr(self, end)
+        return b - a if a and b else None
+
+    @property
+    def time_to_detect_value(self):
+        return self._between("started_at", "detected_at")
+
+    @property
+    def time_to_acknowledge_value(self):
+        return self._between("detected_at", "acknowledged_at")
+
+    @property
+    def time_to_mitigate_value(self):
+        return self._between("started_at", "mitigated_at")
+
+    @property
+    def time_to_resolve_value(self):
+        return self._between("started_at", "resolved_at")
+
+    @property
+    def response_target(self):
+        return settings.HINDSIGHT_RESPONSE_TARGETS[self.severity]
+
+    def response_target_check(self, now=None):
+        """Was (or is) acknowledgement within the severity's response target?
+
+        Returns a dict: target, elapsed, met (True/False), pending (still waiting for acknowledgement).
+        """
+        target = self.response_target
+        start = self.detected_at or self.started_at
+        if self.acknowledged_at:
+            elapsed = self.acknowledged_at - start
+            return {"target": target, "elapsed": elapsed, "met": elapsed <= target, "pending": False}
+        elapsed = (now or timezone.now()) - start
+        return {"target": target, "elapsed": elapsed, "met": elapsed <= target, "pending": True}
+
+    def change_status(self, new_status, user, note="", now=None):
+        """Move to a new status, fill the timestamps that implies, and write it into the timeline."""
+        now = now or timezone.now()
+        old_label = self.get_status_display()
+        if new_status == self.status:
+            return None
+        self.status = new_status
+        if new_status != Status.INVESTIGATING and self.acknowledged_at is None:
+            self.acknowledged_at = max(now, self.detected_at or self.started_at)
+        if new_status in (Status.MONITORING, Status.RESOLVED) and self.mitigated_at is None:
+            self.mitigated_at = max(now, self.acknowledged_at or self.started_at)
+        if new_status == Status.RESOLVED:
+            self.resolved_at = max(now, self.mitigated_at or self.started_at)
+        else:
+            self.resolved_at = None
+        self.save()
+        text = f"Status changed from {old_label} to {self.get_status_display()}."
+        if note:
+            text = f"{text} {note}"
+        return self.record_status_entry(text, user, now)
+
+    def record_status_entry(self, text, user, when=None):
+        return self.timeline.create(
+            occurred_at=when or timezone.now(), kind=TimelineEntry.Kind.STATUS_CHANGE, text=text, author=user
+        )
+
+    def open_for(self, now=None):
+        return ((self.resolved_at or now or timezone.now()) - self.started_at)
+
+
+class TimelineEntry(models.Model):
+    class Kind(models.TextChoices):
+        OBSERVATION = "observation", "Observation"
+        ACTION = "action", "Action"
+        DECISION = "decision", "Decision"
+        COMMUNICATION = "communication", "Communication"
+        STATUS_CHANGE = "status_change", "Status change"
+
+    incident = models.ForeignKey(Incident, models.CASCADE, related_name="timeline")
+    occurred_at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OBSERVATION)
+    text = models.TextField(max_length=5000)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        indexes = [models.Index(fields=["incident", "occurred_at"])]
+        verbose_name_plural = "timeline entries"
+
+    def __str__(self):
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.get_kind_display()}: {self.text[:60]}"

@@ -1,0 +1,132 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.db import transaction
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_POST
+from django.views.generic import CreateView, DetailView, UpdateView
+from django_filters.views import FilterView
+
+from .filters import IncidentFilter
+from .forms import DeclareIncidentForm, IncidentForm, StatusChangeForm, TimelineEntryForm
+from .models import SEVERITY_DESCRIPTIONS, Incident, TimelineEntry
+
+
+class IncidentListView(FilterView):
+    filterset_class = IncidentFilter
+    template_name = "incidents/incident_list.html"
+    paginate_by = settings.HINDSIGHT_PAGE_SIZE
+    queryset = Incident.objects.for_list()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["page_query"] = _query_without_page(self.request)
+        return context
+
+
+def _query_without_page(request):
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+class DeclareIncidentView(PermissionRequiredMixin, CreateView):
+    permission_required = "incidents.add_incident"
+    form_class = DeclareIncidentForm
+    template_name = "incidents/incident_declare.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["severity_descriptions"] = SEVERITY_DESCRIPTIONS
+        return context
+
+    @transaction.atomic
+    def form_valid(self, form):
+        self.object = form.save(self.request.user)
+        messages.success(self.request, f"{self.object.reference} declared. You are the incident commander.")
+        return redirect(self.object)
+
+
+class IncidentDetailView(DetailView):
+    template_name = "incidents/incident_detail.html"
+
+    def get_queryset(self):
+        return Incident.objects.select_related(
+            "commander", "tech_lead", "comms_lead", "scribe", "created_by"
+        ).prefetch_related(
+            "services",
+            "categories",
+            "smes",
+            Prefetch("timeline", queryset=TimelineEntry.objects.select_related("author")),
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        incident = self.object
+        timeline_form = kwargs.get("timeline_form") or TimelineEntryForm(incident=incident)
+        if "added" in self.request.GET or kwargs.get("timeline_form"):
+            # Keep the scribe's flow: straight back into the box after adding (or fixing) an entry.
+            timeline_form.fields["text"].widget.attrs["autofocus"] = True
+        context["timeline_form"] = timeline_form
+        context["status_form"] = StatusChangeForm(initial={"status": incident.status})
+        context["target_check"] = incident.response_target_check()
+        context["figures"] = [
+            ("Time to detect", incident.time_to_detect_value, "started → detected"),
+            ("Time to acknowledge", incident.time_to_acknowledge_value, "detected → acknowledged"),
+            ("Time to mitigate", incident.time_to_mitigate_value, "started → mitigated"),
+            ("Time to resolve", incident.time_to_resolve_value, "started → resolved"),
+        ]
+        return context
+
+
+class IncidentUpdateView(PermissionRequiredMixin, UpdateView):
+    permission_required = "incidents.change_incident"
+    model = Incident
+    form_class = IncidentForm
+    template_name = "incidents/incident_form.html"
+
+    @transaction.atomic
+    def form_valid(self, form):
+        old_status = Incident.objects.get(pk=self.object.pk).get_status_display()
+        response = super().form_valid(form)
+        if "status" in form.changed_data:
+            self.object.record_status_entry(
+                f"Status changed from {old_status} to {self.object.get_status_display()}.", self.request.user
+            )
+        messages.success(self.request, "Incident saved.")
+        return response
+
+
+@require_POST
+@permission_required("incidents.add_timelineentry", raise_exception=True)
+def add_timeline_entry(request, pk):
+    incident = get_object_or_404(Incident, pk=pk)
+    form = TimelineEntryForm(request.POST, incident=incident)
+    if form.is_valid():
+        entry = form.save(commit=False)
+        entry.incident = incident
+        entry.author = request.user
+        entry.save()
+        return redirect(f"{incident.get_absolute_url()}?added=1#timeline-end")
+    # Re-show the incident page with the scribe's text kept and the error beside the box.
+    view = IncidentDetailView()
+    view.setup(request, pk=pk)
+    view.object = view.get_object()
+    return view.render_to_response(view.get_context_data(object=view.object, timeline_form=form), status=400)
+
+
+@require_POST
+@permission_required("incidents.change_incident", raise_exception=True)
+def change_status(request, pk):
+    incident = get_object_or_404(Incident, pk=pk)
+    form = StatusChangeForm(request.POST)
+    if form.is_valid():
+        with transaction.atomic():
+            entry = incident.change_status(form.cleaned_data["status"], request.user, form.cleaned_data["note"])
+        if entry:
+            messages.success(request, entry.text)
+    else:
+        messages.error(request, "Choose a valid status.")
+    return redirect(incident)
