@@ -109,7 +109,7 @@ def add_timeline_entry(request, pk):
         entry.incident = incident
         entry.author = request.user
         entry.save()
-        return redirect(f"{incident.get_absolute_url()}?added=1#timeline-end")
+        return redirect(f"{incident.get_absolute_url()}?added=1")
     # Re-show the incident page with the scribe's text kept and the error beside the box.
     view = IncidentDetailView()
     view.setup(request, pk=pk)

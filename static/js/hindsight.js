@@ -26,4 +26,8 @@
     });
     pre.appendChild(button);
   });
+
+  // Browsers skip `autofocus` when the window is not focused yet (a new tab, a background window).
+  var wanted = document.querySelector("[autofocus]");
+  if (wanted && document.activeElement !== wanted) wanted.focus();
 })();

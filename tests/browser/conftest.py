@@ -29,6 +29,7 @@ def logged_in_page(page, live_server, transactional_db):
 
     make_user("casey", EDITOR)
     page.set_default_timeout(10_000)
+    page.bring_to_front()  # a headless window starts without focus; autofocus needs it
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Username").fill("casey")
     page.get_by_label("Password").fill("correct-horse-battery")

@@ -26,7 +26,7 @@ def test_declare_an_incident_and_keep_a_timeline(logged_in_page, live_server):
     expect(page.locator(".timeline")).to_contain_text("Error rate on checkout-api above 5%")
     # Focus returns to the box, so the scribe can keep typing.
     # (checked through activeElement: a headless window may not hold OS focus while tests run in parallel)
-    assert page.evaluate("document.activeElement.name") == "text"
+    page.wait_for_function("document.activeElement && document.activeElement.name === 'text'")
     page.get_by_label("Timeline entry", exact=True).fill("Rolled back payments-gateway to the previous build")
     page.get_by_label("Timeline entry", exact=True).press("Enter")
 
