@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "postmortems",
     "runbooks",
     "documents",
+    "search",
+    "insights",
     "dashboard",
     "accounts",
 ]

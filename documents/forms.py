@@ -1,0 +1,24 @@
+from django import forms
+from markdownx.widgets import MarkdownxWidget
+
+
+class VersionedDocumentForm(forms.ModelForm):
+    """A ModelForm for a VersionedDocument: carries the version it was loaded from, edits body with live preview."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.fields["loaded_version"].initial = self.instance.version
+        elif not self.instance.pk:
+            self.fields["loaded_version"].initial = 0
+        if "body" in self.fields:
+            self.fields["body"].widget = MarkdownxWidget(attrs={"rows": 24, "class": "markdown-editor"})
+
+    def save_revision(self, author, note=""):
+        """Save through the document's compare-and-swap; raises documents.models.EditConflict."""
+        document = self.save(commit=False)
+        document.save_revision(author, expected_version=self.cleaned_data["loaded_version"], note=note)
+        self.save_m2m()
+        return document

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from .views import RestoreRevisionView, RevisionDiffView, RevisionHistoryView
+
+
+def revision_urls(model, prefix="<int:pk>/"):
+    """History, diff and restore routes for a versioned model, to splice into an app's urlpatterns.
+
+    Names: `history`, `revision_diff`, `revision_restore` (inside the including app's namespace).
+    """
+    return [
+        path(f"{prefix}history/", RevisionHistoryView.as_view(model=model), name="history"),
+        path(f"{prefix}history/<int:number>/", RevisionDiffView.as_view(model=model), name="revision_diff"),
+        path(
+            f"{prefix}history/<int:number>/restore/", RestoreRevisionView.as_view(model=model), name="revision_restore"
+        ),
+    ]

@@ -1,0 +1,5 @@
+"""The public status page (no login)."""
+
+app_name = "status"
+
+urlpatterns = []
