@@ -91,6 +91,10 @@ class IncidentQuerySet(models.QuerySet):
             time_to_resolve=_elapsed("resolved_at", "started_at"),
         )
 
+    def missing_postmortem(self):
+        """Resolved SEV-1/SEV-2 incidents that have no postmortem at all (the postmortems app owns the relation)."""
+        return self.resolved().filter(severity__lte=Severity.SEV2, postmortem__isnull=True)
+
     def for_list(self):
         return self.prefetch_related("services", "categories").select_related("commander")
 
