@@ -12,12 +12,16 @@ EDITOR = "Editor"
 _VIEW = [
     "incidents.view_incident", "incidents.view_timelineentry", "incidents.view_service",
     "incidents.view_category",
+    "postmortems.view_postmortem", "postmortems.view_actionitem",
 ]
 _RESPOND = [
     "incidents.add_incident", "incidents.change_incident", "incidents.add_timelineentry",
+    "incidents.add_statusupdate",
 ]
 _EDIT = [
     "incidents.add_service", "incidents.change_service", "incidents.add_category", "incidents.change_category",
+    "postmortems.add_postmortem", "postmortems.change_postmortem",
+    "postmortems.add_actionitem", "postmortems.change_actionitem",
 ]
 
 ROLE_PERMISSIONS = {
