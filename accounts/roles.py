@@ -13,15 +13,18 @@ _VIEW = [
     "incidents.view_incident", "incidents.view_timelineentry", "incidents.view_service",
     "incidents.view_category",
     "postmortems.view_postmortem", "postmortems.view_actionitem",
+    "runbooks.view_runbook", "runbooks.view_tag", "runbooks.view_runbookusage",
 ]
 _RESPOND = [
     "incidents.add_incident", "incidents.change_incident", "incidents.add_timelineentry",
     "incidents.add_statusupdate",
+    "runbooks.add_runbookusage", "runbooks.change_runbookusage",
 ]
 _EDIT = [
     "incidents.add_service", "incidents.change_service", "incidents.add_category", "incidents.change_category",
     "postmortems.add_postmortem", "postmortems.change_postmortem",
     "postmortems.add_actionitem", "postmortems.change_actionitem",
+    "runbooks.add_runbook", "runbooks.change_runbook", "runbooks.add_tag",
 ]
 
 ROLE_PERMISSIONS = {
