@@ -17,3 +17,6 @@ urlpatterns = [
     path("markdownx/", include("markdownx.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A database outage shows a friendly 503 instead of a bare 500 (see perf.views.server_error).
+handler500 = "perf.views.server_error"

@@ -1,0 +1,11 @@
+"""The site's URLs plus the benchmark's reference view; used only when HINDSIGHT_BENCH=1 (or inside `bench`)."""
+
+from django.urls import path
+
+from config.urls import handler500, urlpatterns as site_urlpatterns  # noqa: F401 - handler500 is looked up here
+
+from .views import hello
+
+BENCH_HELLO_PATH = "bench/hello/"
+
+urlpatterns = [path(BENCH_HELLO_PATH, hello, name="bench_hello"), *site_urlpatterns]

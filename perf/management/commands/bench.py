@@ -1,0 +1,91 @@
+import json
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from perf.machine import describe_machine
+from perf.measure import logged_in_client, measure_page
+from perf.pages import bench_urls, load_samples
+from perf.scale import BENCH_USERNAME, seed_scale
+
+COUNTED_MODELS = ["auth.User", "incidents.Service", "incidents.Incident", "incidents.TimelineEntry",
+                  "postmortems.Postmortem", "postmortems.ActionItem", "runbooks.Runbook", "search.SearchDocument"]
+
+
+def row_counts():
+    counts = {}
+    for label in COUNTED_MODELS:
+        try:
+            counts[label] = apps.get_model(label)._default_manager.count()
+        except LookupError:
+            continue
+    return counts
+
+
+def refresh_planner_statistics():
+    """After a big insert, give the query planner the statistics a production database would have."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+class Command(BaseCommand):
+    help = "Seed at a scale, then measure every main page: SQL queries and server time p50/p95 (Django test client)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=float, default=0.1)
+        parser.add_argument("--requests", type=int, default=50, help="Timed requests per page (default 50).")
+        parser.add_argument("--no-seed", action="store_true", help="Measure the data already there.")
+        parser.add_argument("--output", help="JSON file (default perf/results/bench-<database>-<scale>.json).")
+
+    def handle(self, *args, scale, requests, no_seed, output, **options):
+        if settings.DEBUG:
+            self.stderr.write("DEBUG is on: timings include debug overhead. Run without DEBUG=1 for real figures.")
+        seed_report = {} if no_seed else seed_scale(scale=scale, log=self.stdout.write)
+        refresh_planner_statistics()
+        user = get_user_model().objects.get(username=BENCH_USERNAME)
+        client = logged_in_client(user)
+        results = []
+        with override_settings(ROOT_URLCONF="perf.bench_urls"):
+            for name, url in bench_urls(load_samples()):
+                if url is None:
+                    results.append({"page": name, "skipped": "not built yet"})
+                    continue
+                results.append({"page": name, **measure_page(client, url, requests=requests)})
+                self.stdout.write(self._row(results[-1]))
+        report = {
+            "when": timezone.now().isoformat(timespec="seconds"),
+            "scale": scale,
+            "machine": describe_machine(),
+            "rows": row_counts(),
+            "seed_seconds": {name: round(seconds, 1) for name, (_, seconds) in seed_report.items()},
+            "pages": results,
+        }
+        path = Path(output or self._default_output(scale))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(report, indent=2) + "\n")
+        self.stdout.write("")
+        self.stdout.write(self.table(results))
+        self.stdout.write(self.style.SUCCESS(f"Written {path}"))
+
+    @staticmethod
+    def _default_output(scale):
+        return settings.BASE_DIR / "perf" / "results" / f"bench-{connection.vendor}-scale{scale:g}.json"
+
+    @staticmethod
+    def _row(result):
+        if "skipped" in result:
+            return f"{result['page']:<30} {'—':>7} {'skipped: ' + result['skipped']}"
+        return (f"{result['page']:<30} {result['queries']:>7} {result['p50_ms']:>9.1f} {result['p95_ms']:>9.1f}"
+                f" {result['status']:>6}")
+
+    @classmethod
+    def table(cls, results):
+        header = f"{'page':<30} {'queries':>7} {'p50 ms':>9} {'p95 ms':>9} {'status':>6}"
+        return "\n".join([header, "-" * len(header), *(cls._row(r) for r in results)])
+

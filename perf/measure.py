@@ -1,0 +1,50 @@
+"""Timing pages through Django's test client: query count and server time percentiles."""
+
+import math
+import statistics
+import time
+
+from django.db import connection, reset_queries
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+
+def percentile(values, fraction):
+    """Nearest-rank percentile of a non-empty list."""
+    ordered = sorted(values)
+    rank = max(1, math.ceil(fraction * len(ordered)))
+    return ordered[rank - 1]
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    return response.status_code, len(captured)
+
+
+def measure_page(client, url, requests=50, warmup=3):
+    """Query count of one request, then server time over `requests` requests (after a few warm-up ones)."""
+    for _ in range(warmup):
+        client.get(url)
+    status, queries = count_queries(client, url)
+    timings = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        client.get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+        reset_queries()
+    return {
+        "url": url,
+        "status": status,
+        "queries": queries,
+        "requests": requests,
+        "p50_ms": round(statistics.median(timings), 2),
+        "p95_ms": round(percentile(timings, 0.95), 2),
+        "max_ms": round(max(timings), 2),
+    }
+
+
+def logged_in_client(user):
+    client = Client()
+    client.force_login(user)
+    return client

@@ -1,0 +1,72 @@
+"""The pages the benchmark measures, each a name and a function building its URL from sample objects.
+
+A page whose route or sample object does not exist yet (an app still being built) is reported as skipped.
+Adding a page is one line in `BENCH_PAGES`; a new kind of sample object is one entry in `SAMPLES`.
+"""
+
+from django.apps import apps
+from django.urls import NoReverseMatch, reverse
+
+from incidents.models import Incident, Service
+
+from .bench_urls import BENCH_HELLO_PATH
+from .scale import SEEDER_USERNAME
+
+HELLO = "hello (reference)"
+
+
+def _latest(label, **filters):
+    """The newest row of a model that may not exist yet (None until its app lands)."""
+    try:
+        model = apps.get_model(label)
+    except LookupError:
+        return None
+    return model._default_manager.filter(**filters).order_by("-pk").first()
+
+
+# Sample objects for pages that show one thing: typical rows of the scale data set where there are any.
+SAMPLES = {
+    "incident": lambda: (Incident.objects.filter(created_by__username=SEEDER_USERNAME).order_by("pk").first()
+                         or Incident.objects.order_by("pk").first()),
+    "service": lambda: Service.objects.order_by("pk").first(),
+    "postmortem": lambda: _latest("postmortems.Postmortem"),
+    "runbook": lambda: _latest("runbooks.Runbook"),
+}
+
+
+def load_samples():
+    return {name: find() for name, find in SAMPLES.items()}
+
+
+def _incident_filters(s):
+    return f"?severity=1&severity=2&status=resolved&service={s['service'].pk}&sort=-severity"
+
+
+BENCH_PAGES = [
+    (HELLO, lambda s: f"/{BENCH_HELLO_PATH}"),
+    ("home", lambda s: reverse("home")),
+    ("incident list", lambda s: reverse("incidents:list")),
+    ("incident list, filtered", lambda s: reverse("incidents:list") + _incident_filters(s)),
+    ("incident list, title search", lambda s: reverse("incidents:list") + "?q=rollback"),
+    ("incident detail", lambda s: s["incident"].get_absolute_url()),
+    ("postmortem list", lambda s: reverse("postmortems:list")),
+    ("postmortem read", lambda s: s["postmortem"].get_absolute_url()),
+    ("postmortem edit", lambda s: reverse("postmortems:edit", args=[s["postmortem"].pk])),
+    ("action-item review", lambda s: reverse("actions:review")),
+    ("runbook list", lambda s: reverse("runbooks:list")),
+    ("runbook page", lambda s: s["runbook"].get_absolute_url()),
+    ("search", lambda s: reverse("search:search") + "?q=rollback"),
+    ("insights", lambda s: reverse("insights:index")),
+    ("status page", lambda s: reverse("status:index")),
+]
+
+
+def bench_urls(samples):
+    """[(name, url or None when the page is not there yet)] in BENCH_PAGES order."""
+    urls = []
+    for name, build in BENCH_PAGES:
+        try:
+            urls.append((name, build(samples)))
+        except (NoReverseMatch, AttributeError, KeyError):
+            urls.append((name, None))
+    return urls
