@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Category, Incident, Service, TimelineEntry
+from .models import AlertEvent, Category, Incident, Service, StatusUpdate, TimelineEntry
 
 
 @admin.register(Service)
@@ -41,3 +41,20 @@ class TimelineEntryAdmin(admin.ModelAdmin):
     search_fields = ["text", "incident__title"]
     list_select_related = ["incident", "author"]
     autocomplete_fields = ["incident", "author"]
+
+
+@admin.register(StatusUpdate)
+class StatusUpdateAdmin(admin.ModelAdmin):
+    list_display = ["incident", "kind", "visibility", "status", "headline", "posted_at", "author"]
+    list_filter = ["visibility", "kind", "status"]
+    search_fields = ["headline", "message", "incident__title"]
+    raw_id_fields = ["incident"]
+    date_hierarchy = "posted_at"
+
+
+@admin.register(AlertEvent)
+class AlertEventAdmin(admin.ModelAdmin):
+    list_display = ["alertname", "state", "starts_at", "group_key", "incident", "received_at"]
+    list_filter = ["state"]
+    search_fields = ["alertname", "group_key", "fingerprint"]
+    raw_id_fields = ["incident"]

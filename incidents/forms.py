@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from .models import KEY_TIMESTAMPS, Incident, Service, Status, TimelineEntry
+from .models import KEY_TIMESTAMPS, Incident, Service, Status, StatusUpdate, TimelineEntry
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -106,3 +106,25 @@ class TimelineEntryForm(forms.ModelForm):
 class StatusChangeForm(forms.Form):
     status = forms.ChoiceField(choices=Status.choices)
     note = forms.CharField(required=False, max_length=1000, widget=forms.TextInput(attrs={"placeholder": "Optional note"}))
+
+
+class StatusUpdateForm(forms.ModelForm):
+    """The editable draft of a status update."""
+
+    class Meta:
+        model = StatusUpdate
+        fields = ["kind", "visibility", "headline", "message", "next_update_at"]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "visibility": forms.RadioSelect,
+            "message": forms.Textarea(attrs={"rows": 12}),
+            "next_update_at": LocalDateTimeInput(),
+        }
+        labels = {"next_update_at": "Next update by"}
+        help_texts = {"next_update_at": "Leave empty for a resolution notice."}
+
+    def clean_next_update_at(self):
+        value = self.cleaned_data.get("next_update_at")
+        if value and value < timezone.now() - timedelta(minutes=1):
+            raise forms.ValidationError("The next update time is in the past.")
+        return value

@@ -3,7 +3,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import DurationField, ExpressionWrapper, F, Q
+from django.db.models import DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -97,6 +98,23 @@ class IncidentQuerySet(models.QuerySet):
 
     def for_list(self):
         return self.prefetch_related("services", "categories").select_related("commander")
+
+    def with_last_update(self):
+        """Annotate `last_update_at`: when the latest status update (public or internal) was posted."""
+        latest = StatusUpdate.objects.filter(incident=OuterRef("pk")).order_by("-posted_at", "-id")
+        return self.annotate(last_update_at=Subquery(latest.values("posted_at")[:1]))
+
+    def update_overdue(self, now=None):
+        """Open incidents whose last update (or, before the first one, detection) is older than the cadence
+        for their severity (settings.HINDSIGHT_UPDATE_CADENCE)."""
+        now = now or timezone.now()
+        queryset = self.open().with_last_update().annotate(
+            last_communicated_at=Coalesce("last_update_at", "detected_at", "started_at")
+        )
+        overdue = Q()
+        for severity, cadence in settings.HINDSIGHT_UPDATE_CADENCE.items():
+            overdue |= Q(severity=severity, last_communicated_at__lt=now - cadence)
+        return queryset.filter(overdue)
 
 
 # (field, label) in the order the timestamps must follow.
@@ -271,6 +289,16 @@ class Incident(models.Model):
     def open_for(self, now=None):
         return ((self.resolved_at or now or timezone.now()) - self.started_at)
 
+    @property
+    def update_cadence(self):
+        return settings.HINDSIGHT_UPDATE_CADENCE[self.severity]
+
+    def next_update_due(self, last_update_at):
+        """When the next status update is due by the cadence (None once resolved)."""
+        if not self.is_open:
+            return None
+        return (last_update_at or self.detected_at or self.started_at) + self.update_cadence
+
 
 class TimelineEntry(models.Model):
     class Kind(models.TextChoices):
@@ -294,3 +322,82 @@ class TimelineEntry(models.Model):
 
     def __str__(self):
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.get_kind_display()}: {self.text[:60]}"
+
+
+# --- Communication: status updates posted to stakeholders and the public status page ---------------
+class StatusUpdateQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(visibility=StatusUpdate.Visibility.PUBLIC)
+
+    def latest_first(self):
+        return self.order_by("-posted_at", "-id")
+
+
+class StatusUpdate(models.Model):
+    """One message sent about an incident: the Initial notice, an Update, or the Resolution notice."""
+
+    class Kind(models.TextChoices):
+        INITIAL = "initial", "Initial"
+        UPDATE = "update", "Update"
+        RESOLUTION = "resolution", "Resolution"
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", "Public (status page)"
+        INTERNAL = "internal", "Internal (staff only)"
+
+    incident = models.ForeignKey(Incident, models.CASCADE, related_name="status_updates")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.UPDATE)
+    visibility = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, help_text="The incident's status when this was posted."
+    )
+    headline = models.CharField(
+        max_length=200, help_text="The public title: describe the symptom customers see, not the internal cause."
+    )
+    message = models.TextField(max_length=5000)
+    next_update_at = models.DateTimeField(null=True, blank=True)
+    posted_at = models.DateTimeField(default=timezone.now)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+
+    objects = StatusUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-posted_at", "-id"]
+        indexes = [
+            models.Index(fields=["incident", "-posted_at"], name="statusupdate_incident_recent"),
+            models.Index(fields=["visibility", "-posted_at"], name="statusupdate_visibility_recent"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.incident.reference} at {self.posted_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_public(self):
+        return self.visibility == self.Visibility.PUBLIC
+
+
+# --- Alerts in: one row per alert received, so a replayed webhook creates nothing twice ---------------
+class AlertEvent(models.Model):
+    class State(models.TextChoices):
+        FIRING = "firing", "Firing"
+        RESOLVED = "resolved", "Resolved"
+
+    group_key = models.CharField(max_length=500, db_index=True)
+    fingerprint = models.CharField(max_length=100, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices)
+    starts_at = models.DateTimeField()
+    alertname = models.CharField(max_length=200)
+    labels = models.JSONField(default=dict)
+    incident = models.ForeignKey(Incident, models.CASCADE, related_name="alert_events")
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group_key", "fingerprint", "starts_at", "state"], name="alert_event_once_per_state"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.alertname} {self.state} ({self.starts_at:%Y-%m-%d %H:%M})"

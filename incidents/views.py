@@ -11,7 +11,8 @@ from django_filters.views import FilterView
 
 from .filters import IncidentFilter
 from .forms import DeclareIncidentForm, IncidentForm, StatusChangeForm, TimelineEntryForm
-from .models import SEVERITY_DESCRIPTIONS, Incident, TimelineEntry
+from .communication import communication_state
+from .models import SEVERITY_DESCRIPTIONS, Incident, StatusUpdate, TimelineEntry
 
 
 class IncidentListView(FilterView):
@@ -60,6 +61,7 @@ class IncidentDetailView(DetailView):
             "categories",
             "smes",
             Prefetch("timeline", queryset=TimelineEntry.objects.select_related("author")),
+            Prefetch("status_updates", queryset=StatusUpdate.objects.select_related("author")),
         )
 
     def get_context_data(self, **kwargs):
@@ -78,6 +80,7 @@ class IncidentDetailView(DetailView):
             ("Time to mitigate", incident.time_to_mitigate_value, "started → mitigated"),
             ("Time to resolve", incident.time_to_resolve_value, "started → resolved"),
         ]
+        context["communication"] = communication_state(incident)
         return context
 
 

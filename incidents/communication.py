@@ -1,0 +1,114 @@
+"""Status updates: drafting the Initial / Update / Resolution message from what the incident record knows.
+
+The draft is only a starting point; the communications lead edits it before posting. Drafts use what customers
+can see (services, impact, status, what has been done) and never people's names.
+"""
+
+from django.utils import timezone
+
+from .models import Status, StatusUpdate, TimelineEntry
+
+STATUS_SENTENCES = {
+    Status.INVESTIGATING: "We are investigating the cause.",
+    Status.IDENTIFIED: "We have identified the cause and are working on a fix.",
+    Status.MONITORING: "A fix has been applied and we are monitoring the results.",
+    Status.RESOLVED: "This incident has been resolved.",
+}
+
+# How many of the latest "action" timeline entries a draft lists under "What we have done".
+ACTIONS_IN_DRAFT = 3
+
+
+def suggested_kind(incident, has_updates):
+    if not incident.is_open:
+        return StatusUpdate.Kind.RESOLUTION
+    return StatusUpdate.Kind.UPDATE if has_updates else StatusUpdate.Kind.INITIAL
+
+
+def service_names(incident):
+    return ", ".join(service.name for service in incident.services.all()) or "some of our services"
+
+
+def recent_actions(incident):
+    actions = [entry for entry in incident.timeline.all() if entry.kind == TimelineEntry.Kind.ACTION]
+    return [entry.text for entry in actions[-ACTIONS_IN_DRAFT:]]
+
+
+def draft_status_update(incident, kind, now=None):
+    """Initial values for the status-update form: headline, message and when the next update is due."""
+    now = now or timezone.now()
+    next_update_at = None if kind == StatusUpdate.Kind.RESOLUTION else now + incident.update_cadence
+    return {
+        "kind": kind,
+        "headline": incident.title,
+        "message": _draft_message(incident, kind, next_update_at),
+        "next_update_at": next_update_at,
+        "visibility": StatusUpdate.Visibility.PUBLIC,
+    }
+
+
+def _draft_message(incident, kind, next_update_at):
+    services = service_names(incident)
+    impact = incident.customer_impact.strip() or f"Some requests to {services} may fail or be slow."
+    lines = []
+    if kind == StatusUpdate.Kind.INITIAL:
+        lines.append(f"We are aware of a problem affecting {services}.")
+        lines.append(f"Impact: {impact}")
+        lines.append(STATUS_SENTENCES[incident.status])
+    elif kind == StatusUpdate.Kind.UPDATE:
+        lines.append(f"Update on the problem affecting {services}: {STATUS_SENTENCES[incident.status]}")
+        lines.append(f"Impact: {impact}")
+    else:
+        duration = _say_duration(incident.open_for())
+        lines.append(f"The problem affecting {services} has been resolved after {duration}.")
+        lines.append(f"Impact: {impact}")
+        lines.append("We will publish what we learned and what we are changing to prevent a repeat.")
+    actions = recent_actions(incident)
+    if actions:
+        lines.append("What we have done so far:\n" + "\n".join(f"- {text}" for text in actions))
+    if next_update_at:
+        lines.append(f"Next update by {timezone.localtime(next_update_at):%H:%M %Z}.")
+    return "\n\n".join(lines)
+
+
+def _say_duration(value):
+    minutes = int(value.total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    return f"{minutes} min"
+
+
+def post_status_update(incident, author, *, kind, visibility, headline, message, next_update_at=None, now=None):
+    """Record the update and write it into the timeline (call inside a transaction)."""
+    now = now or timezone.now()
+    update = StatusUpdate.objects.create(
+        incident=incident, kind=kind, visibility=visibility, status=incident.status, headline=headline,
+        message=message, next_update_at=next_update_at, posted_at=now, author=author,
+    )
+    audience = "Public" if update.is_public else "Internal"
+    incident.timeline.create(
+        occurred_at=now, kind=TimelineEntry.Kind.COMMUNICATION, author=author,
+        text=f"{audience} {update.get_kind_display().lower()} posted: {headline}\n\n{message}",
+    )
+    return update
+
+
+def communication_state(incident, now=None):
+    """What the communication panel shows: recent updates and whether the cadence has been kept.
+
+    Uses `incident.status_updates.all()` (prefetched by the incident page, newest first).
+    """
+    now = now or timezone.now()
+    updates = list(incident.status_updates.all())
+    last = updates[0] if updates else None
+    next_due = incident.next_update_due(last.posted_at if last else None)
+    return {
+        "updates": updates,
+        "last": last,
+        "next_due": next_due,
+        "overdue": bool(next_due and next_due < now),
+        "overdue_by": (now - next_due) if next_due and next_due < now else None,
+        "cadence": incident.update_cadence,
+        "suggested_kind": suggested_kind(incident, bool(updates)),
+    }

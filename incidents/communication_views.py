@@ -1,0 +1,38 @@
+"""Drafting and posting status updates from the incident page."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.db import transaction
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+
+from .communication import draft_status_update, post_status_update, suggested_kind
+from .forms import StatusUpdateForm
+from .models import Incident, StatusUpdate, TimelineEntry
+
+
+def _incident_for_drafting(pk):
+    queryset = Incident.objects.prefetch_related(
+        "services", Prefetch("timeline", queryset=TimelineEntry.objects.order_by("occurred_at", "id"))
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+@permission_required("incidents.add_statusupdate", raise_exception=True)
+def status_update(request, pk):
+    """GET: a draft built from the incident's data (?kind=initial|update|resolution). POST: post it."""
+    incident = _incident_for_drafting(pk)
+    if request.method == "POST":
+        form = StatusUpdateForm(request.POST)
+        if form.is_valid():
+            with transaction.atomic():
+                update = post_status_update(incident, request.user, **form.cleaned_data)
+            where = "on the public status page" if update.is_public else "internally"
+            messages.success(request, f"{update.get_kind_display()} posted {where}.")
+            return redirect(incident)
+        return render(request, "incidents/status_update_form.html", {"incident": incident, "form": form}, status=400)
+    kind = request.GET.get("kind")
+    if kind not in StatusUpdate.Kind.values:
+        kind = suggested_kind(incident, incident.status_updates.exists())
+    form = StatusUpdateForm(initial=draft_status_update(incident, kind))
+    return render(request, "incidents/status_update_form.html", {"incident": incident, "form": form})

@@ -1,0 +1,83 @@
+"""The public status page: no login, and nothing but what was posted publicly.
+
+Only public status updates are shown: their headline, message and status, the affected services' names and the
+times. Never the incident's internal title, summary, timeline, people or postmortem.
+"""
+
+from datetime import timedelta
+
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.syndication.views import Feed
+from django.db.models import Exists, OuterRef, Prefetch
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+
+from .models import Incident, Service, StatusUpdate
+
+# Resolved incidents stay on the status page this long.
+RECENTLY_RESOLVED = timedelta(days=14)
+FEED_LENGTH = 50
+
+
+def publicly_announced(queryset):
+    """Incidents with at least one public update, each with `public_updates` (newest first) and services."""
+    public_updates = StatusUpdate.objects.public().latest_first()
+    return queryset.filter(
+        Exists(StatusUpdate.objects.public().filter(incident=OuterRef("pk")))
+    ).prefetch_related(
+        Prefetch("status_updates", queryset=public_updates, to_attr="public_updates"),
+        Prefetch("services", queryset=Service.objects.only("id", "name")),
+    ).only("id", "status", "severity", "started_at", "resolved_at")
+
+
+@login_not_required
+def status_page(request):
+    now = timezone.now()
+    current = publicly_announced(Incident.objects.open()).order_by("severity", "-started_at")
+    resolved = publicly_announced(
+        Incident.objects.resolved().filter(resolved_at__gte=now - RECENTLY_RESOLVED)
+    ).order_by("-resolved_at")
+    return render(request, "status/status_page.html", {"current": current, "resolved": resolved})
+
+
+@login_not_required
+def public_incident(request, pk):
+    incident = get_object_or_404(publicly_announced(Incident.objects.all()), pk=pk)
+    return render(request, "status/incident.html", {"incident": incident})
+
+
+class PublicUpdatesFeed(Feed):
+    feed_type = Atom1Feed
+    title = "Service status updates"
+    subtitle = "Public updates about incidents affecting our services."
+
+    def link(self):
+        return reverse("status:page")
+
+    def items(self):
+        return StatusUpdate.objects.public().latest_first().select_related("incident").only(
+            "id", "kind", "status", "headline", "message", "posted_at", "incident__id"
+        )[:FEED_LENGTH]
+
+    def item_title(self, update):
+        return f"[{update.get_status_display()}] {update.headline}"
+
+    def item_description(self, update):
+        return update.message
+
+    def item_link(self, update):
+        return f"{reverse('status:incident', args=[update.incident_id])}#update-{update.pk}"
+
+    def item_guid(self, update):
+        return f"status-update-{update.pk}"
+
+    def item_pubdate(self, update):
+        return update.posted_at
+
+    def item_updateddate(self, update):
+        return update.posted_at
+
+    def item_author_name(self, update):
+        return None
