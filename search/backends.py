@@ -1,0 +1,125 @@
+"""Ranked full-text search over SearchDocument: PostgreSQL's tsvector/tsquery, or SQLite's FTS5.
+
+`search_documents(parsed_query, kind=None, service=None)` returns a queryset ordered best first — documents
+whose title matches the whole query, then by rank — annotated with `title_hit`, `rank` and `snippet_source` (text holding SNIPPET_START/SNIPPET_END around matches; `snippet_html` escapes it).
+Both backends weight title above keywords (tags, services) above body.
+"""
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import BooleanField, F, Func, Q
+from django.db.models.expressions import RawSQL
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from .indexing import SEARCH_CONFIG
+from .models import SearchDocument
+
+# Control characters never present in indexed text: marks matches until the snippet is escaped for HTML.
+SNIPPET_START, SNIPPET_END = "\x02", "\x03"
+SNIPPET_WORDS = 30
+# ts_rank weights for D, C, B, A: a title hit outweighs many body hits.
+POSTGRES_WEIGHTS = [0.02, 0.1, 0.4, 1.0]
+# bm25 column weights for title, keywords, body.
+SQLITE_WEIGHTS = (10.0, 4.0, 1.0)
+
+
+def search_documents(parsed, kind=None, service=None):
+    if not parsed.is_searchable:
+        return SearchDocument.objects.none()
+    if connection.vendor == "postgresql":
+        documents = _postgres_search(parsed)
+    else:
+        documents = _sqlite_search(parsed)
+    return narrow(documents, kind=kind, service=service)
+
+
+def narrow(documents, kind=None, service=None):
+    if kind:
+        documents = documents.filter(kind=kind)
+    if service:
+        documents = documents.filter(services=service)
+    return documents
+
+
+def snippet_html(source):
+    """Escape a snippet for HTML, then turn the match markers into <mark> elements."""
+    escaped = escape(source or "")
+    return mark_safe(escaped.replace(SNIPPET_START, "<mark>").replace(SNIPPET_END, "</mark>"))  # noqa: S308
+
+
+# --- PostgreSQL -------------------------------------------------------------------------------------------------
+def postgres_tsquery(parsed):
+    """Words and phrases through websearch_to_tsquery; each prefix as `word:*` (the word is letters/digits only)."""
+    plain = " ".join([*(f'"{" ".join(words)}"' for words in parsed.phrases), *parsed.words])
+    query = SearchQuery(plain, search_type="websearch", config=SEARCH_CONFIG) if plain else None
+    for prefix in parsed.prefixes:
+        prefix_query = SearchQuery(f"{prefix}:*", search_type="raw", config=SEARCH_CONFIG)
+        query = prefix_query if query is None else query & prefix_query
+    return query
+
+
+class TitleMatches(Func):
+    """Does the query match the title alone? (the weight-A lexemes of the stored vector; no re-parsing)"""
+
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        vector_sql, vector_params = compiler.compile(self.source_expressions[0])
+        query_sql, query_params = compiler.compile(self.source_expressions[1])
+        return f"(ts_filter({vector_sql}, '{{a}}') @@ {query_sql})", (*vector_params, *query_params)
+
+
+def _postgres_search(parsed):
+    query = postgres_tsquery(parsed)
+    return (
+        SearchDocument.objects.filter(search_vector=query)
+        .annotate(
+            title_hit=TitleMatches(F("search_vector"), query),
+            rank=SearchRank(F("search_vector"), query, weights=POSTGRES_WEIGHTS),
+            snippet_source=SearchHeadline(
+                "body", query, config=SEARCH_CONFIG, start_sel=SNIPPET_START, stop_sel=SNIPPET_END,
+                max_words=SNIPPET_WORDS, min_words=12, max_fragments=2, fragment_delimiter=" … ",
+            ),
+        )
+        .order_by("-title_hit", "-rank", "-updated_at", "-id")
+    )
+
+
+# --- SQLite -----------------------------------------------------------------------------------------------------
+def fts5_match(parsed):
+    """An FTS5 MATCH expression: every term quoted (so nothing typed is syntax), prefixes as "word"*."""
+    terms = [f'"{word}"' for word in parsed.words]
+    terms += ['"' + " ".join(words) + '"' for words in parsed.phrases]
+    terms += [f'"{prefix}"*' for prefix in parsed.prefixes]
+    return " ".join(terms)
+
+
+def fts5_title_match(parsed):
+    return f"title : ({fts5_match(parsed)})"
+
+
+def _sqlite_search(parsed):
+    match = fts5_match(parsed)
+    table = SearchDocument._meta.db_table
+    rank_sql = (
+        f"SELECT bm25(search_fts, {', '.join(map(str, SQLITE_WEIGHTS))}) FROM search_fts "
+        f"WHERE search_fts MATCH %s AND search_fts.rowid = {table}.id"
+    )
+    snippet_sql = (
+        f"SELECT snippet(search_fts, 2, '{SNIPPET_START}', '{SNIPPET_END}', ' … ', {SNIPPET_WORDS}) FROM search_fts "
+        f"WHERE search_fts MATCH %s AND search_fts.rowid = {table}.id"
+    )
+    title_hit_sql = (
+        f"EXISTS (SELECT 1 FROM search_fts WHERE search_fts MATCH %s AND search_fts.rowid = {table}.id)"
+    )
+    return (
+        SearchDocument.objects.filter(Q(id__in=RawSQL("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [match])))
+        .annotate(
+            title_hit=RawSQL(title_hit_sql, [fts5_title_match(parsed)], output_field=BooleanField()),
+            # bm25 is lower-is-better; negate it so both backends sort on a "higher is better" rank.
+            rank=RawSQL(f"-({rank_sql})", [match]),
+            snippet_source=RawSQL(snippet_sql, [match]),
+        )
+        .order_by("-title_hit", "-rank", "-updated_at", "-id")
+    )

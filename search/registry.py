@@ -1,0 +1,69 @@
+"""What can be searched: each kind says how one of its objects reads as a SearchDocument.
+
+Adding a kind is a few lines in `search.kinds`: a `SearchKind` naming the model, how to describe one object,
+which related models' changes must re-index it, and which many-to-many fields feed it.
+"""
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from django.apps import apps
+
+
+@dataclass(frozen=True)
+class IndexedText:
+    title: str
+    body: str = ""
+    keywords: str = ""
+    url: str = ""
+    updated_at: object = None
+    service_ids: tuple = ()
+
+
+@dataclass(frozen=True)
+class SearchKind:
+    name: str  # stored in SearchDocument.kind and used in ?kind=
+    label: str  # plural, shown as the group heading
+    model_label: str  # "app_label.ModelName"
+    describe: Callable  # object -> IndexedText
+    rebuild_queryset: Callable = None  # model -> queryset with what `describe` needs prefetched
+    # (model label, function giving the indexed object(s) affected when an instance of that model changes)
+    dependents: tuple = ()
+    m2m_fields: tuple = ()  # many-to-many fields on the model itself whose changes re-index it
+    order: int = 100
+
+    @property
+    def model(self):
+        return apps.get_model(self.model_label)
+
+    def objects_for_rebuild(self):
+        queryset = self.model._default_manager.all()
+        return self.rebuild_queryset(queryset) if self.rebuild_queryset else queryset
+
+
+_kinds: dict[str, SearchKind] = {}
+_by_model_label: dict[str, SearchKind] = {}
+
+
+def register(kind):
+    """Register a kind whose model exists; quietly skip one whose app or model isn't installed."""
+    app_label, model_name = kind.model_label.split(".")
+    try:
+        apps.get_model(app_label, model_name)
+    except LookupError:
+        return None
+    _kinds[kind.name] = kind
+    _by_model_label[kind.model_label.lower()] = kind
+    return kind
+
+
+def all_kinds():
+    return sorted(_kinds.values(), key=lambda kind: kind.order)
+
+
+def get_kind(name):
+    return _kinds.get(name)
+
+
+def kind_for_model(model):
+    return _by_model_label.get(model._meta.label_lower)
