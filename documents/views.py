@@ -5,6 +5,8 @@ Apps wire them with their own model, e.g.
 and give their edit view `ConflictSafeEditMixin`.
 """
 
+import copy
+
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import Http404
@@ -34,7 +36,8 @@ class ConflictSafeEditMixin:
         """Refuse the save: show their text beside yours, and a form holding yours, now based on their version."""
         data = form.data.copy()
         data["loaded_version"] = current.version
-        merge_form = type(form)(data=data, instance=current, **self._extra_form_kwargs())
+        # Validate against a copy: a ModelForm writes its data onto its instance, and `current` must stay theirs.
+        merge_form = type(form)(data=data, instance=copy.copy(current), **self._extra_form_kwargs())
         merge_form.is_valid()
         context = self.get_context_data(
             form=merge_form,

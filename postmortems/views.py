@@ -1,3 +1,203 @@
-from django.shortcuts import render
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, UpdateView
+from django_filters.views import FilterView
 
-# Create your views here.
+from documents.models import EditConflict
+from documents.views import ConflictSafeEditMixin
+from incidents.models import Incident, TimelineEntry
+
+from .blameless import find_blaming_language
+from .drafting import initial_body
+from .filters import PostmortemFilter
+from .forms import ActionItemFormSet, PostmortemForm, WorkflowForm, people
+from .markdown_export import postmortem_as_markdown
+from .models import ActionItem, Postmortem
+
+
+class PostmortemListView(FilterView):
+    filterset_class = PostmortemFilter
+    template_name = "postmortems/postmortem_list.html"
+    paginate_by = settings.HINDSIGHT_PAGE_SIZE
+    queryset = Postmortem.objects.for_list()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["now"] = timezone.now()
+        return context
+
+
+@require_POST
+@permission_required("postmortems.add_postmortem", raise_exception=True)
+def start_postmortem(request, incident_pk):
+    """Create the incident's postmortem from the section template (or open the one that exists)."""
+    incident = get_object_or_404(
+        Incident.objects.prefetch_related(Prefetch("timeline", queryset=TimelineEntry.objects.order_by("occurred_at"))),
+        pk=incident_pk,
+    )
+    existing = Postmortem.objects.filter(incident=incident).first()
+    if existing:
+        return redirect("postmortems:edit", existing.pk)
+    postmortem = Postmortem(
+        incident=incident, title=incident.title, body=initial_body(incident), created_by=request.user
+    )
+    try:
+        with transaction.atomic():
+            postmortem.save_revision(request.user, note="Started from the section template")
+            postmortem.authors.add(request.user)
+    except IntegrityError:  # someone started it a moment ago
+        return redirect("postmortems:edit", Postmortem.objects.get(incident=incident).pk)
+    messages.success(request, "Postmortem started. The timeline is already written in; tell the story around it.")
+    return redirect("postmortems:edit", postmortem.pk)
+
+
+class PostmortemDetailView(DetailView):
+    template_name = "postmortems/postmortem_detail.html"
+
+    def get_queryset(self):
+        return Postmortem.objects.select_related("incident", "published_by", "updated_by").prefetch_related(
+            "authors", "reviewers", "incident__services",
+            Prefetch("action_items", queryset=ActionItem.objects.select_related("owner")),
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["findings"] = find_blaming_language(self.object.body)
+        context["is_overdue"] = self.object.is_overdue()
+        context["today"] = timezone.localdate()
+        return context
+
+
+class PostmortemEditView(PermissionRequiredMixin, ConflictSafeEditMixin, UpdateView):
+    """The Markdown editor with live preview, plus the action items as an inline formset under it."""
+
+    permission_required = "postmortems.change_postmortem"
+    form_class = PostmortemForm
+    template_name = "postmortems/postmortem_form.html"
+    conflict_template_name = "postmortems/postmortem_conflict.html"
+    saved_message = "Postmortem saved."
+
+    def get_queryset(self):
+        return Postmortem.objects.select_related("incident")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.has_perm(self.permission_required):
+            postmortem = self.get_object()
+            if postmortem.is_locked:
+                messages.error(request, "This postmortem is published and read-only. Reopen it to edit.")
+                return redirect(postmortem)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_formset(self):
+        formset = ActionItemFormSet(
+            self.request.POST if self.request.method == "POST" else None,
+            instance=self.object, prefix="items",
+            queryset=ActionItem.objects.filter(postmortem=self.object).select_related("owner"),
+        )
+        owner_choices = [("", "Unassigned"), *((u.pk, u.get_full_name() or u.username) for u in people())]
+        for form in formset.forms + [formset.empty_form]:
+            form.fields["owner"].choices = owner_choices  # one query for every row's list
+        return formset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if "formset" not in context:
+            context["formset"] = self.get_formset()  # bound to the POST on a conflict: their items are kept
+        context.setdefault("findings", None)
+        context["postmortem"] = self.object
+        return context
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = self.get_form()
+        formset = self.get_formset()
+        if "check_language" in request.POST:
+            form.is_valid()
+            body = form.data.get("body", "")
+            return self.render_to_response(
+                self.get_context_data(form=form, formset=formset, findings=find_blaming_language(body))
+            )
+        if form.is_valid() and formset.is_valid():
+            return self.save_all(form, formset)
+        return self.render_to_response(self.get_context_data(form=form, formset=formset), status=400)
+
+    def save_all(self, form, formset):
+        try:
+            with transaction.atomic():
+                postmortem = form.save_revision(self.request.user)
+                for item in formset.save(commit=False):
+                    item.created_by = item.created_by or self.request.user
+                    item.save()
+                for item in formset.deleted_objects:
+                    item.delete()
+        except EditConflict as conflict:
+            return self.render_conflict(form, conflict.current)
+        self.object = postmortem
+        messages.success(self.request, self.saved_message)
+        warn_about_blaming_language(self.request, postmortem.body)
+        if "save_and_view" in self.request.POST:
+            return redirect(postmortem)
+        return redirect("postmortems:edit", postmortem.pk)
+
+
+def warn_about_blaming_language(request, body):
+    findings = find_blaming_language(body)
+    if findings:
+        phrases = ", ".join(sorted({f"“{finding.phrase}”" for finding in findings}))
+        messages.warning(
+            request,
+            f"Blameless check: {len(findings)} phrase{'s' if len(findings) != 1 else ''} may read as blaming people "
+            f"({phrases}). Saved anyway — see the suggestions on the postmortem page.",
+        )
+
+
+@require_POST
+def check_language(request):
+    """The editor's preview calls this with the current text; returns the findings as an HTML fragment."""
+    findings = find_blaming_language(request.POST.get("body", ""))
+    html = render_to_string("postmortems/_findings.html", {"findings": findings}, request=request)
+    return JsonResponse({"count": len(findings), "html": html})
+
+
+@require_POST
+@permission_required("postmortems.change_postmortem", raise_exception=True)
+def change_workflow(request, pk):
+    postmortem = get_object_or_404(Postmortem, pk=pk)
+    form = WorkflowForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Unknown workflow step.")
+        return redirect(postmortem)
+    action = form.cleaned_data["action"]
+    if action == "review" and postmortem.status == Postmortem.Status.DRAFT:
+        postmortem.submit_for_review()
+        messages.success(request, "Sent for review.")
+    elif action == "publish" and not postmortem.is_locked:
+        postmortem.publish(request.user)
+        messages.success(request, "Published. It is now read-only; reopen it to change anything.")
+    elif action == "reopen" and postmortem.is_locked:
+        postmortem.reopen()
+        messages.success(request, "Reopened as a draft.")
+    else:
+        messages.error(request, f"Can't {form['action'].value()} a postmortem that is {postmortem.get_status_display().lower()}.")
+    return redirect(postmortem)
+
+
+def export_markdown(request, pk):
+    postmortem = get_object_or_404(
+        Postmortem.objects.select_related("incident", "published_by").prefetch_related(
+            "authors", "reviewers", Prefetch("action_items", queryset=ActionItem.objects.select_related("owner"))
+        ),
+        pk=pk,
+    )
+    response = HttpResponse(postmortem_as_markdown(postmortem), content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="postmortem-{postmortem.incident.reference}.md"'
+    return response

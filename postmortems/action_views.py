@@ -1,0 +1,234 @@
+"""Action items: the review-meeting page, each person's list, CSV export and the item's own form."""
+
+import csv
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django.views.generic import CreateView, ListView, UpdateView
+
+from .filters import ActionItemFilter
+from .forms import ActionItemCreateForm, ActionItemForm, QuickUpdateForm, people
+from .models import ActionItem, Postmortem
+
+SECTION_SIZE = 25
+DUE_SOON_DAYS = 7
+RECENTLY_CLOSED_DAYS = 14
+
+
+def review_sections(items, today, now):
+    """(key, heading, queryset) for the review meeting, in the order it is run."""
+    return [
+        ("unowned", "Unowned", items.unowned().order_by("due_date", "priority", "id")),
+        ("overdue", "Overdue", items.overdue(today).order_by("due_date", "priority", "id")),
+        ("due_soon", "Due this week", items.due_within(DUE_SOON_DAYS, today).order_by("due_date", "priority", "id")),
+        ("recently_closed", "Recently closed",
+         items.recently_closed(RECENTLY_CLOSED_DAYS, now).order_by("-completed_at", "-id")),
+    ]
+
+
+def section_counts(items, today, now):
+    """Every section's size in one query."""
+    is_open = Q(status__in=ActionItem.OPEN_STATUSES)
+    return items.aggregate(
+        open=Count("pk", filter=is_open),
+        unowned=Count("pk", filter=is_open & Q(owner__isnull=True)),
+        overdue=Count("pk", filter=is_open & Q(due_date__lt=today)),
+        due_soon=Count("pk", filter=is_open & Q(due_date__gte=today, due_date__lte=today + timedelta(DUE_SOON_DAYS))),
+        recently_closed=Count(
+            "pk", filter=Q(status__in=ActionItem.CLOSED_STATUSES,
+                           completed_at__gte=now - timedelta(days=RECENTLY_CLOSED_DAYS)),
+        ),
+    )
+
+
+def owner_choices():
+    return [(user.pk, user.get_full_name() or user.get_username()) for user in people()]
+
+
+def filtered_items(request):
+    return ActionItemFilter(request.GET or None, queryset=ActionItem.objects.for_review())
+
+
+def review(request):
+    """The review meeting: what has no owner, what is late, what is due, what just closed."""
+    item_filter = filtered_items(request)
+    items = item_filter.qs
+    today, now = timezone.localdate(), timezone.now()
+    sections = [
+        {"key": key, "heading": heading, "items": list(queryset[:SECTION_SIZE])}
+        for key, heading, queryset in review_sections(items, today, now)
+    ]
+    counts = section_counts(items, today, now)
+    for section in sections:
+        section["count"] = counts[section["key"]]
+    return render(request, "actions/review.html", {
+        "filter": item_filter,
+        "sections": sections,
+        "counts": counts,
+        "owner_choices": owner_choices(),
+        "status_choices": ActionItem.Status.choices,
+        "query": request.GET.urlencode(),
+        "today": today,
+    })
+
+
+class ActionItemListView(ListView):
+    """Every item matching the review page's filters (and optionally one of its sections), paginated."""
+
+    template_name = "actions/actionitem_list.html"
+    paginate_by = settings.HINDSIGHT_PAGE_SIZE
+
+    def get_queryset(self):
+        self.filter = filtered_items(self.request)
+        items = self.filter.qs
+        self.section = self.request.GET.get("section", "")
+        for key, heading, queryset in review_sections(items, timezone.localdate(), timezone.now()):
+            if key == self.section:
+                self.section_heading = heading
+                return queryset
+        self.section, self.section_heading = "", "All action items"
+        return items.order_by("status", "due_date", "priority", "id")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            filter=self.filter, heading=self.section_heading, page_query=query.urlencode(),
+            owner_choices=owner_choices(), status_choices=ActionItem.Status.choices,
+            query=self.request.GET.urlencode(), today=timezone.localdate(),
+        )
+        return context
+
+
+def my_action_items(request):
+    mine = ActionItem.objects.for_review().filter(owner=request.user)
+    open_items = Paginator(mine.open().order_by("due_date", "priority", "id"), settings.HINDSIGHT_PAGE_SIZE)
+    page = open_items.get_page(request.GET.get("page"))
+    return render(request, "actions/mine.html", {
+        "page_obj": page,
+        "object_list": page.object_list,
+        "overdue_count": mine.overdue().count(),
+        "recently_closed": list(mine.recently_closed(RECENTLY_CLOSED_DAYS).order_by("-completed_at")[:10]),
+        "status_choices": ActionItem.Status.choices,
+        "owner_choices": owner_choices(),
+        "query": "",
+        "today": timezone.localdate(),
+    })
+
+
+class Echo:
+    """A write-only file for csv.writer that hands each row straight to the response."""
+
+    def write(self, value):
+        return value
+
+
+CSV_COLUMNS = ["id", "title", "kind", "priority", "status", "owner", "team", "due_date", "completed_at",
+               "incident", "postmortem", "wont_do_reason", "url"]
+
+
+def export_csv(request):
+    items = filtered_items(request).qs.order_by("due_date", "priority", "id")
+    writer = csv.writer(Echo())
+
+    def rows():
+        yield writer.writerow(CSV_COLUMNS)
+        for item in items.iterator(chunk_size=500):
+            yield writer.writerow([
+                item.pk, item.title, item.get_kind_display(), item.get_priority_display(), item.get_status_display(),
+                (item.owner.get_full_name() or item.owner.get_username()) if item.owner else "",
+                item.team, item.due_date or "",
+                timezone.localtime(item.completed_at).strftime("%Y-%m-%d %H:%M") if item.completed_at else "",
+                item.postmortem.incident.reference, item.postmortem.title, item.wont_do_reason,
+                request.build_absolute_uri(item.get_absolute_url()),
+            ])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="action-items-{timezone.localdate()}.csv"'
+    return response
+
+
+def safe_next(request, fallback):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return fallback
+
+
+@require_POST
+@permission_required("postmortems.change_actionitem", raise_exception=True)
+def quick_update(request, pk):
+    """Assign an owner or change status from a list row, then go back to the same filtered list."""
+    item = get_object_or_404(ActionItem.objects.select_related("owner"), pk=pk)
+    form = QuickUpdateForm(request.POST, instance=item)
+    if form.is_valid():
+        form.save()
+        messages.success(request, f"Updated “{item.title}”: {item.get_status_display().lower()}, "
+                                  f"owner {item.owner.get_full_name() or item.owner.username if item.owner else 'nobody'}.")
+        return HttpResponseRedirect(safe_next(request, reverse("actions:review")))
+    # Show the full form with the error beside the field and what was chosen kept.
+    full = ActionItemForm(
+        data={**{name: value for name, value in ActionItemForm(instance=item).initial.items()}, **request.POST.dict()},
+        instance=ActionItem.objects.get(pk=pk),
+    )
+    full.is_valid()
+    return render(request, "actions/actionitem_form.html", {
+        "form": full, "object": item, "next": safe_next(request, ""),
+    }, status=400)
+
+
+class ActionItemCreateView(PermissionRequiredMixin, CreateView):
+    permission_required = "postmortems.add_actionitem"
+    form_class = ActionItemCreateForm
+    template_name = "actions/actionitem_form.html"
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.fields["postmortem"].queryset = Postmortem.objects.select_related("incident").order_by("-created_at")
+        return form
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if self.request.GET.get("postmortem", "").isdigit():
+            initial["postmortem"] = self.request.GET["postmortem"]
+        return initial
+
+    def form_valid(self, form):
+        form.instance.created_by = self.request.user
+        self.object = form.save()
+        messages.success(self.request, f"Action item “{self.object.title}” added.")
+        return HttpResponseRedirect(safe_next(self.request, self.object.postmortem.get_absolute_url()))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["next"] = self.request.GET.get("next", "")
+        return context
+
+
+class ActionItemUpdateView(PermissionRequiredMixin, UpdateView):
+    permission_required = "postmortems.change_actionitem"
+    form_class = ActionItemForm
+    template_name = "actions/actionitem_form.html"
+    queryset = ActionItem.objects.select_related("postmortem__incident", "owner")
+
+    def form_valid(self, form):
+        self.object = form.save()
+        messages.success(self.request, f"Action item “{self.object.title}” saved.")
+        return HttpResponseRedirect(safe_next(self.request, self.object.postmortem.get_absolute_url()))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["next"] = self.request.GET.get("next", "") or self.request.POST.get("next", "")
+        return context

@@ -1,0 +1,63 @@
+import django_filters
+from django import forms
+
+from incidents.models import Service
+
+from .forms import people
+from .models import ActionItem, Postmortem
+
+
+class PostmortemFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label="Title contains")
+    status = django_filters.ChoiceFilter(choices=Postmortem.Status.choices, empty_label="Any status")
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", label="Overdue only", widget=forms.CheckboxInput
+    )
+
+    class Meta:
+        model = Postmortem
+        fields = ["q", "status", "overdue"]
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.overdue() if value else queryset
+
+
+def team_choices():
+    return [(team, team) for team in Service.objects.order_by("team").values_list("team", flat=True).distinct()]
+
+
+class OwnerFilter(django_filters.ModelChoiceFilter):
+    """An owner, or "nobody" (the unowned items a review meeting is for)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("null_label", "Nobody (unowned)")
+        kwargs.setdefault("null_value", "none")
+        super().__init__(*args, **kwargs)
+
+
+class ActionItemFilter(django_filters.FilterSet):
+    owner = OwnerFilter(queryset=people(), empty_label="Anyone")
+    team = django_filters.ChoiceFilter(choices=team_choices, empty_label="Any team")
+    service = django_filters.ModelChoiceFilter(
+        field_name="postmortem__incident__services", queryset=Service.objects.all(), empty_label="Any service"
+    )
+    kind = django_filters.ChoiceFilter(choices=ActionItem.Kind.choices, empty_label="Any kind")
+    priority = django_filters.ChoiceFilter(choices=ActionItem.Priority.choices, empty_label="Any priority")
+    status = django_filters.ChoiceFilter(
+        choices=[("open", "Open or in progress"), ("closed", "Done or won't do"), *ActionItem.Status.choices],
+        method="filter_status", empty_label="Any status",
+    )
+    due = django_filters.DateFromToRangeFilter(
+        field_name="due_date", label="Due between", widget=django_filters.widgets.RangeWidget(attrs={"type": "date"})
+    )
+
+    class Meta:
+        model = ActionItem
+        fields = ["owner", "team", "service", "kind", "priority", "status", "due"]
+
+    def filter_status(self, queryset, name, value):
+        if value == "open":
+            return queryset.open()
+        if value == "closed":
+            return queryset.closed()
+        return queryset.filter(status=value)

@@ -1,0 +1,236 @@
+"""Writing a postmortem: started from the incident, edited safely, reviewed, published, exported."""
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from incidents.models import TimelineEntry
+from postmortems.models import ActionItem, Postmortem
+
+pytestmark = pytest.mark.django_db
+
+
+def edit_data(postmortem, body, items=(), **extra):
+    data = {
+        "title": postmortem.title, "body": body, "loaded_version": postmortem.version,
+        "items-TOTAL_FORMS": len(items), "items-INITIAL_FORMS": 0, "items-MIN_NUM_FORMS": 0,
+        "items-MAX_NUM_FORMS": 1000,
+    }
+    for index, item in enumerate(items):
+        row = {"kind": "prevent", "priority": 3, "status": "open", "owner": "", "due_date": "", "wont_do_reason": ""}
+        row.update(item)
+        data.update({f"items-{index}-{key}": value for key, value in row.items()})
+    data.update(extra)
+    return data
+
+
+def test_incident_page_offers_start_postmortem_to_editors_only(client, editor, viewer, make_incident, service):
+    incident = make_incident(services=[service])
+    client.force_login(editor)
+    assert "Start postmortem" in client.get(incident.get_absolute_url()).content.decode()
+    client.force_login(viewer)
+    page = client.get(incident.get_absolute_url()).content.decode()
+    assert "No postmortem yet" in page and "Start postmortem" not in page
+    assert client.post(reverse("postmortems:start", args=[incident.pk])).status_code == 403
+    assert not Postmortem.objects.exists()
+
+
+def test_starting_prefills_sections_and_timeline_in_the_users_time_zone(editor_client, editor, make_incident, service):
+    started = timezone.now().replace(second=0, microsecond=0) - timedelta(days=3)
+    incident = make_incident(services=[service], started_at=started, detected_at=started + timedelta(minutes=5),
+                             acknowledged_at=started + timedelta(minutes=12),
+                             mitigated_at=started + timedelta(minutes=40), resolved_at=started + timedelta(minutes=90))
+    TimelineEntry.objects.create(incident=incident, occurred_at=started + timedelta(minutes=20),
+                                 kind="action", text="Rolled back payments-gateway")
+    editor_client.cookies["hindsight_tz"] = "Asia/Tokyo"
+
+    response = editor_client.post(reverse("postmortems:start", args=[incident.pk]))
+
+    postmortem = incident.postmortem
+    assert response["Location"] == reverse("postmortems:edit", args=[postmortem.pk])
+    for heading in ["Summary", "Impact", "Timeline", "Contributing factors", "What went well", "What went badly",
+                    "Where we got lucky", "Action items"]:
+        assert f"## {heading}\n" in postmortem.body
+    tokyo = ZoneInfo("Asia/Tokyo")
+    rollback_time = (started + timedelta(minutes=20)).astimezone(tokyo).strftime("%Y-%m-%d %H:%M")
+    assert f"- {rollback_time} — Action: Rolled back payments-gateway" in postmortem.body
+    assert f"- {started.astimezone(tokyo):%Y-%m-%d %H:%M} — **Started**" in postmortem.body
+    timeline = postmortem.body.split("## Timeline")[1]
+    assert timeline.index("**Detected**") < timeline.index("Rolled back") < timeline.index("**Mitigated**")
+    assert postmortem.version == 1 and postmortem.revisions.count() == 1
+    assert list(postmortem.authors.all()) == [editor]
+    # Starting again opens the same one.
+    again = editor_client.post(reverse("postmortems:start", args=[incident.pk]))
+    assert again["Location"] == reverse("postmortems:edit", args=[postmortem.pk])
+    assert Postmortem.objects.count() == 1
+
+
+def test_incident_panel_links_to_existing_postmortem(viewer_client, postmortem):
+    page = viewer_client.get(postmortem.incident.get_absolute_url()).content.decode()
+    assert postmortem.get_absolute_url() in page and "Start postmortem" not in page
+
+
+def test_editor_page_has_live_preview_and_saves_a_revision_with_inline_action_items(editor_client, editor, postmortem):
+    page = editor_client.get(reverse("postmortems:edit", args=[postmortem.pk])).content.decode()
+    assert 'class="markdownx-preview"' in page and "markdownx/js/markdownx" in page
+
+    response = editor_client.post(
+        reverse("postmortems:edit", args=[postmortem.pk]),
+        edit_data(postmortem, "## Summary\n\nPool too small.", items=[{"title": "Alert on pool saturation"}]),
+    )
+
+    assert response.status_code == 302
+    postmortem.refresh_from_db()
+    assert postmortem.version == 2 and postmortem.body == "## Summary\n\nPool too small."
+    latest = postmortem.revisions.first()
+    assert (latest.number, latest.author) == (2, editor)
+    item = postmortem.action_items.get()
+    assert item.title == "Alert on pool saturation" and item.owner is None and item.created_by == editor
+
+
+def test_invalid_action_item_row_keeps_everything_typed(editor_client, postmortem):
+    response = editor_client.post(
+        reverse("postmortems:edit", args=[postmortem.pk]),
+        edit_data(postmortem, "My new text", items=[{"title": "Retire it", "status": "wont_do"}]),
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Say why this won" in page and "My new text" in page and "Retire it" in page
+    postmortem.refresh_from_db()
+    assert postmortem.version == 1 and not ActionItem.objects.exists()
+
+
+def test_second_save_from_the_same_version_gets_the_conflict_page_and_keeps_its_text(
+    client, editor, make_postmortem
+):
+    postmortem = make_postmortem(body="## Summary\n\nOriginal.")
+    client.force_login(editor)
+    url = reverse("postmortems:edit", args=[postmortem.pk])
+    first_form = client.get(url).content.decode()
+    second_form = client.get(url).content.decode()
+    assert 'name="loaded_version" value="1"' in first_form and 'name="loaded_version" value="1"' in second_form
+
+    client.post(url, edit_data(postmortem, "## Summary\n\nAlice's account."))
+    response = client.post(url, edit_data(postmortem, "## Summary\n\nBob's account."))
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Someone else saved this postmortem" in page
+    assert "Alice&#x27;s account." in page and "Bob&#x27;s account." in page
+    assert 'name="loaded_version" value="2"' in page  # resubmitting merges on top of theirs
+    postmortem.refresh_from_db()
+    assert postmortem.body == "## Summary\n\nAlice's account." and postmortem.version == 2
+
+    merged = client.post(url, edit_data(postmortem, "## Summary\n\nAlice's and Bob's accounts."))
+    assert merged.status_code == 302
+    postmortem.refresh_from_db()
+    assert postmortem.version == 3 and "Bob's accounts" in postmortem.body
+
+
+def test_conflict_keeps_new_action_items_in_the_merge_form(editor_client, postmortem):
+    url = reverse("postmortems:edit", args=[postmortem.pk])
+    editor_client.post(url, edit_data(postmortem, "Theirs"))
+    response = editor_client.post(url, edit_data(postmortem, "Mine", items=[{"title": "Add a canary stage"}]))
+    assert response.status_code == 409
+    assert 'value="Add a canary stage"' in response.content.decode()
+    assert not ActionItem.objects.exists()
+
+
+def test_restoring_a_revision_adds_a_new_one(editor_client, editor, make_postmortem):
+    postmortem = make_postmortem(body="First text")
+    postmortem.body = "Second text"
+    postmortem.save_revision(editor)
+    history = editor_client.get(reverse("postmortems:history", args=[postmortem.pk])).content.decode()
+    assert "Restore" in history
+    diff = editor_client.get(reverse("postmortems:revision_diff", args=[postmortem.pk, 1])).content.decode()
+    assert "First text" in diff and "Second text" in diff
+
+    editor_client.post(reverse("postmortems:revision_restore", args=[postmortem.pk, 1]))
+
+    postmortem.refresh_from_db()
+    assert postmortem.body == "First text" and postmortem.version == 3
+    assert list(postmortem.revisions.values_list("number", flat=True)) == [3, 2, 1]
+
+
+def test_saving_blaming_language_warns_but_saves(editor_client, postmortem):
+    response = editor_client.post(
+        reverse("postmortems:edit", args=[postmortem.pk]),
+        edit_data(postmortem, "The outage was human error: Dave forgot to renew it."), follow=True,
+    )
+    page = response.content.decode()
+    assert "Blameless check: 2 phrases" in page and "“human error”" in page and "“forgot to”" in page
+    postmortem.refresh_from_db()
+    assert postmortem.version == 2
+
+
+def test_check_language_button_shows_suggestions_without_saving(editor_client, postmortem):
+    response = editor_client.post(
+        reverse("postmortems:edit", args=[postmortem.pk]),
+        edit_data(postmortem, "A careless push.", check_language="1"),
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "“careless”" in page and "which check or confirmation" in page
+    postmortem.refresh_from_db()
+    assert postmortem.version == 1
+
+
+def test_preview_check_endpoint_returns_findings(editor_client):
+    response = editor_client.post(reverse("postmortems:check_language"), {"body": "It was the fault of ops."})
+    assert response.json()["count"] == 1 and "fault of" in response.json()["html"]
+    clean = editor_client.post(reverse("postmortems:check_language"), {"body": "The pipeline lacked a check."})
+    assert clean.json()["count"] == 0
+
+
+def test_review_publish_and_reopen_workflow(editor_client, editor, postmortem):
+    workflow = reverse("postmortems:workflow", args=[postmortem.pk])
+    editor_client.post(workflow, {"action": "review"})
+    postmortem.refresh_from_db()
+    assert postmortem.status == "in_review"
+
+    editor_client.post(workflow, {"action": "publish"})
+    page = editor_client.get(postmortem.get_absolute_url()).content.decode()
+    assert "Published" in page and "by Eddie" in page and "Reopen for editing" in page
+
+    edit = editor_client.get(reverse("postmortems:edit", args=[postmortem.pk]), follow=True)
+    assert "published and read-only" in edit.content.decode()
+    refused = editor_client.post(reverse("postmortems:edit", args=[postmortem.pk]), edit_data(postmortem, "Sneaky"))
+    assert refused.status_code == 302
+    postmortem.refresh_from_db()
+    assert postmortem.body != "Sneaky" and postmortem.is_locked
+
+    editor_client.post(workflow, {"action": "reopen"})
+    postmortem.refresh_from_db()
+    assert postmortem.status == "draft" and not postmortem.is_locked
+
+
+def test_viewer_cannot_edit_or_publish(viewer_client, postmortem):
+    assert viewer_client.get(reverse("postmortems:edit", args=[postmortem.pk])).status_code == 403
+    assert viewer_client.post(reverse("postmortems:workflow", args=[postmortem.pk]), {"action": "publish"}).status_code == 403
+    assert viewer_client.get(postmortem.get_absolute_url()).status_code == 200
+
+
+def test_markdown_export_downloads_the_document_with_action_items(viewer_client, postmortem, editor):
+    ActionItem.objects.create(postmortem=postmortem, title="Add pool | size check", owner=editor)
+    response = viewer_client.get(reverse("postmortems:export", args=[postmortem.pk]))
+    assert response["Content-Type"].startswith("text/markdown")
+    assert f'filename="postmortem-{postmortem.incident.reference}.md"' in response["Content-Disposition"]
+    text = response.content.decode()
+    assert text.startswith(f"# {postmortem.title}\n")
+    assert "The checkout pool was too small." in text
+    assert "| Add pool \\| size check | Prevent | P3 – normal | Eddie |" in text
+
+
+def test_postmortem_list_marks_overdue(viewer_client, make_incident, make_postmortem):
+    resolved = timezone.now() - timedelta(days=5)
+    late = make_postmortem(make_incident(started_at=resolved - timedelta(hours=1), detected_at=resolved,
+                                         acknowledged_at=resolved, mitigated_at=resolved, resolved_at=resolved))
+    page = viewer_client.get(reverse("postmortems:list") + "?overdue=on").content.decode()
+    assert late.title in page and "Overdue" in page
+
+
+def test_print_view_has_print_styles_and_hides_controls(viewer_client, postmortem):
+    page = viewer_client.get(postmortem.get_absolute_url()).content.decode()
+    assert 'media="print"' in page and "data-print" in page and "js/postmortems.js" in page
