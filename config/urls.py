@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 from dashboard import views as dashboard_views
+from documents import uploads
 
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
@@ -14,6 +16,11 @@ urlpatterns = [
     path("status/", include("incidents.status_urls")),
     path("api/", include("incidents.api_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    # Markdown editor uploads and preview, checked and served safely (see documents/uploads.py); these come
+    # first so they answer instead of markdownx's own views at the same addresses.
+    path("markdownx/upload/", uploads.upload_image, name="markdownx_upload"),
+    path("markdownx/markdownify/", uploads.markdown_preview, name="markdownx_markdownify"),
+    path(f"{settings.MEDIA_URL.lstrip('/')}{settings.MARKDOWNX_MEDIA_PATH}<path:path>", uploads.serve_upload, name="uploaded_image"),
     path("markdownx/", include("markdownx.urls")),
     path("admin/", admin.site.urls),
 ]

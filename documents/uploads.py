@@ -1,0 +1,94 @@
+"""Images uploaded from the Markdown editor: who may upload, what is kept, and how it is served.
+
+markdownx's own views take any logged-in user's upload and name the file after the client's extension. Here:
+only people who can edit documents may upload; the bytes must be an image Pillow recognises as an allowed type
+(markdownx then checks the size and re-encodes rasters); the stored name is random with the extension of the
+*detected* type; files are served to logged-in users only, never sniffed or run as a page.
+"""
+
+import mimetypes
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.utils._os import safe_join
+from django.views.decorators.http import require_POST, require_safe
+from markdownx.forms import ImageForm
+from PIL import Image
+from markdownx.views import ImageUploadView, MarkdownifyView
+
+# Anyone who may write a document that has an editor may add images to it.
+DOCUMENT_EDIT_PERMISSIONS = ("postmortems.change_postmortem", "runbooks.change_runbook")
+EXTENSION_FOR_TYPE = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp"}
+
+
+def can_edit_documents(user):
+    return any(user.has_perm(permission) for permission in DOCUMENT_EDIT_PERMISSIONS)
+
+
+class DetectedTypeImageForm(ImageForm):
+    """markdownx's form trusts the browser's content type (and crashes on a non-image): ask Pillow instead."""
+
+    def clean(self):
+        upload = self.files.get("image")
+        if upload:
+            upload.content_type = detected_image_type(upload)
+            if upload.content_type is None:
+                raise ValidationError({"image": "This file is not an image (JPEG, PNG, GIF or WebP)."})
+        return super().clean()
+
+    def save(self, commit=True):
+        upload = self.files["image"]
+        upload.name = f"upload.{EXTENSION_FOR_TYPE[upload.content_type]}"
+        return super().save(commit=commit)
+
+
+def detected_image_type(upload):
+    """The MIME type Pillow recognises in the file's bytes, or None for anything that is not an allowed image."""
+    try:
+        with Image.open(upload) as image:
+            image.verify()
+            detected = Image.MIME.get(image.format)
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        detected = None
+    finally:
+        upload.seek(0)
+    return detected if detected in EXTENSION_FOR_TYPE else None
+
+
+class DocumentImageUploadView(ImageUploadView):
+    form_class = DetectedTypeImageForm
+
+
+@require_POST
+def upload_image(request):
+    if not can_edit_documents(request.user):
+        raise PermissionDenied
+    return DocumentImageUploadView.as_view()(request)
+
+
+@require_POST
+def markdown_preview(request):
+    """markdownx's live preview (sanitised HTML); a request without content previews nothing."""
+    if "content" not in request.POST:
+        request.POST = request.POST.copy()
+        request.POST["content"] = ""
+    return MarkdownifyView.as_view()(request)
+
+
+@require_safe
+def serve_upload(request, path):
+    """An uploaded image, to logged-in users, with a type from our own list and no chance to run as a page."""
+    if Path(path).suffix.lower().lstrip(".") not in EXTENSION_FOR_TYPE.values():
+        raise Http404("Not an uploaded image.")
+    try:
+        full_path = Path(safe_join(settings.MEDIA_ROOT, settings.MARKDOWNX_MEDIA_PATH, path))
+    except Exception as error:  # SuspiciousFileOperation: the path tried to leave the upload folder
+        raise Http404("Not an uploaded image.") from error
+    if not full_path.is_file():
+        raise Http404("No such image.")
+    response = FileResponse(full_path.open("rb"), content_type=mimetypes.guess_type(full_path.name)[0])
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
