@@ -1,8 +1,20 @@
 from django.shortcuts import render
+from django.utils import timezone
 
-from incidents.models import Incident
+from .attention import attention_blocks, list_url, open_incidents, recurring_categories_this_quarter
 
 
 def home(request):
-    open_incidents = Incident.objects.open().for_list().order_by("severity", "started_at")
-    return render(request, "dashboard/home.html", {"open_incidents": open_incidents})
+    now = timezone.now()
+    open_count, incidents = open_incidents(now)
+    quarter_start, recurring = recurring_categories_this_quarter(timezone.localdate(now))
+    for category in recurring:
+        category.list_url = list_url("incidents:list", category=category.pk, started_min=quarter_start.isoformat())
+    return render(request, "dashboard/home.html", {
+        "open_count": open_count,
+        "open_incidents": incidents,
+        "open_url": list_url("incidents:list", status="open"),
+        "blocks": attention_blocks(now),
+        "recurring": recurring,
+        "quarter_start": quarter_start,
+    })

@@ -20,6 +20,12 @@ class IncidentFilter(django_filters.FilterSet):
         label="Started between",
         widget=django_filters.widgets.RangeWidget(attrs={"type": "date"}),
     )
+    needs_postmortem = django_filters.BooleanFilter(
+        method="filter_needs_postmortem", label="SEV-1/2 without a postmortem", widget=forms.CheckboxInput
+    )
+    update_overdue = django_filters.BooleanFilter(
+        method="filter_update_overdue", label="Status update overdue", widget=forms.CheckboxInput
+    )
     sort = django_filters.OrderingFilter(
         fields=(
             ("started_at", "started"),
@@ -37,6 +43,12 @@ class IncidentFilter(django_filters.FilterSet):
     class Meta:
         model = Incident
         fields = ["q", "severity", "status", "service", "category", "detection_source", "started"]
+
+    def filter_needs_postmortem(self, queryset, name, value):
+        return queryset.filter(pk__in=Incident.objects.missing_postmortem().values("pk")) if value else queryset
+
+    def filter_update_overdue(self, queryset, name, value):
+        return queryset.filter(pk__in=Incident.objects.update_overdue().values("pk")) if value else queryset
 
     def filter_status(self, queryset, name, values):
         statuses = set(values)

@@ -1,3 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "insights"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.index, name="index"),
+]

@@ -1,3 +1,73 @@
+from django.conf import settings
 from django.shortcuts import render
 
-# Create your views here.
+from incidents.models import Incident, Severity
+
+from . import charts, metrics
+from .filters import InsightsFilter
+
+SEVERITY_CSS = {severity: f"chart-sev{severity}" for severity in Severity.values}
+
+
+def index(request):
+    filterset = InsightsFilter(request.GET or None, queryset=Incident.objects.all())
+    incidents = filterset.incidents if request.GET else Incident.objects.order_by()
+    by_quarter = metrics.response_metrics(incidents, "quarter")
+    per_quarter = metrics.incidents_per_quarter_by_severity(incidents)
+    categories = metrics.categories_per_quarter(incidents)
+    repeats = metrics.repeat_incidents(incidents)
+    context = {
+        "filter": filterset,
+        "overall": metrics.response_metrics(incidents, None),
+        "by_severity": metrics.response_metrics(incidents, "severity"),
+        "by_quarter": by_quarter,
+        "metric_names": metrics.DURATION_METRICS,
+        "detection_mix": metrics.detection_mix(incidents),
+        "categories": categories,
+        "services": metrics.services_per_quarter(incidents),
+        "quarters": sorted({q for _, quarters, _ in categories for q in quarters}),
+        "repeats": repeats,
+        "earlier_action_items": metrics.earlier_action_items(repeats),
+        "follow_through": metrics.action_item_follow_through(incidents),
+        "per_quarter": [(metrics.quarter_label(q), counts) for q, counts in per_quarter.items()],
+        "severities": Severity.choices,
+        "repeat_window_days": settings.HINDSIGHT_REPEAT_WINDOW.days,
+        "mttr_chart": _mttr_chart(by_quarter),
+        "severity_chart": _severity_chart(per_quarter),
+        "category_chart": _category_chart(categories, repeats),
+    }
+    return render(request, "insights/index.html", context)
+
+
+def _hours(value):
+    return value.total_seconds() / 3600 if value is not None else None
+
+
+def _mttr_chart(by_quarter):
+    labels = [row.label for row in by_quarter]
+    mttr = [row.metrics["MTTR"] for row in by_quarter]
+    return charts.line_chart(
+        "MTTR trend per quarter", "Mean, median and p90 time from start to resolution, in hours, per quarter.",
+        labels,
+        [("mean", "chart-line--mean", [_hours(m.mean) for m in mttr]),
+         ("median", "chart-line--median", [_hours(m.median) for m in mttr]),
+         ("p90", "chart-line--p90", [_hours(m.p90) for m in mttr])],
+        unit="h",
+    )
+
+
+def _severity_chart(per_quarter):
+    labels = [metrics.quarter_label(q) for q in per_quarter]
+    series = [(label, SEVERITY_CSS[severity], [counts.get(severity, 0) for counts in per_quarter.values()])
+              for severity, label in Severity.choices]
+    return charts.stacked_bars(
+        "Incidents per quarter by severity", "Number of incidents started in each quarter, stacked by severity.",
+        labels, series,
+    )
+
+
+def _category_chart(categories, repeats):
+    return charts.horizontal_bars(
+        "Incidents per category", "Incidents in each category over the selected period, most frequent first.",
+        [(name, total) for name, _, total in categories[:10]],
+    )

@@ -1,0 +1,115 @@
+"""Chart geometry for server-rendered SVG (templates/insights/charts/*.html draw it; no JavaScript).
+
+Each builder returns plain numbers and labels; the templates add titles, axis labels and a data table.
+"""
+
+from dataclasses import dataclass, field
+
+WIDTH, HEIGHT = 640, 260
+LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 40
+
+
+@dataclass
+class Chart:
+    title: str
+    description: str
+    width: int = WIDTH
+    height: int = HEIGHT
+    y_ticks: list = field(default_factory=list)  # [(y, label)]
+    x_labels: list = field(default_factory=list)  # [(x, label)]
+    bars: list = field(default_factory=list)  # [{x, y, width, height, css, title}]
+    lines: list = field(default_factory=list)  # [{css, label, points: "x,y x,y", dots: [(x, y, title)]}]
+    plot_left: int = LEFT
+    plot_right: int = WIDTH - RIGHT
+    plot_bottom: int = HEIGHT - BOTTOM
+
+    @property
+    def empty(self):
+        return not self.bars and not any(line["dots"] for line in self.lines)
+
+
+def nice_ceiling(value):
+    """A round axis maximum at or above value: 1, 2, 5, 10, 20, 50…"""
+    if value <= 0:
+        return 1
+    step = 1
+    while True:
+        for multiple in (1, 2, 5):
+            if step * multiple >= value:
+                return step * multiple
+        step *= 10
+
+
+def _y_scale(maximum):
+    top = nice_ceiling(maximum)
+    plot_height = HEIGHT - TOP - BOTTOM
+
+    def y(value):
+        return round(HEIGHT - BOTTOM - plot_height * value / top, 1)
+
+    return y, top
+
+
+def _slots(count):
+    """x centre and width for `count` evenly spaced groups across the plot."""
+    plot_width = WIDTH - LEFT - RIGHT
+    slot = plot_width / max(count, 1)
+    return [(round(LEFT + slot * (i + 0.5), 1), slot) for i in range(count)]
+
+
+def _format(value):
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def stacked_bars(title, description, categories, series, value_format=_format):
+    """categories: x labels; series: [(name, css class, [value per category])] stacked bottom-up."""
+    totals = [sum(values[i] for _, _, values in series) for i in range(len(categories))]
+    y, top = _y_scale(max(totals, default=0))
+    chart = Chart(title, description)
+    chart.y_ticks = [(y(v), value_format(v)) for v in (0, top / 2, top)]
+    for index, ((x, slot), label) in enumerate(zip(_slots(len(categories)), categories)):
+        chart.x_labels.append((x, label))
+        width = round(min(slot * 0.6, 56), 1)
+        base = 0
+        for name, css, values in series:
+            value = values[index]
+            if value:
+                chart.bars.append({
+                    "x": round(x - width / 2, 1), "y": y(base + value), "width": width,
+                    "height": round(y(base) - y(base + value), 1), "css": css, "title": f"{label}: {value} {name}",
+                })
+            base += value
+    return chart
+
+
+def line_chart(title, description, categories, series, unit):
+    """series: [(name, css class, [value or None per category])]; gaps where a value is None."""
+    values = [v for _, _, vals in series for v in vals if v is not None]
+    y, top = _y_scale(max(values, default=0))
+    chart = Chart(title, description)
+    chart.y_ticks = [(y(v), f"{_format(round(v, 1))} {unit}") for v in (0, top / 2, top)]
+    slots = _slots(len(categories))
+    chart.x_labels = [(x, label) for (x, _), label in zip(slots, categories)]
+    for name, css, vals in series:
+        dots = [(x, y(v), f"{label}: {name} {round(v, 1):g} {unit}")
+                for (x, _), v, label in zip(slots, vals, categories) if v is not None]
+        chart.lines.append({"label": name, "css": css, "points": " ".join(f"{dx},{dy}" for dx, dy, _ in dots),
+                            "dots": dots})
+    return chart
+
+
+def horizontal_bars(title, description, rows, css="chart-bar"):
+    """rows: [(label, value)]; one bar per row, longest first."""
+    row_height = 28
+    height = TOP + row_height * max(len(rows), 1) + 8
+    top = nice_ceiling(max((value for _, value in rows), default=0))
+    label_width = 150
+    plot_width = WIDTH - label_width - RIGHT - 32
+    chart = Chart(title, description, height=height, plot_left=label_width, plot_bottom=height - 8)
+    for index, (label, value) in enumerate(rows):
+        y = TOP + index * row_height
+        chart.bars.append({
+            "x": label_width, "y": y, "width": round(plot_width * value / top, 1), "height": row_height - 8,
+            "css": css, "title": f"{label}: {value}", "label": label, "value": value,
+        })
+    return chart

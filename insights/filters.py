@@ -1,0 +1,33 @@
+import django_filters
+from django import forms
+
+from incidents.models import Incident, Service, Severity
+
+
+def team_choices():
+    return [(team, team) for team in Service.objects.order_by("team").values_list("team", flat=True).distinct()]
+
+
+class InsightsFilter(django_filters.FilterSet):
+    started = django_filters.DateFromToRangeFilter(
+        field_name="started_at", label="Started between",
+        widget=django_filters.widgets.RangeWidget(attrs={"type": "date"}),
+    )
+    service = django_filters.ModelChoiceFilter(
+        field_name="services", queryset=Service.objects.all(), empty_label="All services"
+    )
+    team = django_filters.ChoiceFilter(
+        field_name="services__team", choices=team_choices, empty_label="All teams", label="Owning team"
+    )
+    severity = django_filters.MultipleChoiceFilter(choices=Severity.choices, widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = Incident
+        fields = ["started", "service", "team", "severity"]
+
+    @property
+    def incidents(self):
+        """The matching incidents, each once (joining services can repeat rows), ready for aggregation."""
+        if not self.is_valid():
+            return Incident.objects.none()
+        return Incident.objects.filter(pk__in=self.qs.values("pk")).order_by()

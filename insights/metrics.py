@@ -1,0 +1,289 @@
+"""Response metrics and recurrence figures, computed by the database wherever it can.
+
+Means come from `Avg` over `Incident.objects.with_durations()`. Medians and p90s come from PostgreSQL's
+`percentile_cont`; SQLite has no such function, so there they are computed in Python from one `values_list`
+of the already-annotated durations, with the same linear interpolation `percentile_cont` uses.
+Every function runs a fixed number of queries whatever the number of incidents.
+"""
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Aggregate, Avg, Count, DurationField, FloatField, Q
+from django.db.models.functions import TruncQuarter
+from django.utils import timezone
+
+from incidents.models import Category, DetectionSource, Incident, Service, Severity
+
+# (annotation from with_durations(), short name, what it measures)
+DURATION_METRICS = [
+    ("time_to_detect", "MTTD", "started → detected"),
+    ("time_to_acknowledge", "MTTA", "detected → acknowledged"),
+    ("time_to_mitigate", "MTTM", "started → mitigated"),
+    ("time_to_resolve", "MTTR", "started → resolved"),
+]
+MEDIAN, P90 = 0.5, 0.9
+
+
+class PercentileCont(Aggregate):
+    """PostgreSQL's ordered-set aggregate: percentile_cont(fraction) WITHIN GROUP (ORDER BY expression)."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+    def __init__(self, expression, fraction, **extra):
+        if not 0 <= fraction <= 1:
+            raise ValueError("fraction must be between 0 and 1")
+        super().__init__(expression, fraction=float(fraction), output_field=DurationField(), **extra)
+
+
+def database_has_percentiles():
+    return connection.vendor == "postgresql"
+
+
+def percentile_cont(values, fraction):
+    """Linear interpolation between the closest ranks, exactly like SQL's percentile_cont. None if empty."""
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    position = fraction * (len(ordered) - 1)
+    lower, upper = math.floor(position), math.ceil(position)
+    if lower == upper:
+        return ordered[lower]
+    return ordered[lower] + (ordered[upper] - ordered[lower]) * (position - lower)
+
+
+@dataclass
+class Summary:
+    """Mean, median and p90 of one duration over some incidents (None where there is no data)."""
+
+    count: int = 0
+    mean: timedelta | None = None
+    median: timedelta | None = None
+    p90: timedelta | None = None
+
+
+@dataclass
+class MetricsRow:
+    key: object
+    label: str
+    incidents: int = 0
+    metrics: dict = field(default_factory=dict)  # short name → Summary
+
+
+def _as_timedelta(value):
+    """Avg over a duration comes back as a timedelta on PostgreSQL and as microseconds on SQLite."""
+    if value is None or isinstance(value, timedelta):
+        return value
+    return timedelta(microseconds=value)
+
+
+def _aggregates():
+    aggregates = {"n_incidents": Count("id")}
+    for name, short, _ in DURATION_METRICS:
+        aggregates[f"{short}_count"] = Count(name)
+        aggregates[f"{short}_mean"] = Avg(name, output_field=FloatField()) if connection.vendor == "sqlite" \
+            else Avg(name)
+        if database_has_percentiles():
+            aggregates[f"{short}_median"] = PercentileCont(name, MEDIAN)
+            aggregates[f"{short}_p90"] = PercentileCont(name, P90)
+    return aggregates
+
+
+def response_metrics(incidents, group_by):
+    """MTTx summaries per group: group_by is "severity", "quarter" or None (everything together)."""
+    queryset = incidents.with_durations()
+    if group_by == "quarter":
+        queryset = queryset.annotate(quarter=TruncQuarter("started_at"))
+    if group_by:
+        grouped = queryset.order_by().values(group_by).annotate(**_aggregates()).order_by(group_by)
+    else:
+        grouped = [queryset.aggregate(**_aggregates())]
+    python_percentiles = None if database_has_percentiles() else _percentiles_in_python(queryset, group_by)
+    rows = []
+    for values in grouped:
+        key = values.get(group_by) if group_by else None
+        if not values["n_incidents"]:
+            continue
+        row = MetricsRow(key=key, label=group_label(group_by, key), incidents=values["n_incidents"])
+        for _, short, _ in DURATION_METRICS:
+            summary = Summary(count=values[f"{short}_count"], mean=_as_timedelta(values[f"{short}_mean"]))
+            if python_percentiles is None:
+                summary.median, summary.p90 = values[f"{short}_median"], values[f"{short}_p90"]
+            else:
+                durations = python_percentiles[key][short]
+                summary.median, summary.p90 = percentile_cont(durations, MEDIAN), percentile_cont(durations, P90)
+            row.metrics[short] = summary
+        rows.append(row)
+    return rows
+
+
+def _percentiles_in_python(queryset, group_by):
+    """{group key: {short name: [durations]}} from one query over the annotated durations."""
+    names = [name for name, _, _ in DURATION_METRICS]
+    columns = ([group_by] if group_by else []) + names
+    found = defaultdict(lambda: defaultdict(list))
+    for values in queryset.order_by().values_list(*columns):
+        key = values[0] if group_by else None
+        for (_, short, _), duration in zip(DURATION_METRICS, values[1:] if group_by else values):
+            if duration is not None:
+                found[key][short].append(duration)
+    return found
+
+
+def quarter_label(moment):
+    local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    return f"{local.year} Q{(local.month - 1) // 3 + 1}"
+
+
+def group_label(group_by, key):
+    if group_by == "severity":
+        return Severity(key).label
+    if group_by == "quarter":
+        return quarter_label(key)
+    return "All incidents"
+
+
+def detection_mix(incidents):
+    """[(source label, count, share)] — customer reports mean our monitoring missed it."""
+    counts = dict(incidents.order_by().values_list("detection_source").annotate(n=Count("id")))
+    total = sum(counts.values())
+    return [
+        {"source": source, "label": label, "count": counts.get(source, 0),
+         "share": counts.get(source, 0) / total if total else 0,
+         "anti_pattern": source == DetectionSource.CUSTOMER_REPORT}
+        for source, label in DetectionSource.choices
+    ]
+
+
+def incidents_per_quarter_by_severity(incidents):
+    """{quarter: {severity: count}} in quarter order."""
+    rows = (incidents.annotate(quarter=TruncQuarter("started_at")).order_by()
+            .values_list("quarter", "severity").annotate(n=Count("id")).order_by("quarter"))
+    table = {}
+    for quarter, severity, count in rows:
+        table.setdefault(quarter, {})[severity] = count
+    return table
+
+
+def per_quarter(incidents, through_model, name_field):
+    """Incident counts per (name, quarter) through an M2M table: [(name, {quarter: n}, total)], busiest first."""
+    rows = (through_model.objects.filter(incident__in=incidents.values("pk"))
+            .annotate(quarter=TruncQuarter("incident__started_at"))
+            .order_by().values_list(name_field, "quarter").annotate(n=Count("id")))
+    table = defaultdict(dict)
+    for name, quarter, count in rows:
+        table[name][quarter] = count
+    return sorted(((name, quarters, sum(quarters.values())) for name, quarters in table.items()),
+                  key=lambda item: (-item[2], item[0]))
+
+
+def categories_per_quarter(incidents):
+    return per_quarter(incidents, Incident.categories.through, "category__name")
+
+
+def services_per_quarter(incidents):
+    return per_quarter(incidents, Incident.services.through, "service__name")
+
+
+@dataclass
+class Repeat:
+    incident: Incident
+    earlier: Incident
+    category: str
+    service: str
+    gap: timedelta
+
+
+def repeat_pairs(incidents, window=None):
+    """(later id, earlier id, category name, service name, gap): the later incident started within `window` of
+    an earlier one sharing a category and a service. Each later incident is paired once, with its closest
+    predecessor. One query; the pairing is done in Python over (id, start, category, service) rows."""
+    window = window or settings.HINDSIGHT_REPEAT_WINDOW
+    rows = (incidents.order_by().filter(categories__isnull=False, services__isnull=False)
+            .values_list("id", "started_at", "categories__name", "services__name"))
+    by_pair = defaultdict(list)
+    for incident_id, started_at, category, service in rows:
+        by_pair[(category, service)].append((started_at, incident_id))
+    best = {}
+    for (category, service), occurrences in by_pair.items():
+        occurrences.sort()
+        for (earlier_start, earlier_id), (later_start, later_id) in zip(occurrences, occurrences[1:]):
+            gap = later_start - earlier_start
+            current = best.get(later_id)
+            if gap <= window and (current is None or gap < current[4]):
+                best[later_id] = (later_id, earlier_id, category, service, gap)
+    return list(best.values())
+
+
+def repeat_incidents(incidents, window=None):
+    """Repeat incidents with the earlier one, newest first (two queries whatever the data size)."""
+    pairs = repeat_pairs(incidents, window)
+    by_id = Incident.objects.in_bulk({pair[0] for pair in pairs} | {pair[1] for pair in pairs})
+    repeats = [Repeat(by_id[later], by_id[earlier], category, service, gap)
+               for later, earlier, category, service, gap in pairs]
+    return sorted(repeats, key=lambda repeat: (repeat.incident.started_at, repeat.incident.pk), reverse=True)
+
+
+def recurring_categories(incidents, minimum=2):
+    """Categories with at least `minimum` of the given incidents: [(category, count)], most first."""
+    return list(
+        Category.objects.filter(incidents__in=incidents.values("pk"))
+        .annotate(n=Count("incidents", distinct=True)).filter(n__gte=minimum).order_by("-n", "name")
+    )
+
+
+@dataclass
+class TeamFollowThrough:
+    team: str
+    total: int = 0
+    closed: int = 0
+    closed_on_time: int = 0
+    overdue: int = 0
+    done: int = 0
+
+    @property
+    def closure_rate(self):
+        return self.closed / self.total if self.total else None
+
+    @property
+    def on_time_rate(self):
+        """Of the items that are done or already past due, the share done by their due date."""
+        due = self.done + self.overdue
+        return self.closed_on_time / due if due else None
+
+
+def action_item_follow_through(incidents, today=None):
+    """Per team: how many action items from these incidents' postmortems were closed, and closed on time."""
+    from postmortems.models import ActionItem
+
+    items = ActionItem.objects.filter(postmortem__incident__in=incidents.values("pk")).order_by()
+
+    def per_team(queryset):
+        return dict(queryset.values_list("team").annotate(n=Count("id")))
+
+    counts = {
+        "total": per_team(items),
+        "closed": per_team(items.closed()),
+        "done": per_team(items.filter(status=ActionItem.Status.DONE)),
+        "closed_on_time": per_team(items.closed_on_time()),
+        "overdue": per_team(items.overdue(today)),
+    }
+    teams = sorted(counts["total"], key=lambda team: (team == "", team))
+    return [TeamFollowThrough(team=team or "No team", **{key: counts[key].get(team, 0) for key in counts})
+            for team in teams]
+
+
+def earlier_action_items(repeats):
+    """{earlier incident id: (closed, total)}: were the lessons of the first incident acted on?"""
+    from postmortems.models import ActionItem
+
+    earlier_ids = {repeat.earlier.pk for repeat in repeats}
+    rows = (ActionItem.objects.filter(postmortem__incident__in=earlier_ids).order_by()
+            .values_list("postmortem__incident").annotate(
+                total=Count("id"), closed=Count("id", filter=Q(status__in=ActionItem.CLOSED_STATUSES))))
+    return {incident_id: (closed, total) for incident_id, total, closed in rows}

@@ -1,0 +1,103 @@
+"""The Insights page: charts a person can read (and a screen reader too), filters, repeats, follow-through."""
+
+from datetime import datetime, timedelta, timezone as dt_timezone
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from incidents.models import Category, Service
+from insights import metrics
+from postmortems.models import ActionItem, Postmortem
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def history(make_incident, service, category):
+    now = timezone.now()
+    first = make_incident(services=[service], categories=[category], severity=1, title="First deploy outage",
+                          started_at=now - timedelta(days=60))
+    second = make_incident(services=[service], categories=[category], severity=2, title="Second deploy outage",
+                           started_at=now - timedelta(days=20), detection_source="customer_report")
+    other = Service.objects.create(name="search-api", team="Discovery")
+    make_incident(services=[other], categories=[Category.objects.create(name="capacity")], severity=3,
+                  title="Search slow", started_at=now - timedelta(days=10))
+    postmortem = Postmortem.objects.create(incident=first, title="PM")
+    today = timezone.localdate()
+    ActionItem.objects.create(postmortem=postmortem, title="Add canary", status="done", due_date=today,
+                              completed_at=now - timedelta(days=1))
+    ActionItem.objects.create(postmortem=postmortem, title="Add rollback button", due_date=today - timedelta(days=3))
+    return first, second
+
+
+def test_insights_page_renders_accessible_charts_with_tables(viewer_client, history):
+    html = viewer_client.get(reverse("insights:index")).content.decode()
+    assert html.count('<svg class="chart"') == 3
+    for title in ("MTTR trend per quarter", "Incidents per quarter by severity", "Incidents per category"):
+        assert f">{title}</title>" in html
+    assert html.count('role="img"') == 3
+    assert html.count("<summary>Data table</summary>") == 3
+    assert "<script" not in html.split("<main", 1)[1].split("</main>")[0]
+
+
+def test_repeat_incident_is_listed_with_the_earlier_one_and_its_action_items(viewer_client, history):
+    first, second = history
+    html = viewer_client.get(reverse("insights:index")).content.decode()
+    repeats = html.split('id="repeats-heading"')[1].split("</section>")[0]
+    assert "Second deploy outage" in repeats and "First deploy outage" in repeats
+    assert "1 of 2 closed" in repeats
+    assert "Search slow" not in repeats
+
+
+def test_customer_reports_are_flagged_as_an_anti_pattern(viewer_client, history):
+    html = viewer_client.get(reverse("insights:index")).content.decode()
+    detection = html.split('id="detection-heading"')[1].split("</section>")[0]
+    assert "anti-pattern" in detection
+    assert "33%" in detection  # one of three incidents
+
+
+def test_follow_through_per_team(history):
+    [payments] = metrics.action_item_follow_through(metrics.Incident.objects.all())
+    assert payments.team == "Payments"
+    assert (payments.total, payments.closed, payments.done, payments.closed_on_time, payments.overdue) == (2, 1, 1, 1, 1)
+    assert payments.closure_rate == 0.5
+    assert payments.on_time_rate == 0.5  # done on time 1, of done (1) + overdue (1)
+
+
+def test_filters_narrow_every_figure(viewer_client, history):
+    response = viewer_client.get(reverse("insights:index") + "?severity=3")
+    assert response.context["overall"][0].incidents == 1
+    assert not response.context["repeats"]
+    response = viewer_client.get(reverse("insights:index") + "?team=Payments")
+    assert response.context["overall"][0].incidents == 2
+    started = (timezone.localdate() - timedelta(days=30)).isoformat()
+    response = viewer_client.get(reverse("insights:index") + f"?started_min={started}")
+    assert response.context["overall"][0].incidents == 2
+
+
+def test_bad_filter_shows_an_error_not_a_500(viewer_client, history):
+    response = viewer_client.get(reverse("insights:index") + "?severity=9&started_min=not-a-date")
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert response.context["overall"] == []
+
+
+def test_empty_insights_page(viewer_client):
+    html = viewer_client.get(reverse("insights:index")).content.decode()
+    assert "No resolved incidents yet." in html and "No repeats" in html
+
+
+def test_insights_needs_login(client):
+    assert client.get(reverse("insights:index")).status_code == 302
+
+
+def test_chart_geometry_scales_to_the_largest_value():
+    from insights import charts
+
+    chart = charts.stacked_bars("t", "d", ["Q1", "Q2"], [("SEV-1", "a", [2, 0]), ("SEV-2", "b", [3, 10])])
+    assert [tick[1] for tick in chart.y_ticks] == ["0", "5", "10"]
+    tallest = max(chart.bars, key=lambda bar: bar["height"])
+    assert tallest["title"] == "Q2: 10 SEV-2"
+    assert tallest["y"] == charts.TOP  # reaches the top of the plot
+    assert len(chart.bars) == 3  # the zero segment is not drawn
