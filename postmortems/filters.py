@@ -48,7 +48,7 @@ class ActionItemFilter(django_filters.FilterSet):
         method="filter_status", empty_label="Any status",
     )
     due = django_filters.DateFromToRangeFilter(
-        field_name="due_date", label="Due between", widget=django_filters.widgets.RangeWidget(attrs={"type": "date"})
+        field_name="due_date", label="Due between", widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"})
     )
 
     class Meta:

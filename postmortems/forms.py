@@ -38,7 +38,10 @@ class ActionItemForm(forms.ModelForm):
 
     class Meta:
         model = ActionItem
-        fields = ["title", "kind", "priority", "owner", "due_date", "status", "wont_do_reason", "description"]
+        fields = [
+            "title", "kind", "priority", "owner", "due_date", "status", "wont_do_reason", "runbook", "description",
+        ]
+        labels = {"runbook": "Runbook to update"}
         widgets = {
             "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description": forms.Textarea(attrs={"rows": 3}),

@@ -167,6 +167,10 @@ class ActionItem(models.Model):
         help_text="Defaults to the owning team of the incident's first service.",
     )
     due_date = models.DateField(null=True, blank=True, db_index=True)
+    runbook = models.ForeignKey(
+        "runbooks.Runbook", models.SET_NULL, null=True, blank=True, related_name="action_items",
+        help_text="For “update runbook X” items: shown on that runbook.",
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True)
     wont_do_reason = models.TextField("reason for not doing it", blank=True, max_length=2000)
     completed_at = models.DateTimeField(

@@ -66,7 +66,7 @@ class PostmortemDetailView(DetailView):
     def get_queryset(self):
         return Postmortem.objects.select_related("incident", "published_by", "updated_by").prefetch_related(
             "authors", "reviewers", "incident__services",
-            Prefetch("action_items", queryset=ActionItem.objects.select_related("owner")),
+            Prefetch("action_items", queryset=ActionItem.objects.select_related("owner", "runbook")),
         )
 
     def get_context_data(self, **kwargs):
