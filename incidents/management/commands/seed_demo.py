@@ -6,6 +6,8 @@ from django.db import transaction
 # Each app seeds its own part of the demo world, in this order (later ones build on earlier ones).
 DEMO_SEEDERS = [
     "incidents.demo",
+    "postmortems.demo",
+    "incidents.communication_demo",
 ]
 
 
