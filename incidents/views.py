@@ -9,6 +9,8 @@ from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 
+from runbooks.models import RunbookUsage
+
 from .filters import IncidentFilter
 from .forms import DeclareIncidentForm, IncidentForm, StatusChangeForm, TimelineEntryForm
 from .communication import communication_state
@@ -62,6 +64,7 @@ class IncidentDetailView(DetailView):
             "smes",
             Prefetch("timeline", queryset=TimelineEntry.objects.select_related("author")),
             Prefetch("status_updates", queryset=StatusUpdate.objects.select_related("author")),
+            Prefetch("runbook_usages", queryset=RunbookUsage.objects.select_related("runbook", "recorded_by")),
         )
 
     def get_context_data(self, **kwargs):

@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from documents.models import VersionedDocument
 
 DEFAULT_REVIEW_INTERVAL_DAYS = 90
+RESERVED_SLUGS = {"new", "usage"}  # path segments of the runbooks app's own pages
 
 
 class Tag(models.Model):
@@ -141,7 +142,7 @@ def unique_slug_for(title, exclude_pk=None):
     base = slugify(title)[:180] or "runbook"
     slug, n = base, 1
     taken = Runbook.objects.exclude(pk=exclude_pk)
-    while taken.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or taken.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug

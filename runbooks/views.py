@@ -1,3 +1,122 @@
-from django.shortcuts import render
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from django.views.generic import CreateView, DetailView, UpdateView
+from django_filters.views import FilterView
 
-# Create your views here.
+from documents.views import ConflictSafeEditMixin
+from incidents.models import Incident
+
+from .contents import table_of_contents
+from .filters import RunbookFilter
+from .forms import RunbookForm, RunbookUsageForm
+from .models import Runbook, RunbookUsage
+from .outline import NEW_RUNBOOK_BODY
+
+USAGES_SHOWN = 50
+
+
+class RunbookListView(FilterView):
+    filterset_class = RunbookFilter
+    template_name = "runbooks/runbook_list.html"
+    paginate_by = settings.HINDSIGHT_PAGE_SIZE
+    queryset = Runbook.objects.with_review_state().select_related("last_reviewed_by").prefetch_related(
+        "services", "tags"
+    )
+
+
+class RunbookDetailView(DetailView):
+    template_name = "runbooks/runbook_detail.html"
+    context_object_name = "runbook"
+
+    def get_queryset(self):
+        return (
+            Runbook.objects.with_review_state()
+            .select_related("last_reviewed_by", "updated_by")
+            .prefetch_related("services", "tags")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        runbook = self.object
+        context["toc"] = table_of_contents(runbook.body)
+        context["usages"] = runbook.usages.select_related("incident", "recorded_by")[:USAGES_SHOWN]
+        context["open_action_items"] = open_action_items_for(runbook)
+        return context
+
+
+def open_action_items_for(runbook):
+    """Open postmortem action items that point at this runbook (None until ActionItem has the link)."""
+    relation = next((r for r in Runbook._meta.related_objects if r.get_accessor_name() == "action_items"), None)
+    if relation is None:
+        return None
+    items = relation.related_model.objects.filter(runbook=runbook)
+    if hasattr(items, "open"):
+        items = items.open()
+    return list(items.select_related("owner", "postmortem__incident")[:USAGES_SHOWN])
+
+
+class RunbookCreateView(PermissionRequiredMixin, ConflictSafeEditMixin, CreateView):
+    permission_required = "runbooks.add_runbook"
+    model = Runbook
+    form_class = RunbookForm
+    template_name = "runbooks/runbook_form.html"
+    saved_message = "Runbook created."
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(back_url=reverse("runbooks:list"), **kwargs)
+
+    def get_initial(self):
+        return {"body": NEW_RUNBOOK_BODY, "review_interval_days": Runbook._meta.get_field("review_interval_days").default}
+
+
+class RunbookUpdateView(PermissionRequiredMixin, ConflictSafeEditMixin, UpdateView):
+    permission_required = "runbooks.change_runbook"
+    model = Runbook
+    form_class = RunbookForm
+    template_name = "runbooks/runbook_form.html"
+    saved_message = "Runbook saved."
+
+    def get_queryset(self):
+        return Runbook.objects.prefetch_related("tags")
+
+    def get_context_data(self, **kwargs):
+        # The form may have put an unsaved slug on the object; links use the address we came from.
+        return super().get_context_data(back_url=reverse("runbooks:detail", args=[self.kwargs["slug"]]), **kwargs)
+
+
+@require_POST
+@permission_required("runbooks.change_runbook", raise_exception=True)
+def mark_reviewed(request, slug):
+    runbook = get_object_or_404(Runbook, slug=slug)
+    runbook.mark_reviewed(request.user)
+    messages.success(request, f"Marked reviewed. Next review due {runbook.review_due_on:%-d %b %Y}.")
+    return redirect(runbook)
+
+
+@permission_required("runbooks.add_runbookusage", raise_exception=True)
+def record_usage(request, incident_pk):
+    """Record how a runbook served an incident (or that one was missing). Re-recording a runbook updates it."""
+    incident = get_object_or_404(Incident, pk=incident_pk)
+    form = RunbookUsageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        usage = save_usage(incident, form, request.user)
+        what = usage.runbook or "A missing runbook"
+        messages.success(request, f"Recorded for {incident.reference}: {what} — {usage.get_outcome_display()}.")
+        return redirect(f"{incident.get_absolute_url()}#runbooks-used")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "runbooks/usage_form.html", {"incident": incident, "form": form}, status=status)
+
+
+def save_usage(incident, form, user):
+    data = form.cleaned_data
+    fields = {"outcome": data["outcome"], "note": data["note"], "recorded_by": user, "recorded_at": timezone.now()}
+    if data["runbook"] is None:
+        return RunbookUsage.objects.create(incident=incident, **fields)
+    usage, _ = RunbookUsage.objects.update_or_create(incident=incident, runbook=data["runbook"], defaults=fields)
+    return usage

@@ -42,6 +42,7 @@ PARAMETER_SAMPLES = {
     ("actions", "pk"): lambda s: s["action_item"].pk,
     ("runbooks", "slug"): lambda s: s["runbook"].slug,
     ("runbooks", "number"): lambda s: 1,
+    ("runbooks", "incident_pk"): lambda s: s["incident"].pk,
     (None, "uidb64"): lambda s: "MQ",
     (None, "token"): lambda s: "set-password",
     (None, "path"): lambda s: s["uploaded_image"],
@@ -64,6 +65,7 @@ LEAST_ROLE_FOR_POST = {
     "runbooks:edit": EDITOR,
     "runbooks:mark_reviewed": EDITOR,
     "runbooks:revision_restore": EDITOR,
+    "runbooks:record_usage": RESPONDER,
 }
 ROLE_ORDER = [VIEWER, RESPONDER, EDITOR]
 # Plausible form data, so a view that validated before checking permissions would be caught writing.

@@ -1,0 +1,68 @@
+from django import forms
+from django.utils.text import slugify
+
+from documents.forms import VersionedDocumentForm
+from incidents.models import Service
+
+from .models import RESERVED_SLUGS, Runbook, RunbookUsage, Tag
+
+MAX_TAGS = 12
+
+
+class RunbookForm(VersionedDocumentForm):
+    tag_names = forms.CharField(
+        label="Tags", required=False, max_length=400,
+        help_text="Comma-separated, e.g. postgres, capacity, tls.",
+    )
+
+    class Meta:
+        model = Runbook
+        fields = ["title", "slug", "services", "tag_names", "owner_team", "review_interval_days", "body"]
+        widgets = {"services": forms.SelectMultiple(attrs={"size": 6})}
+        help_texts = {"slug": "Used in the runbook's address; leave empty to make one from the title."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+        self.fields["services"].queryset = Service.objects.only("id", "name")
+        if self.instance.pk and not self.is_bound:
+            self.fields["tag_names"].initial = ", ".join(t.name for t in self.instance.tags.all())
+
+    def clean_slug(self):
+        slug = self.cleaned_data.get("slug", "") or self.instance.slug  # empty: keep it, or make one on save
+        if slug in RESERVED_SLUGS:
+            raise forms.ValidationError(f"“{slug}” is reserved for a page; choose another.")
+        return slug
+
+    def clean_tag_names(self):
+        names = []
+        for raw in self.cleaned_data["tag_names"].split(","):
+            name = slugify(raw.strip())[:50]
+            if raw.strip() and not name:
+                raise forms.ValidationError(f"“{raw.strip()}” is not a usable tag: use letters, digits and dashes.")
+            if name and name not in names:
+                names.append(name)
+        if len(names) > MAX_TAGS:
+            raise forms.ValidationError(f"Use at most {MAX_TAGS} tags.")
+        return names
+
+    def save_revision(self, author, note=""):
+        runbook = super().save_revision(author, note)
+        existing = {tag.name: tag for tag in Tag.objects.filter(name__in=self.cleaned_data["tag_names"])}
+        tags = [existing.get(name) or Tag.objects.create(name=name) for name in self.cleaned_data["tag_names"]]
+        runbook.tags.set(tags)
+        return runbook
+
+
+class RunbookUsageForm(forms.ModelForm):
+    class Meta:
+        model = RunbookUsage
+        fields = ["runbook", "outcome", "note"]
+        labels = {"runbook": "Runbook", "outcome": "Did it help?", "note": "Note"}
+        widgets = {"note": forms.TextInput(attrs={"placeholder": "What was missing or wrong (optional)"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["runbook"].queryset = Runbook.objects.only("id", "title", "slug")
+        self.fields["runbook"].empty_label = "— none (it was missing) —"
+        self.fields["runbook"].required = False

@@ -1,0 +1,89 @@
+"""Recording, from the incident page, which runbooks were used and whether they helped."""
+
+import pytest
+from django.urls import reverse
+
+from runbooks.models import Runbook, RunbookUsage
+
+pytestmark = pytest.mark.django_db
+
+
+def record(client, incident, **data):
+    return client.post(reverse("runbooks:record_usage", args=[incident.pk]), data)
+
+
+def test_incident_page_has_the_runbook_panel_with_a_form_for_responders(responder_client, make_incident, make_runbook):
+    make_runbook(title="Connection pool exhaustion")
+    incident = make_incident()
+    html = responder_client.get(incident.get_absolute_url()).content.decode()
+    assert "Runbooks used" in html and "Connection pool exhaustion" in html
+    assert f'action="{reverse("runbooks:record_usage", args=[incident.pk])}"' in html
+
+
+def test_viewer_sees_usages_but_cannot_record(viewer_client, make_incident, make_runbook):
+    incident, runbook = make_incident(), make_runbook(title="Pool runbook")
+    RunbookUsage.objects.create(incident=incident, runbook=runbook, outcome="helped")
+    html = viewer_client.get(incident.get_absolute_url()).content.decode()
+    assert "Pool runbook" in html and 'aria-label="Record a runbook used"' not in html
+    assert record(viewer_client, incident, runbook=runbook.pk, outcome="didnt_help").status_code == 403
+    assert RunbookUsage.objects.get().outcome == "helped"
+
+
+def test_recording_didnt_help_flags_the_runbook_needs_update(responder_client, make_incident, make_runbook):
+    incident, runbook = make_incident(), make_runbook()
+    runbook.mark_reviewed(None)
+    response = record(responder_client, incident, runbook=runbook.pk, outcome="didnt_help", note="Wrong pool size")
+    assert response.status_code == 302 and response.url.startswith(incident.get_absolute_url())
+    assert list(Runbook.objects.needs_update()) == [runbook]
+    assert "Needs update" in responder_client.get(runbook.get_absolute_url()).content.decode()
+
+
+def test_recording_again_updates_the_outcome(responder_client, make_incident, make_runbook):
+    incident, runbook = make_incident(), make_runbook()
+    record(responder_client, incident, runbook=runbook.pk, outcome="partly")
+    record(responder_client, incident, runbook=runbook.pk, outcome="helped")
+    assert list(RunbookUsage.objects.values_list("outcome", flat=True)) == ["helped"]
+
+
+def test_missing_runbook_is_recorded_with_a_note(responder_client, make_incident):
+    incident = make_incident()
+    record(responder_client, incident, outcome="missing", note="Needed: Kafka consumer lag runbook")
+    usage = RunbookUsage.objects.get()
+    assert usage.runbook is None and usage.recorded_by.username == "rita"
+    assert "Needed: Kafka consumer lag runbook" in responder_client.get(incident.get_absolute_url()).content.decode()
+
+
+def test_invalid_usage_shows_errors_and_keeps_the_note(responder_client, make_incident):
+    incident = make_incident()
+    response = record(responder_client, incident, outcome="missing", note="")
+    assert response.status_code == 400
+    assert "Say what runbook you needed" in response.content.decode()
+    response = record(responder_client, incident, outcome="didnt_help", note="keep this text")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Choose the runbook you used" in html and "keep this text" in html
+    assert not RunbookUsage.objects.exists()
+
+
+def test_incident_page_query_count_does_not_grow_with_usages(viewer_client, make_incident, make_runbook):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    incident = make_incident()
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert viewer_client.get(incident.get_absolute_url()).status_code == 200
+        return len(captured)
+
+    RunbookUsage.objects.create(incident=incident, runbook=make_runbook(), outcome="helped")
+    few = count()
+    for _ in range(10):
+        RunbookUsage.objects.create(incident=incident, runbook=make_runbook(), outcome="didnt_help")
+    assert count() == few
+
+
+def test_search_result_links_to_the_runbook(viewer_client, make_runbook):
+    runbook = make_runbook(title="Bad deploy rollback")
+    response = viewer_client.get(reverse("search:search"), {"q": "rollback"})
+    assert f'href="{runbook.get_absolute_url()}"' in response.content.decode()
