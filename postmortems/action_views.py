@@ -121,6 +121,10 @@ def my_action_items(request):
         "object_list": page.object_list,
         "overdue_count": mine.overdue().count(),
         "recently_closed": list(mine.recently_closed(RECENTLY_CLOSED_DAYS).order_by("-completed_at")[:10]),
+        "to_review": list(
+            Postmortem.objects.filter(reviewers=request.user, status=Postmortem.Status.IN_REVIEW)
+            .select_related("incident").order_by("created_at")[:20]
+        ),
         "status_choices": ActionItem.Status.choices,
         "owner_choices": owner_choices(),
         "query": "",
@@ -186,6 +190,7 @@ def quick_update(request, pk):
     full.is_valid()
     return render(request, "actions/actionitem_form.html", {
         "form": full, "object": item, "next": safe_next(request, ""),
+        "form_action": reverse("actions:edit", args=[item.pk]),
     }, status=400)
 
 

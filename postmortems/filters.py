@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django_filters.fields import ModelChoiceField
 
 from incidents.models import Service
 
@@ -26,8 +27,15 @@ def team_choices():
     return [(team, team) for team in Service.objects.order_by("team").values_list("team", flat=True).distinct()]
 
 
+class PersonFilterField(ModelChoiceField):
+    def label_from_instance(self, user):
+        return user.get_full_name() or user.get_username()
+
+
 class OwnerFilter(django_filters.ModelChoiceFilter):
     """An owner, or "nobody" (the unowned items a review meeting is for)."""
+
+    field_class = PersonFilterField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("null_label", "Nobody (unowned)")

@@ -57,6 +57,7 @@ def test_review_filters_narrow_every_section(viewer_client, make_incident, make_
     assert "Reindex nightly" in by_service and "Pool alert" not in by_service
     by_kind = viewer_client.get(reverse("actions:review"), {"kind": "detect"}).content.decode()
     assert "Pool alert" in by_kind and "Reindex nightly" not in by_kind
+    assert ">Eddie</option>" in by_kind  # the owner filter names people as everyone else does
     nobody = viewer_client.get(reverse("actions:review"), {"owner": "none"}).content.decode()
     assert "Pool alert" in nobody and "Reindex nightly" in nobody
 
@@ -92,7 +93,9 @@ def test_inline_wont_do_without_reason_shows_the_error_beside_the_field(editor_c
         "owner": "", "status": "wont_do", "wont_do_reason": "", "next": reverse("actions:review"),
     })
     assert response.status_code == 400
-    assert "Say why this won" in response.content.decode()
+    page = response.content.decode()
+    assert "Say why this won" in page
+    assert f'action="{reverse("actions:edit", args=[item.pk])}"' in page  # fixing it goes to the full form
     item.refresh_from_db()
     assert item.status == "open"
 
@@ -163,6 +166,15 @@ def test_my_action_items_shows_only_mine(client, make_action_item, editor):
     make_action_item(title="Mine and finished", owner=me, status=ActionItem.Status.DONE)
     page = client.get(reverse("actions:mine")).content.decode()
     assert "Mine to do" in page and "Mine and finished" in page and "Someone else" not in page
+
+
+def test_my_page_lists_postmortems_waiting_for_my_review(client, postmortem):
+    me = make_user("rev")
+    postmortem.reviewers.add(me)
+    client.force_login(me)
+    assert postmortem.title not in client.get(reverse("actions:mine")).content.decode()
+    postmortem.submit_for_review()
+    assert "waiting for your review" in client.get(reverse("actions:mine")).content.decode()
 
 
 def test_section_list_paginates_and_keeps_filters(viewer_client, make_action_item):

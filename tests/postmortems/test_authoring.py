@@ -234,3 +234,20 @@ def test_postmortem_list_marks_overdue(viewer_client, make_incident, make_postmo
 def test_print_view_has_print_styles_and_hides_controls(viewer_client, postmortem):
     page = viewer_client.get(postmortem.get_absolute_url()).content.decode()
     assert 'media="print"' in page and "data-print" in page and "js/postmortems.js" in page
+
+
+def test_incident_panel_shows_an_overdue_postmortem(viewer_client, make_incident, make_postmortem):
+    resolved = timezone.now() - timedelta(days=4)
+    incident = make_incident(started_at=resolved - timedelta(hours=1), detected_at=resolved, acknowledged_at=resolved,
+                             mitigated_at=resolved, resolved_at=resolved)
+    make_postmortem(incident)
+    page = viewer_client.get(incident.get_absolute_url()).content.decode()
+    panel = page[page.index('id="postmortem-panel-heading"'):]
+    assert "Overdue" in panel[:1500]
+
+
+def test_admin_lists_postmortems_and_action_items(admin_client, postmortem):
+    ActionItem.objects.create(postmortem=postmortem, title="Pool alert")
+    for url in ["/admin/postmortems/postmortem/", "/admin/postmortems/actionitem/?q=pool",
+                f"/admin/postmortems/postmortem/{postmortem.pk}/change/"]:
+        assert admin_client.get(url).status_code == 200
