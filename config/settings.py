@@ -79,6 +79,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# Benchmark runs only: add the bare "hello" reference view (perf.bench_urls). Never set this in production.
+if env_bool("HINDSIGHT_BENCH"):
+    ROOT_URLCONF = "perf.bench_urls"
 
 TEMPLATES = [
     {

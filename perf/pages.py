@@ -29,7 +29,8 @@ SAMPLES = {
     "incident": lambda: (Incident.objects.filter(created_by__username=SEEDER_USERNAME).order_by("pk").first()
                          or Incident.objects.order_by("pk").first()),
     "service": lambda: Service.objects.order_by("pk").first(),
-    "postmortem": lambda: _latest("postmortems.Postmortem"),
+    "postmortem": lambda: _latest("postmortems.Postmortem", status="published"),
+    "draft_postmortem": lambda: _latest("postmortems.Postmortem", status="draft"),  # published ones are read-only
     "runbook": lambda: _latest("runbooks.Runbook"),
 }
 
@@ -51,13 +52,13 @@ BENCH_PAGES = [
     ("incident detail", lambda s: s["incident"].get_absolute_url()),
     ("postmortem list", lambda s: reverse("postmortems:list")),
     ("postmortem read", lambda s: s["postmortem"].get_absolute_url()),
-    ("postmortem edit", lambda s: reverse("postmortems:edit", args=[s["postmortem"].pk])),
+    ("postmortem edit", lambda s: reverse("postmortems:edit", args=[s["draft_postmortem"].pk])),
     ("action-item review", lambda s: reverse("actions:review")),
     ("runbook list", lambda s: reverse("runbooks:list")),
     ("runbook page", lambda s: s["runbook"].get_absolute_url()),
     ("search", lambda s: reverse("search:search") + "?q=rollback"),
     ("insights", lambda s: reverse("insights:index")),
-    ("status page", lambda s: reverse("status:index")),
+    ("status page", lambda s: reverse("status:page")),
 ]
 
 

@@ -13,11 +13,13 @@ import time
 from datetime import timedelta
 from functools import lru_cache
 from itertools import islice
+from unittest import mock
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
@@ -215,25 +217,225 @@ def _timeline(run, incident, people, average):
         )
 
 
+POSTMORTEM_BODY = """## Summary
+{symptom} on a customer-facing service for about {minutes} minutes.
+
+## Impact
+Some customers saw {symptom}; no data was lost.
+
+## Timeline
+See the incident's timeline.
+
+## Contributing factors
+- A configuration change was not covered by the canary checks.
+- The alert on saturation fired late because its threshold was tuned for last year's traffic.
+
+## What went well
+- Rollback took under five minutes.
+
+## What went badly
+- The runbook's escalation contacts were out of date.
+
+## Where we got lucky
+- The problem started outside peak hours.
+"""
+RUNBOOK_BODY = """## Service overview
+Purpose, dependencies and impact when it fails.
+
+## Key metrics and dashboards
+- Error rate, latency p95, saturation.
+
+## Common issues
+### Elevated errors
+Check the last deploy; roll back if it is the cause.
+
+## Emergency procedures
+1. Roll back. 2. Scale out. 3. Fail over.
+
+## Escalation contacts
+The owning team's on-call rotation.
+"""
+
+
+def seed_postmortems(run):
+    """Postmortems for resolved scale incidents (newest first), each with its first revision."""
+    Postmortem = apps.get_model("postmortems", "Postmortem")
+    Revision = apps.get_model("documents", "Revision")
+    content_type = ContentType.objects.get_for_model(Postmortem)
+    seeder = run.seeder_user()
+    existing = Postmortem.objects.filter(created_by=seeder).count()
+    missing = run.target("postmortems") - existing
+    if missing <= 0:
+        return 0
+    people = run.people() or [seeder.pk]
+    candidates = (Incident.objects.filter(created_by=seeder, status=Status.RESOLVED, postmortem__isnull=True)
+                  .order_by("-started_at").values_list("pk", "title", "started_at", "resolved_at")[:missing])
+    added = 0
+    for chunk in _chunks(list(candidates), INCIDENT_CHUNK):
+        with transaction.atomic():
+            postmortems = run.insert(Postmortem, (_postmortem(run, row, seeder, people) for row in chunk))
+            run.insert(Revision, (
+                Revision(content_type=content_type, object_id=pm.pk, number=1, title=pm.title, body=pm.body,
+                         author_id=pm.updated_by_id)
+                for pm in postmortems
+            ))
+            run.insert(Postmortem.authors.through, (
+                Postmortem.authors.through(postmortem_id=pm.pk, user_id=pm.updated_by_id) for pm in postmortems
+            ), ignore_conflicts=True)
+        added += len(chunk)
+    return added
+
+
+def _postmortem(run, row, seeder, people):
+    pk, title, started_at, resolved_at = row
+    Postmortem = apps.get_model("postmortems", "Postmortem")
+    minutes = int((resolved_at - started_at).total_seconds() // 60)
+    body = POSTMORTEM_BODY.format(symptom=title.split(" on ")[0], minutes=minutes)
+    created = resolved_at + timedelta(hours=run.rng.randint(2, 96))
+    published = run.rng.random() < 0.8
+    return Postmortem(
+        incident_id=pk, title=f"Postmortem: {title}", body=body, rendered_body=rendered(body), version=1,
+        status=Postmortem.Status.PUBLISHED if published else run.rng.choice(["draft", "in_review"]),
+        published_at=created + timedelta(days=2) if published else None,
+        created_at=created, created_by=seeder, updated_by_id=run.rng.choice(people),
+    )
+
+
+ACTION_TITLES = ["Add an alert on connection-pool saturation", "Canary the config change path",
+                 "Update the runbook's escalation contacts", "Load-test the checkout path at 3x",
+                 "Automate certificate renewal", "Add a dashboard for queue depth", "Document the failover drill"]
+
+
+def seed_action_items(run):
+    """About five action items per scale postmortem: mostly done, some open or overdue, some unowned."""
+    ActionItem = apps.get_model("postmortems", "ActionItem")
+    Postmortem = apps.get_model("postmortems", "Postmortem")
+    seeder = run.seeder_user()
+    existing = ActionItem.objects.filter(created_by=seeder).count()
+    missing = run.target("action_items") - existing
+    if missing <= 0:
+        return 0
+    people = run.people() or [seeder.pk]
+    postmortems = list(Postmortem.objects.filter(created_by=seeder).values_list("pk", "created_at"))
+    if not postmortems:
+        return 0
+    rows = (_action_item(run, postmortems[i % len(postmortems)], seeder, people) for i in range(missing))
+    added = 0
+    for chunk in _chunks(rows, INCIDENT_CHUNK * 5):
+        with transaction.atomic():
+            run.insert(ActionItem, chunk)
+        added += len(chunk)
+    return added
+
+
+def _action_item(run, postmortem, seeder, people):
+    ActionItem = apps.get_model("postmortems", "ActionItem")
+    rng = run.rng
+    postmortem_id, created = postmortem
+    due = (created + timedelta(days=rng.randint(7, 60))).date()
+    status = rng.choices(ActionItem.Status.values, weights=[15, 10, 70, 5])[0]
+    done = status == "done"
+    return ActionItem(
+        postmortem_id=postmortem_id, title=rng.choice(ACTION_TITLES), kind=rng.choice(ActionItem.Kind.values),
+        priority=rng.choice(ActionItem.Priority.values), owner_id=None if rng.random() < 0.1 else rng.choice(people),
+        team=rng.choice(TEAMS), due_date=due, status=status,
+        wont_do_reason="Superseded by the platform migration." if status == "wont_do" else "",
+        completed_at=created + timedelta(days=rng.randint(1, 60)) if done else None,
+        created_at=created, created_by=seeder,
+    )
+
+
+def seed_runbooks(run):
+    Runbook = apps.get_model("runbooks", "Runbook")
+    Tag = apps.get_model("runbooks", "Tag")
+    Revision = apps.get_model("documents", "Revision")
+    run.insert(Tag, (Tag(name=f"{PREFIX}tag-{i:02d}") for i in range(30)), ignore_conflicts=True)
+    tag_ids = list(Tag.objects.filter(name__startswith=PREFIX).values_list("pk", flat=True))
+    service_ids = list(Service.objects.filter(name__startswith=PREFIX).values_list("pk", flat=True))
+    taken = set(Runbook.objects.filter(slug__startswith=PREFIX).values_list("slug", flat=True))
+    people = run.people() or [run.seeder_user().pk]
+    new = [
+        Runbook(title=f"{TEAMS[i % len(TEAMS)]} runbook {i}: {run.rng.choice(SYMPTOMS)}", slug=slug,
+                body=RUNBOOK_BODY, rendered_body=rendered(RUNBOOK_BODY), version=1, owner_team=TEAMS[i % len(TEAMS)],
+                last_reviewed_at=run.now - timedelta(days=run.rng.randint(0, 400)),
+                last_reviewed_by_id=run.rng.choice(people), updated_by_id=run.rng.choice(people))
+        for i in range(run.target("runbooks")) if (slug := f"{PREFIX}runbook-{i:05d}") not in taken
+    ]
+    content_type = ContentType.objects.get_for_model(Runbook)
+    with transaction.atomic():
+        runbooks = run.insert(Runbook, new)
+        run.insert(Revision, (Revision(content_type=content_type, object_id=rb.pk, number=1, title=rb.title,
+                                       body=rb.body, author_id=rb.updated_by_id) for rb in runbooks))
+        run.insert(Runbook.services.through, (
+            Runbook.services.through(runbook_id=rb.pk, service_id=service_id)
+            for rb in runbooks for service_id in run.rng.sample(service_ids, k=min(2, len(service_ids)))
+        ))
+        run.insert(Runbook.tags.through, (
+            Runbook.tags.through(runbook_id=rb.pk, tag_id=tag_id)
+            for rb in runbooks for tag_id in run.rng.sample(tag_ids, k=min(2, len(tag_ids)))
+        ))
+    return len(new)
+
+
+def seed_search_index(run):
+    """Bulk inserts skip the signals that keep the search index: index what is missing, in bulk."""
+    from search import kinds
+    from search.indexing import refresh_vectors
+    from search.models import SearchDocument
+    from search.registry import all_kinds
+
+    added = 0
+    # Scale data repeats a few Markdown bodies: render each distinct one once (the search app renders per call).
+    with mock.patch.object(kinds, "markdown_as_plain_text", lru_cache(maxsize=4096)(kinds.markdown_as_plain_text)):
+        for kind in all_kinds():
+            content_type = ContentType.objects.get_for_model(kind.model)
+            indexed = SearchDocument.objects.filter(content_type=content_type).values("object_id")
+            missing = kind.objects_for_rebuild().exclude(pk__in=indexed)
+            for chunk in _chunks(missing.iterator(chunk_size=INCIDENT_CHUNK), INCIDENT_CHUNK):
+                texts = [kind.describe(obj) for obj in chunk]
+                with transaction.atomic():
+                    documents = run.insert(SearchDocument, (
+                        _search_document(kind, content_type, obj, text) for obj, text in zip(chunk, texts)
+                    ))
+                    run.insert(SearchDocument.services.through, (
+                        SearchDocument.services.through(searchdocument_id=document.pk, service_id=service_id)
+                        for document, text in zip(documents, texts) for service_id in text.service_ids
+                    ))
+                added += len(chunk)
+            refresh_vectors(SearchDocument.objects.filter(content_type=content_type, search_vector__isnull=True))
+            run.log(f"  search index: {kind.name} done")
+    return added
+
+
+def _search_document(kind, content_type, obj, text):
+    from search.models import SearchDocument
+
+    return SearchDocument(content_type=content_type, object_id=obj.pk, kind=kind.name, title=text.title[:300],
+                          body=text.body, keywords=text.keywords.strip(), url=text.url[:300],
+                          updated_at=text.updated_at)
+
+
+def _chunks(iterable, size):
+    iterator = iter(iterable)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
 @lru_cache(maxsize=256)
 def rendered(markdown_text):
     """Bulk inserts skip save(): fill the cached HTML ourselves, rendering each distinct body once."""
     return render_markdown(markdown_text)
 
 
-def model_available(label):
-    """Models from apps still being built: seed them once they exist."""
-    try:
-        apps.get_model(label)
-    except LookupError:
-        return False
-    return True
-
 
 SCALE_SEEDERS = [
     ("people", seed_people),
     ("services and categories", seed_services_and_categories),
     ("incidents and timelines", seed_incidents),
+    ("postmortems", seed_postmortems),
+    ("action items", seed_action_items),
+    ("runbooks", seed_runbooks),
+    ("search index", seed_search_index),
 ]
 
 
