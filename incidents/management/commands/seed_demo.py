@@ -8,6 +8,7 @@ DEMO_SEEDERS = [
     "incidents.demo",
     "postmortems.demo",
     "incidents.communication_demo",
+    "runbooks.demo",
 ]
 
 
