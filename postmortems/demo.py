@@ -122,20 +122,23 @@ def seed_action_items(postmortem, incident, index, rng, users, now):
         opened = postmortem.created_at
         due = (opened + timedelta(days=rng.choice([7, 14, 21, 30, 45]))).date()
         roll = rng.random()
-        owner = None if roll < 0.18 else users[(index + number) % len(users)]
+        owner = None if roll < 0.1 else users[(index + number) % len(users)]
         item = ActionItem(
             postmortem=postmortem, title=title, kind=kind, priority=rng.choice([1, 2, 2, 3, 3, 3, 4]),
             owner=owner, due_date=due, created_at=opened, created_by=postmortem.created_by,
         )
-        if due < today and roll > 0.25:
+        if due < today and roll > 0.35:
             finished = opened + timedelta(days=rng.randint(3, 50))
             if roll > 0.92:
                 item.status, item.wont_do_reason = ActionItem.Status.WONT_DO, "Superseded by the platform migration."
             else:
                 item.status = ActionItem.Status.DONE
             item.completed_at = min(finished, now)
-        elif owner and roll > 0.6:
-            item.status = ActionItem.Status.IN_PROGRESS
+        else:
+            if roll > 0.15 and due < today:  # rescheduled at a review: most open items are not yet late
+                item.due_date = today + timedelta(days=rng.randint(-3, 25))
+            if owner and roll > 0.6:
+                item.status = ActionItem.Status.IN_PROGRESS
         item.save()
         created += 1
     return created

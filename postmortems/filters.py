@@ -47,7 +47,8 @@ class ActionItemFilter(django_filters.FilterSet):
     owner = OwnerFilter(queryset=people(), empty_label="Anyone")
     team = django_filters.ChoiceFilter(choices=team_choices, empty_label="Any team")
     service = django_filters.ModelChoiceFilter(
-        field_name="postmortem__incident__services", queryset=Service.objects.all(), empty_label="Any service"
+        field_name="postmortem__incident__services", queryset=Service.objects.all(), empty_label="Any service",
+        label="Service"
     )
     kind = django_filters.ChoiceFilter(choices=ActionItem.Kind.choices, empty_label="Any kind")
     priority = django_filters.ChoiceFilter(choices=ActionItem.Priority.choices, empty_label="Any priority")
