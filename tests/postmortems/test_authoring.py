@@ -251,3 +251,20 @@ def test_admin_lists_postmortems_and_action_items(admin_client, postmortem):
     for url in ["/admin/postmortems/postmortem/", "/admin/postmortems/actionitem/?q=pool",
                 f"/admin/postmortems/postmortem/{postmortem.pk}/change/"]:
         assert admin_client.get(url).status_code == 200
+
+
+def test_postmortem_list_runs_a_fixed_number_of_queries(viewer_client, make_incident, make_postmortem, editor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert viewer_client.get(reverse("postmortems:list")).status_code == 200
+        return len(captured)
+
+    for _ in range(3):
+        make_postmortem(created_by=editor).publish(editor)
+    small = count()
+    for _ in range(30):
+        make_postmortem(created_by=editor).publish(editor)
+    assert count() == small
