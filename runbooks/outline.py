@@ -11,7 +11,7 @@ NEW_RUNBOOK_BODY = """\
 
 ## Key metrics and dashboards
 
-- Dashboard: <link>
+- Dashboard: https://grafana.example.com/d/… (replace with the real link)
 - Error rate, latency (p50/p99), saturation — and their normal ranges.
 
 ## Common issues
@@ -35,7 +35,7 @@ NEW_RUNBOOK_BODY = """\
 
 ## Escalation
 
-- Primary on-call: <team / rotation>
-- Secondary: <team / rotation>
-- Vendor support: <contact>
+- Primary on-call: the owning team's rotation
+- Secondary: the next team to call, and when
+- Vendor support: contact and contract number
 """
