@@ -11,8 +11,9 @@ from django.utils.http import urlencode
 
 from incidents.models import Category, Incident
 from postmortems.models import ActionItem, Postmortem
+from runbooks.models import Runbook
 
-BLOCK_SIZE = 8
+BLOCK_SIZE = 5
 
 
 @dataclass
@@ -90,4 +91,11 @@ def attention_blocks(now=None):
               ActionItem.objects.overdue(today).select_related("owner", "postmortem__incident")
               .order_by("due_date", "id"),
               list_url("actions:list", section="overdue"), "Nothing overdue.", tone="bad"),
+        block("runbooks_due", "Runbooks due for review", "Never reviewed, or past their own review interval.",
+              Runbook.objects.due_for_review(now).order_by("review_due_at", "title"),
+              list_url("runbooks:list", due="true"), "Every runbook has been reviewed on time."),
+        block("runbooks_need_update", "Runbooks flagged: needs update",
+              "Reported as not helping during an incident since their last review.",
+              Runbook.objects.needs_update().order_by("title"),
+              list_url("runbooks:list", needs_update="true"), "No runbook has been reported unhelpful.", tone="bad"),
     ]

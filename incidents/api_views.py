@@ -1,6 +1,7 @@
 """Machine-to-machine endpoints: JSON in, JSON out, token authentication, no session or CSRF."""
 
 from django.contrib.auth.decorators import login_not_required
+from django.db import IntegrityError
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -33,5 +34,10 @@ def alertmanager_webhook(request):
         return json_error(AlertPayloadError("Content-Length is not a number."))
     except AlertPayloadError as error:
         return json_error(error)
-    summary = receive_alerts(group_key, alerts)
+    try:
+        summary = receive_alerts(group_key, alerts)
+    except IntegrityError:
+        # Alertmanager retried while the first delivery was still being written: that one wins, this changes nothing.
+        return json_error(AlertPayloadError("The same alert is being processed by another request; retry later.",
+                                            status=409))
     return JsonResponse({"status": "ok", **summary})

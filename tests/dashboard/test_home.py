@@ -11,6 +11,7 @@ from django.utils import timezone
 from dashboard.attention import quarter_start
 from incidents.models import Category, Incident, Status, StatusUpdate
 from postmortems.models import ActionItem, Postmortem
+from runbooks.models import Runbook, RunbookUsage
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +56,13 @@ def busy_world(make_incident, service, category, editor):
     ActionItem.objects.create(postmortem=draft, title="Late and owned", owner=owner, due_date=today - timedelta(days=2))
     ActionItem.objects.create(postmortem=published, title="Late and unowned", due_date=today - timedelta(days=1))
     ActionItem.objects.create(postmortem=published, title="Done", owner=owner, status="done")
+    # Runbooks: one never reviewed, one reviewed yesterday, one reviewed but then reported unhelpful.
+    Runbook.objects.create(title="Never reviewed", slug="never-reviewed", body="x")
+    fresh = Runbook.objects.create(title="Fresh", slug="fresh", body="x")
+    fresh.mark_reviewed(editor, now=now - timedelta(days=1))
+    unhelpful = Runbook.objects.create(title="Unhelpful", slug="unhelpful", body="x")
+    unhelpful.mark_reviewed(editor, now=now - timedelta(days=2))
+    RunbookUsage.objects.create(incident=stale, runbook=unhelpful, outcome="didnt_help", recorded_at=now)
     # Categories this quarter.
     capacity = Category.objects.create(name="capacity")
     start = timezone.make_aware(timezone.datetime.combine(quarter_start(), timezone.datetime.min.time()))
@@ -67,7 +75,8 @@ def test_every_count_on_home_equals_the_list_it_links_to(viewer_client, busy_wor
     blocks = home_blocks(viewer_client)
     expected = {
         "open_incidents": 2, "update_overdue": 1, "postmortems_overdue": 1, "missing_postmortem": 1,
-        "unowned_actions": 2, "overdue_actions": 2, "recurring_categories": 1,
+        "unowned_actions": 2, "overdue_actions": 2, "runbooks_due": 1, "runbooks_need_update": 1,
+        "recurring_categories": 1,
     }
     assert {key: count for key, (count, _) in blocks.items()} == expected
     for key, (count, url) in blocks.items():
@@ -91,6 +100,8 @@ def test_counts_match_the_named_querysets(viewer_client, busy_world):
     assert blocks["postmortems_overdue"][0] == Postmortem.objects.overdue().count()
     assert blocks["unowned_actions"][0] == ActionItem.objects.unowned().count()
     assert blocks["overdue_actions"][0] == ActionItem.objects.overdue().count()
+    assert blocks["runbooks_due"][0] == Runbook.objects.due_for_review().count()
+    assert blocks["runbooks_need_update"][0] == Runbook.objects.needs_update().count()
 
 
 def test_open_incident_shows_its_response_target_and_cadence(viewer_client, busy_world):

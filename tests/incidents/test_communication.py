@@ -139,3 +139,16 @@ def test_incident_page_query_count_does_not_grow_with_updates(viewer_client, ope
     with CaptureQueriesContext(connection) as many:
         viewer_client.get(open_incident.get_absolute_url())
     assert len(many) == len(few)
+
+
+def test_demo_status_updates_are_idempotent_and_show_on_the_status_page(client):
+    from django.core.management import call_command
+
+    call_command("seed_demo", verbosity=0)
+    updates = StatusUpdate.objects.count()
+    assert StatusUpdate.objects.public().exists() and updates == 2 * Incident.objects.open().count()
+    call_command("seed_demo", verbosity=0)
+    assert StatusUpdate.objects.count() == updates
+    body = client.get(reverse("status:page")).content.decode()
+    assert "ongoing incident" in body
+    assert "Support has a macro" not in body  # the internal note stays internal
