@@ -1,0 +1,197 @@
+"""A soak test's clients: real HTTP on loopback, logged in through the login form, mixing reads and writes.
+
+Each client owns one incident, one draft postmortem and one action item, so after the run every write that got
+a success response can be checked exactly: timeline entries present once each, the action item in the last
+acknowledged status, the postmortem holding the last acknowledged text (and a revision for every save).
+Standard library only (urllib), so it measures the server, not a client library.
+"""
+
+import random
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import Counter
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from http.cookiejar import CookieJar
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class FormFields(HTMLParser):
+    """The fields a browser would submit from the form posting to `action` (or to the page itself)."""
+
+    def __init__(self, action):
+        super().__init__(convert_charrefs=True)
+        self.action, self.inside, self.fields = action, False, []
+        self._textarea = self._select = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("action") in {self.action, "", None} and attrs.get("method") == "post"
+        if not self.inside or "name" not in attrs and tag != "option":
+            return
+        if tag == "input" and attrs.get("type") not in {"submit", "button", "file", "checkbox", "radio"}:
+            self.fields.append((attrs["name"], attrs.get("value") or ""))
+        elif tag == "input" and "checked" in attrs:
+            self.fields.append((attrs["name"], attrs.get("value") or "on"))
+        elif tag == "textarea":
+            self._textarea = [attrs["name"], ""]
+        elif tag == "select":
+            self._select = attrs["name"]
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.fields.append((self._select, attrs.get("value") or ""))
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea" and self._textarea is not None:
+            name, text = self._textarea
+            self.fields.append((name, text[1:] if text.startswith("\n") else text))
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "form":
+            self.inside = False
+
+
+@dataclass
+class Ledger:
+    """What one client was told was saved."""
+
+    timeline_texts: list = field(default_factory=list)
+    action_statuses: list = field(default_factory=list)
+    postmortem_bodies: list = field(default_factory=list)
+
+
+@dataclass
+class Outcome:
+    statuses: Counter = field(default_factory=Counter)
+    connection_errors: int = 0
+    server_errors: list = field(default_factory=list)  # (time, method, path, status)
+    unavailable: list = field(default_factory=list)  # times of 503s
+    unfriendly_503s: int = 0  # a 503 that is not our outage page (e.g. a stack trace or a bare proxy error)
+    successes_at: list = field(default_factory=list)
+
+
+@dataclass
+class Owned:
+    username: str
+    password: str
+    incident_id: int
+    postmortem_id: int
+    action_item_id: int
+    user_id: int
+
+
+OUTAGE_PAGE_TEXT = "Hindsight is briefly unavailable"
+ACTION_STATUSES = ["in_progress", "done", "open"]
+READ_PATHS = ["/", "/incidents/", "/incidents/?status=open", "/action-items/review/", "/postmortems/"]
+
+
+class SoakClient(threading.Thread):
+    def __init__(self, number, base_url, owned, deadline, seed, run_tag):
+        super().__init__(name=f"soak-client-{number}", daemon=True)
+        self.marker_prefix = f"soak {run_tag} c{number} "
+        self.number, self.base_url, self.owned, self.deadline = number, base_url, owned, deadline
+        self.rng = random.Random(seed)
+        self.jar = CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirects)
+        self.ledger, self.outcome = Ledger(), Outcome()
+        self.sequence = 0
+
+    # --- HTTP -----------------------------------------------------------------------------------------
+    def request(self, method, path, data=None):
+        body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
+        request = urllib.request.Request(self.base_url + path, data=body, method=method)
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                status, text = response.status, response.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as error:
+            status, text = error.code, error.read().decode("utf-8", "replace")
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            self.outcome.connection_errors += 1
+            return None, ""
+        now = time.monotonic()
+        self.outcome.statuses[status] += 1
+        if status >= 500 and status != 503:
+            self.outcome.server_errors.append((now, method, path, status))
+        elif status == 503:
+            self.outcome.unavailable.append(now)
+            if OUTAGE_PAGE_TEXT not in text:
+                self.outcome.unfriendly_503s += 1
+        else:
+            self.outcome.successes_at.append(now)
+        return status, text
+
+    def csrf_token(self):
+        return next((cookie.value for cookie in self.jar if cookie.name == "csrftoken"), "")
+
+    def post(self, path, data):
+        return self.request("POST", path, {**data, "csrfmiddlewaretoken": self.csrf_token()})
+
+    def log_in(self):
+        while time.monotonic() < self.deadline:
+            self.request("GET", "/accounts/login/")
+            status, _ = self.post("/accounts/login/", {"username": self.owned.username,
+                                                       "password": self.owned.password})
+            if status == 302:
+                return True
+            time.sleep(0.5)
+        return False
+
+    # --- the work ---------------------------------------------------------------------------------------
+    def run(self):
+        if not self.log_in():
+            return
+        actions = [self.read] * 10 + [self.add_timeline_entry] * 4 + [self.change_action_item] * 3 \
+            + [self.save_postmortem] * 3
+        while time.monotonic() < self.deadline:
+            self.rng.choice(actions)()
+
+    def next_marker(self):
+        self.sequence += 1
+        return f"{self.marker_prefix}n{self.sequence}"
+
+    def read(self):
+        path = self.rng.choice(READ_PATHS + [f"/incidents/{self.owned.incident_id}/",
+                                             f"/postmortems/{self.owned.postmortem_id}/"])
+        self.request("GET", path)
+
+    def add_timeline_entry(self):
+        text = self.next_marker()
+        status, _ = self.post(f"/incidents/{self.owned.incident_id}/timeline/",
+                              {"kind": "observation", "text": text, "occurred_at": ""})
+        if status == 302:
+            self.ledger.timeline_texts.append(text)
+
+    def change_action_item(self):
+        new_status = ACTION_STATUSES[self.sequence % len(ACTION_STATUSES)]
+        self.next_marker()
+        status, _ = self.post(f"/action-items/{self.owned.action_item_id}/quick/",
+                              {"owner": self.owned.user_id, "status": new_status, "wont_do_reason": ""})
+        if status == 302:
+            self.ledger.action_statuses.append(new_status)
+
+    def save_postmortem(self):
+        edit_path = f"/postmortems/{self.owned.postmortem_id}/edit/"
+        status, page = self.request("GET", edit_path)
+        if status != 200:
+            return
+        parser = FormFields(edit_path)
+        parser.feed(page)
+        data = [(name, value) for name, value in parser.fields if name != "csrfmiddlewaretoken"]
+        body = f"## Summary\nSaved by the soak test: {self.next_marker()}."
+        data = [(name, body if name == "body" else value) for name, value in data]
+        data.append(("csrfmiddlewaretoken", self.csrf_token()))
+        status, _ = self.request("POST", edit_path, data)
+        if status == 302:
+            self.ledger.postmortem_bodies.append(body)
