@@ -5,8 +5,8 @@ Each builder returns plain numbers and labels; the templates add titles, axis la
 
 from dataclasses import dataclass, field
 
-WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 40
+WIDTH, HEIGHT = 560, 260
+LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 40
 
 
 @dataclass
@@ -57,6 +57,15 @@ def _slots(count):
     return [(round(LEFT + slot * (i + 0.5), 1), slot) for i in range(count)]
 
 
+# At most this many x-axis labels, so long ranges stay legible (every bar still has its own tooltip).
+MAX_X_LABELS = 6
+
+
+def _thin_labels(labels):
+    step = -(-len(labels) // MAX_X_LABELS) or 1
+    return [label for index, label in enumerate(labels) if index % step == 0]
+
+
 def _format(value):
     return f"{value:g}" if isinstance(value, float) else str(value)
 
@@ -79,6 +88,7 @@ def stacked_bars(title, description, categories, series, value_format=_format):
                     "height": round(y(base) - y(base + value), 1), "css": css, "title": f"{label}: {value} {name}",
                 })
             base += value
+    chart.x_labels = _thin_labels(chart.x_labels)
     return chart
 
 
@@ -89,7 +99,7 @@ def line_chart(title, description, categories, series, unit):
     chart = Chart(title, description)
     chart.y_ticks = [(y(v), f"{_format(round(v, 1))} {unit}") for v in (0, top / 2, top)]
     slots = _slots(len(categories))
-    chart.x_labels = [(x, label) for (x, _), label in zip(slots, categories)]
+    chart.x_labels = _thin_labels([(x, label) for (x, _), label in zip(slots, categories)])
     for name, css, vals in series:
         dots = [(x, y(v), f"{label}: {name} {round(v, 1):g} {unit}")
                 for (x, _), v, label in zip(slots, vals, categories) if v is not None]
@@ -100,10 +110,10 @@ def line_chart(title, description, categories, series, unit):
 
 def horizontal_bars(title, description, rows, css="chart-bar"):
     """rows: [(label, value)]; one bar per row, longest first."""
-    row_height = 28
+    row_height = 30
     height = TOP + row_height * max(len(rows), 1) + 8
     top = nice_ceiling(max((value for _, value in rows), default=0))
-    label_width = 150
+    label_width = 170
     plot_width = WIDTH - label_width - RIGHT - 32
     chart = Chart(title, description, height=height, plot_left=label_width, plot_bottom=height - 8)
     for index, (label, value) in enumerate(rows):
@@ -111,5 +121,6 @@ def horizontal_bars(title, description, rows, css="chart-bar"):
         chart.bars.append({
             "x": label_width, "y": y, "width": round(plot_width * value / top, 1), "height": row_height - 8,
             "css": css, "title": f"{label}: {value}", "label": label, "value": value,
+            "value_x": round(label_width + plot_width * value / top + 6, 1),
         })
     return chart

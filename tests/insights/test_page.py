@@ -101,3 +101,12 @@ def test_chart_geometry_scales_to_the_largest_value():
     assert tallest["title"] == "Q2: 10 SEV-2"
     assert tallest["y"] == charts.TOP  # reaches the top of the plot
     assert len(chart.bars) == 3  # the zero segment is not drawn
+
+
+def test_long_ranges_keep_the_axis_legible():
+    from insights import charts
+
+    quarters = [f"20{year} Q{q}" for year in range(20, 26) for q in range(1, 5)]
+    chart = charts.stacked_bars("t", "d", quarters, [("SEV-1", "a", [1] * len(quarters))])
+    assert len(chart.bars) == 24
+    assert len(chart.x_labels) == 6 and chart.x_labels[0][1] == "2020 Q1"
