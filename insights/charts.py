@@ -108,19 +108,27 @@ def line_chart(title, description, categories, series, unit):
     return chart
 
 
-def horizontal_bars(title, description, rows, css="chart-bar"):
-    """rows: [(label, value)]; one bar per row, longest first."""
+def horizontal_bars(title, description, rows, css="chart-bar", highlight_css="chart-bar--highlight"):
+    """rows: [(label, value, highlighted part of value)]; one bar per row, the highlighted part drawn darker."""
     row_height = 30
     height = TOP + row_height * max(len(rows), 1) + 8
-    top = nice_ceiling(max((value for _, value in rows), default=0))
+    top = nice_ceiling(max((value for _, value, _ in rows), default=0))
     label_width = 170
-    plot_width = WIDTH - label_width - RIGHT - 32
+    plot_width = WIDTH - label_width - RIGHT - 64
     chart = Chart(title, description, height=height, plot_left=label_width, plot_bottom=height - 8)
-    for index, (label, value) in enumerate(rows):
+    for index, (label, value, highlighted) in enumerate(rows):
         y = TOP + index * row_height
+        width = round(plot_width * value / top, 1)
+        repeats = f"{highlighted} repeat{'s' if highlighted != 1 else ''}"
+        note = f" ({repeats})" if highlighted else ""
         chart.bars.append({
-            "x": label_width, "y": y, "width": round(plot_width * value / top, 1), "height": row_height - 8,
-            "css": css, "title": f"{label}: {value}", "label": label, "value": value,
-            "value_x": round(label_width + plot_width * value / top + 6, 1),
+            "x": label_width, "y": y, "width": width, "height": row_height - 8, "css": css,
+            "title": f"{label}: {value}{note}", "label": label, "value": f"{value}{note}",
+            "value_x": round(label_width + width + 6, 1),
         })
+        if highlighted:
+            chart.bars.append({
+                "x": label_width, "y": y, "width": round(plot_width * highlighted / top, 1), "height": row_height - 8,
+                "css": highlight_css, "title": f"{label}: {repeats}",
+            })
     return chart

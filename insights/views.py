@@ -1,3 +1,5 @@
+from collections import Counter
+
 from django.conf import settings
 from django.shortcuts import render
 
@@ -67,7 +69,11 @@ def _severity_chart(per_quarter):
 
 
 def _category_chart(categories, repeats):
+    repeats_per_category = Counter(repeat.category for repeat in repeats)
+    rows = [(name, total, repeats_per_category.get(name, 0)) for name, _, total in categories[:10]]
     return charts.horizontal_bars(
-        "Incidents per category", "Incidents in each category over the selected period, most frequent first.",
-        [(name, total) for name, _, total in categories[:10]],
+        "Incidents per category",
+        "Incidents in each category over the selected period, most frequent first; the darker part of each bar "
+        "is repeat incidents (same category and service within the repeat window).",
+        rows,
     )

@@ -110,3 +110,11 @@ def test_long_ranges_keep_the_axis_legible():
     chart = charts.stacked_bars("t", "d", quarters, [("SEV-1", "a", [1] * len(quarters))])
     assert len(chart.bars) == 24
     assert len(chart.x_labels) == 6 and chart.x_labels[0][1] == "2020 Q1"
+
+
+def test_category_chart_marks_repeats(viewer_client, history):
+    chart = viewer_client.get(reverse("insights:index")).context["category_chart"]
+    titles = [bar["title"] for bar in chart.bars]
+    assert "bad deploy: 2 (1 repeat)" in titles
+    assert "bad deploy: 1 repeat" in titles
+    assert "capacity: 1" in titles
