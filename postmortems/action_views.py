@@ -139,6 +139,13 @@ class Echo:
         return value
 
 
+def spreadsheet_safe(value):
+    """Neutralise spreadsheet formulas: a title such as '=HYPERLINK(…)' must stay text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 CSV_COLUMNS = ["id", "title", "kind", "priority", "status", "owner", "team", "due_date", "completed_at",
                "incident", "postmortem", "wont_do_reason", "url"]
 
@@ -150,14 +157,14 @@ def export_csv(request):
     def rows():
         yield writer.writerow(CSV_COLUMNS)
         for item in items.iterator(chunk_size=500):
-            yield writer.writerow([
+            yield writer.writerow([spreadsheet_safe(value) for value in [
                 item.pk, item.title, item.get_kind_display(), item.get_priority_display(), item.get_status_display(),
                 (item.owner.get_full_name() or item.owner.get_username()) if item.owner else "",
                 item.team, item.due_date or "",
                 timezone.localtime(item.completed_at).strftime("%Y-%m-%d %H:%M") if item.completed_at else "",
                 item.postmortem.incident.reference, item.postmortem.title, item.wont_do_reason,
                 request.build_absolute_uri(item.get_absolute_url()),
-            ])
+            ]])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="action-items-{timezone.localdate()}.csv"'

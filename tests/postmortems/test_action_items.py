@@ -158,6 +158,13 @@ def test_csv_export_has_the_filtered_items(viewer_client, make_action_item, edit
     assert row["due_date"] == str(timezone.localdate()) and row["status"] == "Open"
 
 
+def test_csv_export_keeps_formulas_as_text(viewer_client, make_action_item):
+    make_action_item(title="=HYPERLINK(\"https://evil.example\")")
+    text = b"".join(viewer_client.get(reverse("actions:export")).streaming_content).decode()
+    row = list(csv.reader(io.StringIO(text)))[1]
+    assert row[1] == "'=HYPERLINK(\"https://evil.example\")"
+
+
 def test_my_action_items_shows_only_mine(client, make_action_item, editor):
     me = make_user("mo")
     client.force_login(me)
