@@ -43,6 +43,12 @@ _NOT_NAMES = {
     "Disk", "Memory", "CPU", "Queue", "Latency", "Then", "When", "After", "Before", "Also", "And", "But", "So",
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Yesterday", "Today",
 }
+# Words that make a sentence about causes; a known person's name in such a sentence is flagged.
+_CAUSE_WORDS = re.compile(
+    r"\b(?:caused?|because|due to|broke|broken|triggered|responsible|mistakes?|errors?|fault|led to|blame[ds]?)\b",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
 NAMED_CAUSE_SUGGESTION = (
     "Make the system the subject of the cause: what did the change, tool or process do, and what let it through?"
 )
@@ -56,8 +62,14 @@ class Finding:
     line: int  # 1-based line number in the text
 
 
-def find_blaming_language(text):
-    """All blaming phrases in `text`, in reading order."""
+def find_blaming_language(text, people_names=None):
+    """All blaming phrases in `text`, in reading order.
+
+    `people_names`: the names people go by here (first names, surnames, usernames). When given, any of them in a
+    sentence about causes is flagged, precisely. Without them a capitalised word as the subject of a cause
+    ("Because Alice deployed …", "Dave's change broke …") is the best guess.
+    """
+    known_names = _names_pattern(people_names) if people_names is not None else None
     findings = []
     for number, line in enumerate((text or "").splitlines(), start=1):
         in_line = [
@@ -65,14 +77,38 @@ def find_blaming_language(text):
             for pattern, label, suggestion in _COMPILED
             for match in pattern.finditer(line)
         ]
-        in_line.extend(_named_causes(line, number))
+        if known_names is None:
+            in_line.extend(_capitalised_subjects_of_causes(line, number))
+        else:
+            in_line.extend(_known_people_in_cause_sentences(line, number, known_names))
         findings.extend(finding for _, finding in sorted(in_line, key=lambda pair: pair[0]))
     return findings
 
 
-def _named_causes(line, number):
+def _capitalised_subjects_of_causes(line, number):
     for match in _NAMED_CAUSE.finditer(line):
         name = match.group("name") or match.group("subject")
         if name in _NOT_NAMES:
             continue
         yield match.start(), Finding(match.group(0), "person named as the cause", NAMED_CAUSE_SUGGESTION, number)
+
+
+def _names_pattern(people_names):
+    """One whole-word pattern matching any distinct name of three letters or more (longest first)."""
+    distinct = sorted({name.strip() for name in people_names if name and len(name.strip()) >= 3}, key=len, reverse=True)
+    if not distinct:
+        return None
+    return re.compile(r"(?<![\w.@-])(?:" + "|".join(map(re.escape, distinct)) + r")(?![\w@-])")
+
+
+def _known_people_in_cause_sentences(line, number, names):
+    if names is None:
+        return
+    offset = 0
+    for sentence in _SENTENCE_END.split(line):
+        start = line.find(sentence, offset)
+        offset = start + len(sentence)
+        if _CAUSE_WORDS.search(sentence) and (match := names.search(sentence)):
+            yield start + match.start(), Finding(
+                sentence.strip(), "person named as the cause", NAMED_CAUSE_SUGGESTION, number
+            )

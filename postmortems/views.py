@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db import IntegrityError, transaction
@@ -22,6 +23,16 @@ from .filters import PostmortemFilter
 from .forms import ActionItemFormSet, PostmortemForm, WorkflowForm, people
 from .markdown_export import postmortem_as_markdown
 from .models import ActionItem, Postmortem
+
+
+def known_people_names():
+    """Everyone's first name, surname and username, so the blameless check can spot a person named as a cause."""
+    rows = get_user_model().objects.filter(is_active=True).values_list("first_name", "last_name", "username")
+    return [name for row in rows for name in row if name]
+
+
+def check_text(body):
+    return find_blaming_language(body, people_names=known_people_names())
 
 
 class PostmortemListView(FilterView):
@@ -71,7 +82,7 @@ class PostmortemDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["findings"] = find_blaming_language(self.object.body)
+        context["findings"] = check_text(self.object.body)
         context["is_overdue"] = self.object.is_overdue()
         context["today"] = timezone.localdate()
         return context
@@ -124,7 +135,7 @@ class PostmortemEditView(PermissionRequiredMixin, ConflictSafeEditMixin, UpdateV
             form.is_valid()
             body = form.data.get("body", "")
             return self.render_to_response(
-                self.get_context_data(form=form, formset=formset, findings=find_blaming_language(body))
+                self.get_context_data(form=form, formset=formset, findings=check_text(body))
             )
         if form.is_valid() and formset.is_valid():
             return self.save_all(form, formset)
@@ -150,7 +161,7 @@ class PostmortemEditView(PermissionRequiredMixin, ConflictSafeEditMixin, UpdateV
 
 
 def warn_about_blaming_language(request, body):
-    findings = find_blaming_language(body)
+    findings = check_text(body)
     if findings:
         phrases = ", ".join(sorted({f"“{finding.phrase}”" for finding in findings}))
         messages.warning(
@@ -163,7 +174,7 @@ def warn_about_blaming_language(request, body):
 @require_POST
 def check_language(request):
     """The editor's preview calls this with the current text; returns the findings as an HTML fragment."""
-    findings = find_blaming_language(request.POST.get("body", ""))
+    findings = check_text(request.POST.get("body", ""))
     html = render_to_string("postmortems/_findings.html", {"findings": findings}, request=request)
     return JsonResponse({"count": len(findings), "html": html})
 

@@ -268,3 +268,11 @@ def test_postmortem_list_runs_a_fixed_number_of_queries(viewer_client, make_inci
     for _ in range(30):
         make_postmortem(created_by=editor).publish(editor)
     assert count() == small
+
+
+def test_language_check_flags_a_colleague_named_as_the_cause(editor_client, editor):
+    named = editor_client.post(reverse("postmortems:check_language"),
+                               {"body": "The outage happened because Eddie merged the change."})
+    assert named.json()["count"] == 1 and "person named as the cause" in named.json()["html"]
+    acting = editor_client.post(reverse("postmortems:check_language"), {"body": "Eddie rolled back within minutes."})
+    assert acting.json()["count"] == 0

@@ -56,3 +56,34 @@ def test_findings_report_line_numbers_in_reading_order():
 def test_every_phrase_in_the_list_has_a_reframing():
     for pattern, label, suggestion in BLAMING_PHRASES:
         assert pattern and label and len(suggestion) > 20
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The rollout failed because elif.demir pushed the flag.",
+        "Ben pushed a config that then caused the outage.",
+        "The error came from the change Ben made.",
+    ],
+)
+def test_people_involved_are_flagged_in_cause_sentences(text):
+    findings = find_blaming_language(text, people_names=["Ben", "Kowalski", "elif.demir"])
+    assert [f.label for f in findings] == ["person named as the cause"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ben rolled back the release within ten minutes.",  # a person acting, not a cause
+        "The deploy caused errors. Ben paged the database team.",  # the name is in another sentence
+        "Benchmark results caused the rollback.",  # a name inside a longer word
+        "Because Elasticsearch ran out of disk, search failed.",  # not a person here
+    ],
+)
+def test_people_involved_outside_cause_sentences_are_not_flagged(text):
+    assert find_blaming_language(text, people_names=["Ben", "Kowalski"]) == []
+
+
+def test_with_known_people_the_phrase_list_still_applies():
+    findings = find_blaming_language("A careless push by Ben.", people_names=["Ben"])
+    assert [f.label for f in findings] == ["careless"]
