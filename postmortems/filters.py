@@ -24,7 +24,10 @@ class PostmortemFilter(django_filters.FilterSet):
 
 
 def team_choices():
-    return [(team, team) for team in Service.objects.order_by("team").values_list("team", flat=True).distinct()]
+    """Every owning team, plus any team typed on an action item by hand."""
+    teams = set(Service.objects.values_list("team", flat=True).distinct())
+    teams.update(ActionItem.objects.exclude(team="").values_list("team", flat=True).distinct())
+    return [(team, team) for team in sorted(teams)]
 
 
 class PersonFilterField(ModelChoiceField):
