@@ -227,8 +227,13 @@ def test_postmortem_list_marks_overdue(viewer_client, make_incident, make_postmo
     resolved = timezone.now() - timedelta(days=5)
     late = make_postmortem(make_incident(started_at=resolved - timedelta(hours=1), detected_at=resolved,
                                          acknowledged_at=resolved, mitigated_at=resolved, resolved_at=resolved))
-    page = viewer_client.get(reverse("postmortems:list") + "?overdue=on").content.decode()
-    assert late.title in page and "Overdue" in page
+    make_postmortem(make_incident(title="Resolved an hour ago", started_at=timezone.now() - timedelta(hours=2),
+                                  detected_at=None, acknowledged_at=None, mitigated_at=None,
+                                  resolved_at=timezone.now() - timedelta(hours=1)))
+    for flag in ("on", "true"):  # the checkbox, and the link from Home
+        page = viewer_client.get(reverse("postmortems:list") + f"?overdue={flag}").content.decode()
+        assert late.title in page and "Overdue" in page and "Resolved an hour ago" not in page
+        assert "1 postmortem" in page
 
 
 def test_print_view_has_print_styles_and_hides_controls(viewer_client, postmortem):
