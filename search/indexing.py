@@ -47,7 +47,7 @@ def refresh_vectors(documents):
 
 def remove_object(obj):
     SearchDocument.objects.filter(
-        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False), object_id=obj.pk
+        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
     ).delete()
 
 

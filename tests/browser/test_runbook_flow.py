@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -53,3 +55,26 @@ def test_find_a_runbook_review_it_and_flag_it_after_an_incident(logged_in_page, 
     page.locator("#runbooks-used").get_by_role("link", name="Connection pool exhaustion").click()
     expect(page.locator("#needs-update")).to_have_text("Needs update")
     expect(page.get_by_role("region", name="Used in incidents")).to_contain_text("Orders database connection exhaustion")
+
+
+def test_write_a_new_runbook_with_live_preview(logged_in_page, live_server):
+    page = logged_in_page
+    page.goto(f"{live_server.url}/runbooks/")
+    page.get_by_role("link", name="New runbook").click()
+    body = page.get_by_label("Body")
+    expect(body).to_have_value(re.compile(r"^## Service overview[\s\S]*## Escalation"))
+
+    page.get_by_label("Title").fill("Certificate renewal")
+    page.get_by_label("Tags").fill("tls, cert-manager")
+    body.fill("## Common issues\n\nRenew with **cert-manager** <script>window.hacked = 1</script>\n")
+    preview = page.locator(".markdownx-preview")
+    expect(preview.locator("p > strong")).to_have_text("cert-manager")
+    expect(preview.locator("script")).to_have_count(0)
+    page.get_by_role("button", name="Save").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Certificate renewal")
+    expect(page.locator(".messages")).to_contain_text("Runbook created.")
+    runbook = Runbook.objects.get()
+    assert runbook.slug == "certificate-renewal" and runbook.version == 1
+    assert sorted(runbook.tags.values_list("name", flat=True)) == ["cert-manager", "tls"]
+    assert page.evaluate("window.hacked === undefined")
