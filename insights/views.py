@@ -17,6 +17,7 @@ def index(request):
     by_quarter = metrics.response_metrics(incidents, "quarter")
     per_quarter = metrics.incidents_per_quarter_by_severity(incidents)
     categories = metrics.categories_per_quarter(incidents)
+    services = metrics.services_per_quarter(incidents)
     repeats = metrics.repeat_incidents(incidents)
     context = {
         "filter": filterset,
@@ -26,8 +27,8 @@ def index(request):
         "metric_names": metrics.DURATION_METRICS,
         "detection_mix": metrics.detection_mix(incidents),
         "categories": categories,
-        "services": metrics.services_per_quarter(incidents),
-        "quarters": sorted({q for _, quarters, _ in categories for q in quarters}),
+        "services": services,
+        "quarters": sorted({quarter for _, quarters, _ in categories + services for quarter in quarters}),
         "repeats": repeats,
         "earlier_action_items": metrics.earlier_action_items(repeats),
         "follow_through": metrics.action_item_follow_through(incidents),

@@ -118,3 +118,12 @@ def test_category_chart_marks_repeats(viewer_client, history):
     assert "bad deploy: 2 (1 repeat)" in titles
     assert "bad deploy: 1 repeat" in titles
     assert "capacity: 1" in titles
+
+
+def test_service_table_has_a_column_for_quarters_without_categorised_incidents(viewer_client, make_incident, service):
+    make_incident(services=[service], started_at=datetime(2026, 2, 3, tzinfo=dt_timezone.utc))
+    response = viewer_client.get(reverse("insights:index"))
+    [(name, counts, total)] = response.context["services"]
+    assert (name, total) == ("checkout-api", 1)
+    assert [metrics.quarter_label(q) for q in response.context["quarters"]] == ["2026 Q1"]
+    assert "2026 Q1" in response.content.decode().split('id="services-heading"')[1]
