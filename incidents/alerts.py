@@ -20,14 +20,13 @@ from .models import AlertEvent, DetectionSource, Incident, Service, Severity, St
 MAX_BODY_BYTES = 1024 * 1024
 
 # Alertmanager `severity` label values (lower-cased) → SEV level. Unknown or missing → SEV-3.
-SEVERITY_LABELS = {
-    "critical": Severity.SEV1, "page": Severity.SEV1, "sev1": Severity.SEV1, "sev-1": Severity.SEV1, "1": Severity.SEV1,
-    "major": Severity.SEV2, "high": Severity.SEV2, "error": Severity.SEV2, "sev2": Severity.SEV2, "sev-2": Severity.SEV2,
-    "2": Severity.SEV2,
-    "warning": Severity.SEV3, "minor": Severity.SEV3, "sev3": Severity.SEV3, "sev-3": Severity.SEV3, "3": Severity.SEV3,
-    "info": Severity.SEV4, "low": Severity.SEV4, "none": Severity.SEV4, "sev4": Severity.SEV4, "sev-4": Severity.SEV4,
-    "4": Severity.SEV4,
+SEVERITY_WORDS = {
+    Severity.SEV1: ["critical", "page", "sev1", "sev-1", "1"],
+    Severity.SEV2: ["major", "high", "error", "sev2", "sev-2", "2"],
+    Severity.SEV3: ["warning", "minor", "sev3", "sev-3", "3"],
+    Severity.SEV4: ["info", "low", "none", "sev4", "sev-4", "4"],
 }
+SEVERITY_LABELS = {word: severity for severity, words in SEVERITY_WORDS.items() for word in words}
 DEFAULT_SEVERITY = Severity.SEV3
 
 

@@ -17,7 +17,7 @@ from django.db.models import Aggregate, Avg, Count, DurationField, FloatField, Q
 from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 
-from incidents.models import Category, DetectionSource, Incident, Service, Severity
+from incidents.models import Category, DetectionSource, Incident, Severity
 
 # (annotation from with_durations(), short name, what it measures)
 DURATION_METRICS = [

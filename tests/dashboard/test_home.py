@@ -16,7 +16,8 @@ from runbooks.models import Runbook, RunbookUsage
 pytestmark = pytest.mark.django_db
 
 BLOCK = re.compile(
-    r'data-block="(?P<key>[a-z_]+)".*?data-count>(?P<count>\d+)<.*?(?:class="more-link" href="(?P<url>[^"]+)"|</section>)',
+    r'data-block="(?P<key>[a-z_]+)".*?data-count>(?P<count>\d+)<'
+    r'.*?(?:class="more-link" href="(?P<url>[^"]+)"|</section>)',
     re.S,
 )
 
@@ -66,9 +67,10 @@ def busy_world(make_incident, service, category, editor):
     # Categories this quarter.
     capacity = Category.objects.create(name="capacity")
     start = timezone.make_aware(timezone.datetime.combine(quarter_start(), timezone.datetime.min.time()))
+    this_quarter = max(start, now - timedelta(days=1))
     for _ in range(2):
-        make_incident(services=[service], categories=[capacity], severity=4, started_at=max(start, now - timedelta(days=1)))
-    make_incident(services=[service], categories=[category], severity=4, started_at=max(start, now - timedelta(days=1)))
+        make_incident(services=[service], categories=[capacity], severity=4, started_at=this_quarter)
+    make_incident(services=[service], categories=[category], severity=4, started_at=this_quarter)
 
 
 def test_every_count_on_home_equals_the_list_it_links_to(viewer_client, busy_world):

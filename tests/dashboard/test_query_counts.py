@@ -28,7 +28,8 @@ def bulk_world(how_many, seed=7):
         started = now - timedelta(days=rng.randint(1, 360), minutes=rng.randint(0, 600))
         is_open = i % 10 == 0
         incidents.append(Incident(
-            title=f"Incident {i}", severity=rng.randint(1, 4), detection_source=rng.choice(["alert", "customer_report"]),
+            title=f"Incident {i}", severity=rng.randint(1, 4),
+            detection_source=rng.choice(["alert", "customer_report"]),
             status=Status.INVESTIGATING if is_open else Status.RESOLVED, started_at=started,
             detected_at=started + timedelta(minutes=rng.randint(1, 30)),
             acknowledged_at=started + timedelta(minutes=rng.randint(31, 60)),
@@ -50,7 +51,8 @@ def bulk_world(how_many, seed=7):
     today = timezone.localdate()
     ActionItem.objects.bulk_create(
         ActionItem(postmortem=pm, title=f"Fix {i}", team=f"Team {i % 3}", status=["open", "done"][i % 2],
-                   completed_at=timezone.now() if i % 2 else None, due_date=today + timedelta(days=rng.randint(-30, 30)))
+                   completed_at=timezone.now() if i % 2 else None,
+                   due_date=today + timedelta(days=rng.randint(-30, 30)))
         for i, pm in enumerate(postmortems))
 
 
