@@ -40,7 +40,8 @@ def draft_status_update(incident, kind, now=None):
     next_update_at = None if kind == StatusUpdate.Kind.RESOLUTION else now + incident.update_cadence
     return {
         "kind": kind,
-        "headline": incident.title,
+        # Not the incident's title: that is written for responders and often names the internal cause.
+        "headline": f"Problems with {service_names(incident)}",
         "message": _draft_message(incident, kind, next_update_at),
         "next_update_at": next_update_at,
         "visibility": StatusUpdate.Visibility.PUBLIC,

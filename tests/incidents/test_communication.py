@@ -37,7 +37,7 @@ def test_initial_draft_is_built_from_the_incident(responder_client, open_inciden
     assert "identified the cause" in message
     assert "Rolled back payments-gateway to 2024.11.2" in message
     assert "Next update by" in message
-    assert form.initial["headline"] == "Checkout 502s"
+    assert form.initial["headline"] == "Problems with checkout-api"  # not the internal title
     # The next update is due one SEV-1 cadence (30 min) from now.
     assert timedelta(minutes=29) < form.initial["next_update_at"] - timezone.now() <= timedelta(minutes=30)
 
