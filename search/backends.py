@@ -1,13 +1,17 @@
 """Ranked full-text search over SearchDocument: PostgreSQL's tsvector/tsquery, or SQLite's FTS5.
 
-`search_documents(parsed_query, kind=None, service=None)` returns a queryset ordered best first — documents
+`search_documents(parsed_query, kind=None, service=None)` returns a queryset (over at most CANDIDATE_LIMIT
+matches, the most recently updated) ordered best first — documents
 whose title matches the whole query, then by rank — annotated with `title_hit`, `rank` and `snippet_source` (text holding SNIPPET_START/SNIPPET_END around matches; `snippet_html` escapes it).
 Both backends weight title above keywords (tags, services) above body.
 """
 
+from collections import Counter
+from dataclasses import dataclass
+
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import BooleanField, F, Func, Q
+from django.db.models import BooleanField, F, Func
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -18,20 +22,65 @@ from .models import SearchDocument
 # Control characters never present in indexed text: marks matches until the snippet is escaped for HTML.
 SNIPPET_START, SNIPPET_END = "\x02", "\x03"
 SNIPPET_WORDS = 30
+CANDIDATE_LIMIT = 2000
 # ts_rank weights for D, C, B, A: a title hit outweighs many body hits.
 POSTGRES_WEIGHTS = [0.02, 0.1, 0.4, 1.0]
 # bm25 column weights for title, keywords, body.
 SQLITE_WEIGHTS = (10.0, 4.0, 1.0)
 
 
+@dataclass
+class SearchResults:
+    documents: object  # ranked queryset, best first
+    count: int
+    kind_counts: Counter  # matches per kind (ignoring the kind filter)
+    capped: bool  # more documents match than CANDIDATE_LIMIT
+    limit: int = 0
+
+
+def run_search(parsed, kind=None, service=None):
+    """Search once for a results page: the candidates are fetched a single time and reused for the counts."""
+    if not parsed.is_searchable:
+        return SearchResults(SearchDocument.objects.none(), 0, Counter(), False)
+    matched = list(candidates(parsed, service=service).values_list("id", "kind"))
+    capped = len(matched) >= CANDIDATE_LIMIT
+    if kind and capped:  # the newest matches of this kind may lie beyond the overall cap
+        ids = list(candidates(parsed, kind=kind, service=service).values_list("id", flat=True))
+    else:
+        ids = [pk for pk, doc_kind in matched if not kind or doc_kind == kind]
+    return SearchResults(
+        documents=ranked_documents(parsed, ids), count=len(ids),
+        kind_counts=Counter(doc_kind for _, doc_kind in matched), capped=capped, limit=CANDIDATE_LIMIT,
+    )
+
+
 def search_documents(parsed, kind=None, service=None):
+    """Ranked matches among the CANDIDATE_LIMIT most recently updated documents that match at all."""
     if not parsed.is_searchable:
         return SearchDocument.objects.none()
+    return ranked_documents(parsed, candidates(parsed, kind, service).values("id"))
+
+
+def ranked_documents(parsed, ids):
+    """The documents with these ids (a list or a subquery), annotated and ordered best first."""
     if connection.vendor == "postgresql":
-        documents = _postgres_search(parsed)
+        return _postgres_ranked(parsed, ids)
+    return _sqlite_ranked(parsed, ids)
+
+
+def candidates(parsed, kind=None, service=None):
+    """The ids of matching documents, newest first, at most CANDIDATE_LIMIT of them.
+
+    Ranking every match of a very common word in a large index costs time proportional to the matches; capping the
+    set keeps a search's cost bounded (the page says so when the cap is reached, and more words narrow it).
+    """
+    if connection.vendor == "postgresql":
+        matches = SearchDocument.objects.filter(search_vector=postgres_tsquery(parsed))
     else:
-        documents = _sqlite_search(parsed)
-    return narrow(documents, kind=kind, service=service)
+        matches = SearchDocument.objects.filter(
+            id__in=RawSQL("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [fts5_match(parsed)])
+        )
+    return narrow(matches, kind=kind, service=service).order_by("-updated_at", "-id")[:CANDIDATE_LIMIT]
 
 
 def narrow(documents, kind=None, service=None):
@@ -70,10 +119,10 @@ class TitleMatches(Func):
         return f"(ts_filter({vector_sql}, '{{a}}') @@ {query_sql})", (*vector_params, *query_params)
 
 
-def _postgres_search(parsed):
+def _postgres_ranked(parsed, candidate_ids):
     query = postgres_tsquery(parsed)
     return (
-        SearchDocument.objects.filter(search_vector=query)
+        SearchDocument.objects.filter(id__in=candidate_ids)
         .annotate(
             title_hit=TitleMatches(F("search_vector"), query),
             rank=SearchRank(F("search_vector"), query, weights=POSTGRES_WEIGHTS),
@@ -99,7 +148,7 @@ def fts5_title_match(parsed):
     return f"title : ({fts5_match(parsed)})"
 
 
-def _sqlite_search(parsed):
+def _sqlite_ranked(parsed, candidate_ids):
     match = fts5_match(parsed)
     table = SearchDocument._meta.db_table
     rank_sql = (
@@ -114,7 +163,7 @@ def _sqlite_search(parsed):
         f"EXISTS (SELECT 1 FROM search_fts WHERE search_fts MATCH %s AND search_fts.rowid = {table}.id)"
     )
     return (
-        SearchDocument.objects.filter(Q(id__in=RawSQL("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [match])))
+        SearchDocument.objects.filter(id__in=candidate_ids)
         .annotate(
             title_hit=RawSQL(title_hit_sql, [fts5_title_match(parsed)], output_field=BooleanField()),
             # bm25 is lower-is-better; negate it so both backends sort on a "higher is better" rank.

@@ -32,6 +32,11 @@ class SearchDocument(models.Model):
     search_vector = SearchVectorColumn(null=True, editable=False)
 
     class Meta:
+        indexes = [
+            # Candidate selection takes the newest matches first (search.backends.candidates).
+            models.Index(fields=["updated_at", "id"], name="search_doc_updated"),
+            models.Index(fields=["kind", "updated_at", "id"], name="search_doc_kind_updated"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["content_type", "object_id"], name="one_search_document_per_object"),
         ]

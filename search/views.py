@@ -1,9 +1,8 @@
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.shortcuts import render
 
-from .backends import search_documents, snippet_html
+from .backends import run_search, snippet_html
 from .forms import SearchForm
 from .query import ParsedQuery
 from .registry import all_kinds
@@ -18,7 +17,8 @@ def search(request):
         kind, service = form.cleaned_data["kind"], form.cleaned_data["service"]
     context = {"form": form, "parsed": parsed, "searched": parsed.is_searchable}
     if parsed.is_searchable:
-        page = Paginator(search_documents(parsed, kind=kind, service=service), settings.HINDSIGHT_PAGE_SIZE).get_page(
+        found = run_search(parsed, kind=kind, service=service)
+        page = KnownCountPaginator(found.documents, settings.HINDSIGHT_PAGE_SIZE, count=found.count).get_page(
             request.GET.get("page")
         )
         results = list(page.object_list.prefetch_related("services"))
@@ -27,8 +27,10 @@ def search(request):
         context.update(
             page_obj=page,
             groups=group_by_kind(results),
-            kind_counts=count_by_kind(parsed, service),
+            kind_counts=[(k, found.kind_counts.get(k.name, 0)) for k in all_kinds()],
             selected_kind=kind,
+            capped=found.capped,
+            candidate_limit=found.limit,
         )
     return render(request, "search/search.html", context)
 
@@ -43,9 +45,10 @@ def group_by_kind(results):
     return groups
 
 
-def count_by_kind(parsed, service):
-    """How many matches each kind has, ignoring the kind filter: for the 'narrow by kind' links."""
-    counts = dict(
-        search_documents(parsed, service=service).order_by().values_list("kind").annotate(n=Count("id"))
-    )
-    return [(kind, counts.get(kind.name, 0)) for kind in all_kinds()]
+
+class KnownCountPaginator(Paginator):
+    """A paginator told the count (the search already knows it) instead of asking the database again."""
+
+    def __init__(self, object_list, per_page, count, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count = count

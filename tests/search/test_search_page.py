@@ -162,3 +162,16 @@ def test_rebuild_command_restores_a_lost_index(make_runbook, make_incident, caps
     call_command("rebuild_search_index")
     assert sorted(SearchDocument.objects.values_list("kind", flat=True)) == ["incident", "runbook"]
     assert "Indexed 2" in capsys.readouterr().out
+
+
+def test_very_common_words_rank_only_the_newest_matches_and_say_so(viewer_client, make_runbook, monkeypatch):
+    from search import backends
+
+    monkeypatch.setattr(backends, "CANDIDATE_LIMIT", 3)
+    for n in range(5):
+        make_runbook(f"Pool runbook {n}")  # saved in order: 4 is the newest
+    response = search(viewer_client, q="pool")
+    assert sorted(hit_titles(response)) == ["Pool runbook 2", "Pool runbook 3", "Pool runbook 4"]
+    assert response.context["capped"]
+    assert "showing the best of the 3 most recently updated" in response.content.decode()
+    assert not search(viewer_client, q='"pool runbook 1"').context["capped"]
