@@ -56,13 +56,19 @@ def owner_choices():
     return [(user.pk, user.get_full_name() or user.get_username()) for user in people()]
 
 
-def filtered_items(request):
-    return ActionItemFilter(request.GET or None, queryset=ActionItem.objects.for_review())
+def filtered_items(request, owners=None):
+    """The review filters applied; `owners` (from owner_choices) saves the owner list a second query."""
+    item_filter = ActionItemFilter(request.GET or None, queryset=ActionItem.objects.for_review())
+    if owners is not None:
+        field = item_filter.form.fields["owner"]
+        field.widget.choices = [("", field.empty_label), (field.null_value, field.null_label), *owners]
+    return item_filter
 
 
 def review(request):
     """The review meeting: what has no owner, what is late, what is due, what just closed."""
-    item_filter = filtered_items(request)
+    owners = owner_choices()
+    item_filter = filtered_items(request, owners)
     items = item_filter.qs
     today, now = timezone.localdate(), timezone.now()
     sections = [
@@ -76,7 +82,7 @@ def review(request):
         "filter": item_filter,
         "sections": sections,
         "counts": counts,
-        "owner_choices": owner_choices(),
+        "owner_choices": owners,
         "status_choices": ActionItem.Status.choices,
         "query": request.GET.urlencode(),
         "today": today,
@@ -90,7 +96,8 @@ class ActionItemListView(ListView):
     paginate_by = settings.HINDSIGHT_PAGE_SIZE
 
     def get_queryset(self):
-        self.filter = filtered_items(self.request)
+        self.owners = owner_choices()
+        self.filter = filtered_items(self.request, self.owners)
         items = self.filter.qs
         self.section = self.request.GET.get("section", "")
         for key, heading, queryset in review_sections(items, timezone.localdate(), timezone.now()):
@@ -106,7 +113,7 @@ class ActionItemListView(ListView):
         query.pop("page", None)
         context.update(
             filter=self.filter, heading=self.section_heading, page_query=query.urlencode(),
-            owner_choices=owner_choices(), status_choices=ActionItem.Status.choices,
+            owner_choices=self.owners, status_choices=ActionItem.Status.choices,
             query=self.request.GET.urlencode(), today=timezone.localdate(),
         )
         return context

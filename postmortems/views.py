@@ -100,6 +100,23 @@ class PostmortemEditView(PermissionRequiredMixin, ConflictSafeEditMixin, UpdateV
     def get_queryset(self):
         return Postmortem.objects.select_related("incident")
 
+    def get_object(self, queryset=None):
+        if not hasattr(self, "_postmortem"):  # dispatch checks the lock; the view needs it again
+            self._postmortem = super().get_object(queryset)
+        return self._postmortem
+
+    def person_choices(self):
+        """Everyone who can be an author, reviewer or owner: one query for every list on the page."""
+        if not hasattr(self, "_person_choices"):
+            self._person_choices = [(user.pk, user.get_full_name() or user.username) for user in people()]
+        return self._person_choices
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        for name in ("authors", "reviewers"):
+            form.fields[name].widget.choices = self.person_choices()
+        return form
+
     def dispatch(self, request, *args, **kwargs):
         if request.user.has_perm(self.permission_required):
             postmortem = self.get_object()
@@ -114,9 +131,9 @@ class PostmortemEditView(PermissionRequiredMixin, ConflictSafeEditMixin, UpdateV
             instance=self.object, prefix="items",
             queryset=ActionItem.objects.filter(postmortem=self.object).select_related("owner"),
         )
-        owner_choices = [("", "Unassigned"), *((u.pk, u.get_full_name() or u.username) for u in people())]
+        owner_choices = [("", "Unassigned"), *self.person_choices()]
         for form in formset.forms + [formset.empty_form]:
-            form.fields["owner"].choices = owner_choices  # one query for every row's list
+            form.fields["owner"].widget.choices = owner_choices  # no query per row
         return formset
 
     def get_context_data(self, **kwargs):
