@@ -193,17 +193,16 @@ def quick_update(request, pk):
     form = QuickUpdateForm(request.POST, instance=item)
     if form.is_valid():
         form.save()
-        messages.success(request, f"Updated “{item.title}”: {item.get_status_display().lower()}, "
-                                  f"owner {item.owner.get_full_name() or item.owner.username if item.owner else 'nobody'}.")
+        owner = (item.owner.get_full_name() or item.owner.username) if item.owner else "nobody"
+        messages.success(request, f"Updated “{item.title}”: {item.get_status_display().lower()}, owner {owner}.")
         return HttpResponseRedirect(safe_next(request, reverse("actions:review")))
-    # Show the full form with the error beside the field and what was chosen kept.
-    full = ActionItemForm(
-        data={**{name: value for name, value in ActionItemForm(instance=item).initial.items()}, **request.POST.dict()},
-        instance=ActionItem.objects.get(pk=pk),
-    )
+    # Show the full form with the error beside the field and what was chosen kept. (A fresh instance: the
+    # refused form has already written its values onto `item`.)
+    saved = ActionItem.objects.get(pk=pk)
+    full = ActionItemForm(data={**ActionItemForm(instance=saved).initial, **request.POST.dict()}, instance=saved)
     full.is_valid()
     return render(request, "actions/actionitem_form.html", {
-        "form": full, "object": item, "next": safe_next(request, ""),
+        "form": full, "object": saved, "next": safe_next(request, ""),
         "form_action": reverse("actions:edit", args=[item.pk]),
     }, status=400)
 

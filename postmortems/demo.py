@@ -39,7 +39,8 @@ ACTION_TEMPLATES = [
 
 WENT_WELL = ["The alert fired within minutes and paged the right team.", "Rollback was quick and well rehearsed.",
              "Status updates went out on cadence.", "Support flagged the pattern early and escalated clearly."]
-WENT_BADLY = ["The dashboard we needed was not linked from the alert.", "Two changes shipped at once, slowing diagnosis.",
+WENT_BADLY = ["The dashboard we needed was not linked from the alert.",
+              "Two changes shipped at once, slowing diagnosis.",
               "The runbook described the old architecture.", "Ownership of the dependency was unclear."]
 LUCKY = ["It happened during business hours with everyone online.", "Traffic was at a weekly low.",
          "A teammate had seen the same error the week before."]
@@ -66,7 +67,8 @@ def write_up(incident, rng):
 
 def seed():
     now = timezone.now()
-    users = list(get_user_model().objects.filter(username__in=[username for username, _, _ in PEOPLE]).order_by("username"))
+    usernames = [username for username, _, _ in PEOPLE]
+    users = list(get_user_model().objects.filter(username__in=usernames).order_by("username"))
     if not users:
         return 0
     incidents = (

@@ -61,7 +61,8 @@ class ActionItemFilter(django_filters.FilterSet):
         method="filter_status", empty_label="Any status",
     )
     due = django_filters.DateFromToRangeFilter(
-        field_name="due_date", label="Due between", widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"})
+        field_name="due_date", label="Due between",
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
     )
 
     class Meta:

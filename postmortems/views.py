@@ -215,7 +215,8 @@ def change_workflow(request, pk):
         postmortem.reopen()
         messages.success(request, "Reopened as a draft.")
     else:
-        messages.error(request, f"Can't {form['action'].value()} a postmortem that is {postmortem.get_status_display().lower()}.")
+        step = dict(form.fields["action"].choices)[action].lower()
+        messages.error(request, f"Can't {step}: the postmortem is {postmortem.get_status_display().lower()}.")
     return redirect(postmortem)
 
 

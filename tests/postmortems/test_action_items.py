@@ -110,7 +110,8 @@ def test_quick_update_ignores_an_offsite_return_address(editor_client, make_acti
 
 def test_viewer_cannot_change_action_items(viewer_client, make_action_item, editor):
     item = make_action_item()
-    response = viewer_client.post(reverse("actions:quick_update", args=[item.pk]), {"owner": editor.pk, "status": "done"})
+    url = reverse("actions:quick_update", args=[item.pk])
+    response = viewer_client.post(url, {"owner": editor.pk, "status": "done"})
     assert response.status_code == 403
     item.refresh_from_db()
     assert item.owner is None and item.status == "open"

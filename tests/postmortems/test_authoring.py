@@ -208,7 +208,8 @@ def test_review_publish_and_reopen_workflow(editor_client, editor, postmortem):
 
 def test_viewer_cannot_edit_or_publish(viewer_client, postmortem):
     assert viewer_client.get(reverse("postmortems:edit", args=[postmortem.pk])).status_code == 403
-    assert viewer_client.post(reverse("postmortems:workflow", args=[postmortem.pk]), {"action": "publish"}).status_code == 403
+    workflow = reverse("postmortems:workflow", args=[postmortem.pk])
+    assert viewer_client.post(workflow, {"action": "publish"}).status_code == 403
     assert viewer_client.get(postmortem.get_absolute_url()).status_code == 200
 
 
@@ -281,3 +282,12 @@ def test_language_check_flags_a_colleague_named_as_the_cause(editor_client, edit
     assert named.json()["count"] == 1 and "person named as the cause" in named.json()["html"]
     acting = editor_client.post(reverse("postmortems:check_language"), {"body": "Eddie rolled back within minutes."})
     assert acting.json()["count"] == 0
+
+
+def test_a_workflow_step_that_does_not_apply_is_explained(editor_client, editor, postmortem):
+    postmortem.publish(editor)
+    response = editor_client.post(reverse("postmortems:workflow", args=[postmortem.pk]), {"action": "review"},
+                                  follow=True)
+    assert "Can&#x27;t send for review: the postmortem is published." in response.content.decode()
+    postmortem.refresh_from_db()
+    assert postmortem.status == "published"

@@ -63,7 +63,9 @@ def test_renderer_removes_every_payload(payload):
 
 
 def test_harmless_markdown_survives():
-    html = render_markdown("## Impact\n\n**38%** of [checkouts](https://example.com) failed.\n\n| a | b |\n|---|---|\n| 1 | 2 |")
+    html = render_markdown(
+        "## Impact\n\n**38%** of [checkouts](https://example.com) failed.\n\n| a | b |\n|---|---|\n| 1 | 2 |"
+    )
     assert "<h2" in html and "<strong>38%</strong>" in html and 'href="https://example.com"' in html
     assert "<table>" in html
 
