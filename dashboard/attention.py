@@ -4,7 +4,7 @@ filtered list that shows exactly the same rows (so the count on Home always equa
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -14,6 +14,7 @@ from postmortems.models import ActionItem, Postmortem
 from runbooks.models import Runbook
 
 BLOCK_SIZE = 5
+OPEN_INCIDENTS_SHOWN = 50
 
 
 @dataclass
@@ -37,8 +38,15 @@ def list_url(name, **params):
     return f"{url}?{urlencode(params)}" if params else url
 
 
-def block(key, title, explanation, queryset, url, empty, tone="warn"):
-    return Block(key, title, explanation, queryset.count(), list(queryset[:BLOCK_SIZE]), url, empty, tone)
+def count_each(model, **querysets):
+    """Sizes of several named querysets of one model in a single query: {name: count}."""
+    return model._default_manager.aggregate(**{
+        name: Count("pk", filter=Q(pk__in=queryset.values("pk"))) for name, queryset in querysets.items()
+    })
+
+
+def block(key, title, explanation, queryset, url, empty, counts, tone="warn"):
+    return Block(key, title, explanation, counts[key], list(queryset[:BLOCK_SIZE]), url, empty, tone)
 
 
 def quarter_start(today=None):
@@ -47,15 +55,16 @@ def quarter_start(today=None):
 
 
 def open_incidents(now):
-    """Open incidents, most severe and oldest first, with whether each is on its update cadence."""
+    """The most urgent open incidents (most severe, oldest first), each with its response-target check and
+    whether it is on its update cadence (their total comes from `attention_blocks`)."""
     queryset = Incident.objects.open().with_last_update().prefetch_related("services").order_by(
         "severity", "started_at", "id")
-    incidents = list(queryset[:50])
+    incidents = list(queryset[:OPEN_INCIDENTS_SHOWN])
     for incident in incidents:
         incident.target_check = incident.response_target_check(now)
         due = incident.next_update_due(incident.last_update_at)
         incident.update_overdue = bool(due and due < now)
-    return queryset.count(), incidents
+    return incidents
 
 
 def recurring_categories_this_quarter(today=None):
@@ -68,34 +77,47 @@ def recurring_categories_this_quarter(today=None):
 
 
 def attention_blocks(now=None):
+    """(number of open incidents, [Block]) with every count taken in one query per model."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    return [
+    update_overdue = Incident.objects.update_overdue(now)
+    missing_postmortem = Incident.objects.missing_postmortem()
+    postmortems_overdue = Postmortem.objects.overdue(now)
+    unowned_actions, overdue_actions = ActionItem.objects.unowned(), ActionItem.objects.overdue(today)
+    runbooks_due, runbooks_need_update = Runbook.objects.due_for_review(now), Runbook.objects.needs_update()
+    counts = {
+        **count_each(Incident, open_incidents=Incident.objects.open(), update_overdue=update_overdue,
+                     missing_postmortem=missing_postmortem),
+        **count_each(Postmortem, postmortems_overdue=postmortems_overdue),
+        **count_each(ActionItem, unowned_actions=unowned_actions, overdue_actions=overdue_actions),
+        **count_each(Runbook, runbooks_due=runbooks_due, runbooks_need_update=runbooks_need_update),
+    }
+    return counts["open_incidents"], [
         block("update_overdue", "Status updates overdue",
               "Open incidents whose last update is older than their severity's cadence.",
-              Incident.objects.update_overdue(now).order_by("severity", "started_at"),
+              update_overdue.order_by("severity", "started_at"),
               list_url("incidents:list", update_overdue="true"), "Every open incident is on its update cadence.",
-              tone="bad"),
+              counts, tone="bad"),
         block("postmortems_overdue", "Postmortems overdue",
               "Resolved more than 48 hours ago and still not published.",
-              Postmortem.objects.overdue(now).select_related("incident").order_by("incident__resolved_at"),
-              list_url("postmortems:list", overdue="true"), "No overdue postmortems."),
+              postmortems_overdue.select_related("incident").order_by("incident__resolved_at"),
+              list_url("postmortems:list", overdue="true"), "No overdue postmortems.", counts),
         block("missing_postmortem", "SEV-1/2 without a postmortem",
               "Serious incidents nobody has started a postmortem for.",
-              Incident.objects.missing_postmortem().order_by("-resolved_at"),
-              list_url("incidents:list", needs_postmortem="true"), "Every serious incident has a postmortem."),
+              missing_postmortem.order_by("-resolved_at"),
+              list_url("incidents:list", needs_postmortem="true"), "Every serious incident has a postmortem.", counts),
         block("unowned_actions", "Unowned action items", "Promises nobody has taken on.",
-              ActionItem.objects.unowned().select_related("postmortem__incident").order_by("due_date", "id"),
-              list_url("actions:review", owner="none", status="open"), "Every open action item has an owner."),
+              unowned_actions.select_related("postmortem__incident").order_by("due_date", "id"),
+              list_url("actions:review", owner="none", status="open"), "Every open action item has an owner.", counts),
         block("overdue_actions", "Overdue action items", "Open past their due date.",
-              ActionItem.objects.overdue(today).select_related("owner", "postmortem__incident")
-              .order_by("due_date", "id"),
-              list_url("actions:list", section="overdue"), "Nothing overdue.", tone="bad"),
+              overdue_actions.select_related("owner", "postmortem__incident").order_by("due_date", "id"),
+              list_url("actions:list", section="overdue"), "Nothing overdue.", counts, tone="bad"),
         block("runbooks_due", "Runbooks due for review", "Never reviewed, or past their own review interval.",
-              Runbook.objects.due_for_review(now).order_by("review_due_at", "title"),
-              list_url("runbooks:list", due="true"), "Every runbook has been reviewed on time."),
+              runbooks_due.order_by("review_due_at", "title"),
+              list_url("runbooks:list", due="true"), "Every runbook has been reviewed on time.", counts),
         block("runbooks_need_update", "Runbooks flagged: needs update",
               "Reported as not helping during an incident since their last review.",
-              Runbook.objects.needs_update().order_by("title"),
-              list_url("runbooks:list", needs_update="true"), "No runbook has been reported unhelpful.", tone="bad"),
+              runbooks_need_update.order_by("title"),
+              list_url("runbooks:list", needs_update="true"), "No runbook has been reported unhelpful.", counts,
+              tone="bad"),
     ]

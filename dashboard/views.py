@@ -6,15 +6,15 @@ from .attention import attention_blocks, list_url, open_incidents, recurring_cat
 
 def home(request):
     now = timezone.now()
-    open_count, incidents = open_incidents(now)
+    open_count, blocks = attention_blocks(now)
     quarter_start, recurring = recurring_categories_this_quarter(timezone.localdate(now))
     for category in recurring:
         category.list_url = list_url("incidents:list", category=category.pk, started_min=quarter_start.isoformat())
     return render(request, "dashboard/home.html", {
         "open_count": open_count,
-        "open_incidents": incidents,
+        "open_incidents": open_incidents(now),
         "open_url": list_url("incidents:list", status="open"),
-        "blocks": attention_blocks(now),
+        "blocks": blocks,
         "recurring": recurring,
         "quarter_start": quarter_start,
     })

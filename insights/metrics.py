@@ -94,8 +94,10 @@ def _aggregates():
     return aggregates
 
 
-def response_metrics(incidents, group_by):
-    """MTTx summaries per group: group_by is "severity", "quarter" or None (everything together)."""
+def response_metrics(incidents, group_by, durations=None):
+    """MTTx summaries per group: group_by is "severity", "quarter" or None (everything together).
+
+    `durations` (from `durations_for_percentiles`) lets several groupings share the one query SQLite needs."""
     queryset = incidents.with_durations()
     if group_by == "quarter":
         queryset = queryset.annotate(quarter=TruncQuarter("started_at"))
@@ -103,7 +105,11 @@ def response_metrics(incidents, group_by):
         grouped = queryset.order_by().values(group_by).annotate(**_aggregates()).order_by(group_by)
     else:
         grouped = [queryset.aggregate(**_aggregates())]
-    python_percentiles = None if database_has_percentiles() else _percentiles_in_python(queryset, group_by)
+    if database_has_percentiles():
+        python_percentiles = None
+    else:
+        python_percentiles = _group_durations(
+            durations if durations is not None else durations_for_percentiles(incidents), group_by)
     rows = []
     for values in grouped:
         key = values.get(group_by) if group_by else None
@@ -122,16 +128,21 @@ def response_metrics(incidents, group_by):
     return rows
 
 
-def _percentiles_in_python(queryset, group_by):
-    """{group key: {short name: [durations]}} from one query over the annotated durations."""
+def durations_for_percentiles(incidents):
+    """[{"severity", "quarter", <duration names>}] for every incident, in one query (SQLite's percentile path)."""
     names = [name for name, _, _ in DURATION_METRICS]
-    columns = ([group_by] if group_by else []) + names
+    queryset = incidents.with_durations().annotate(quarter=TruncQuarter("started_at")).order_by()
+    return list(queryset.values("severity", "quarter", *names))
+
+
+def _group_durations(rows, group_by):
+    """{group key: {short name: [durations]}}, leaving out missing durations."""
     found = defaultdict(lambda: defaultdict(list))
-    for values in queryset.order_by().values_list(*columns):
-        key = values[0] if group_by else None
-        for (_, short, _), duration in zip(DURATION_METRICS, values[1:] if group_by else values):
-            if duration is not None:
-                found[key][short].append(duration)
+    for row in rows:
+        key = row[group_by] if group_by else None
+        for name, short, _ in DURATION_METRICS:
+            if row[name] is not None:
+                found[key][short].append(row[name])
     return found
 
 
@@ -262,20 +273,17 @@ def action_item_follow_through(incidents, today=None):
     from postmortems.models import ActionItem
 
     items = ActionItem.objects.filter(postmortem__incident__in=incidents.values("pk")).order_by()
-
-    def per_team(queryset):
-        return dict(queryset.values_list("team").annotate(n=Count("id")))
-
-    counts = {
-        "total": per_team(items),
-        "closed": per_team(items.closed()),
-        "done": per_team(items.filter(status=ActionItem.Status.DONE)),
-        "closed_on_time": per_team(items.closed_on_time()),
-        "overdue": per_team(items.overdue(today)),
+    named = {
+        "closed": items.closed(),
+        "done": items.filter(status=ActionItem.Status.DONE),
+        "closed_on_time": items.closed_on_time(),
+        "overdue": items.overdue(today),
     }
-    teams = sorted(counts["total"], key=lambda team: (team == "", team))
-    return [TeamFollowThrough(team=team or "No team", **{key: counts[key].get(team, 0) for key in counts})
-            for team in teams]
+    rows = items.values("team").annotate(
+        total=Count("pk"), **{name: Count("pk", filter=Q(pk__in=subset.values("pk"))) for name, subset in named.items()}
+    )
+    rows = sorted(rows, key=lambda row: (row["team"] == "", row["team"]))
+    return [TeamFollowThrough(**{**row, "team": row["team"] or "No team"}) for row in rows]
 
 
 def earlier_action_items(repeats):

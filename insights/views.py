@@ -14,15 +14,16 @@ SEVERITY_CSS = {severity: f"chart-sev{severity}" for severity in Severity.values
 def index(request):
     filterset = InsightsFilter(request.GET or None, queryset=Incident.objects.all())
     incidents = filterset.incidents if request.GET else Incident.objects.order_by()
-    by_quarter = metrics.response_metrics(incidents, "quarter")
+    durations = None if metrics.database_has_percentiles() else metrics.durations_for_percentiles(incidents)
+    by_quarter = metrics.response_metrics(incidents, "quarter", durations)
     per_quarter = metrics.incidents_per_quarter_by_severity(incidents)
     categories = metrics.categories_per_quarter(incidents)
     services = metrics.services_per_quarter(incidents)
     repeats = metrics.repeat_incidents(incidents)
     context = {
         "filter": filterset,
-        "overall": metrics.response_metrics(incidents, None),
-        "by_severity": metrics.response_metrics(incidents, "severity"),
+        "overall": metrics.response_metrics(incidents, None, durations),
+        "by_severity": metrics.response_metrics(incidents, "severity", durations),
         "by_quarter": by_quarter,
         "metric_names": metrics.DURATION_METRICS,
         "detection_mix": metrics.detection_mix(incidents),
