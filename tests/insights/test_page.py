@@ -47,6 +47,7 @@ def test_repeat_incident_is_listed_with_the_earlier_one_and_its_action_items(vie
     repeats = html.split('id="repeats-heading"')[1].split("</section>")[0]
     assert "Second deploy outage" in repeats and "First deploy outage" in repeats
     assert "1 of 2 closed" in repeats
+    assert "33%</strong> of incidents were repeats (1 of 3)" in repeats
     assert "Search slow" not in repeats
 
 
