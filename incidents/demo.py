@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.roles import EDITOR, RESPONDER, VIEWER
 
-from .models import Category, DetectionSource, Incident, Service, Status, TimelineEntry
+from .models import Category, Incident, Service, Status, TimelineEntry
 
 DEMO_USERNAME, DEMO_PASSWORD = "demo", "hindsight-demo"
 VIEWER_USERNAME, VIEWER_PASSWORD = "viewer", "hindsight-viewer"

@@ -1,9 +1,8 @@
 """CSV export of the incident list, with exactly the filters the list page has applied."""
 
-import csv
-
-from django.http import StreamingHttpResponse
 from django.utils import timezone
+
+from documents.csv_export import csv_response
 
 from .filters import IncidentFilter
 from .models import Incident
@@ -14,18 +13,6 @@ COLUMNS = [
     "time_to_detect_min", "time_to_acknowledge_min", "time_to_mitigate_min", "time_to_resolve_min",
     "commander", "url",
 ]
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _cell(value):
-    """Neutralise spreadsheet formulas: a title such as '=HYPERLINK(…)' must stay text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def _minutes(value):
@@ -54,15 +41,5 @@ def incident_row(incident, request):
 def export_incidents(request):
     filterset = IncidentFilter(request.GET, queryset=Incident.objects.for_list().with_durations(), request=request)
     incidents = filterset.qs if filterset.is_valid() else Incident.objects.none()
-    writer = csv.writer(_Echo())
-
-    def rows():
-        yield writer.writerow(COLUMNS)
-        for incident in incidents.iterator(chunk_size=500):
-            yield writer.writerow([_cell(value) for value in incident_row(incident, request)])
-
-    filename = f"incidents-{timezone.localdate():%Y-%m-%d}.csv"
-    return StreamingHttpResponse(
-        rows(), content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    rows = (incident_row(incident, request) for incident in incidents.iterator(chunk_size=500))
+    return csv_response(f"incidents-{timezone.localdate():%Y-%m-%d}.csv", COLUMNS, rows)

@@ -1,6 +1,5 @@
 """Action items: the review-meeting page, each person's list, CSV export and the item's own form."""
 
-import csv
 from datetime import timedelta
 
 from django.conf import settings
@@ -9,13 +8,15 @@ from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpResponseRedirect, StreamingHttpResponse
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, ListView, UpdateView
+
+from documents.csv_export import csv_response
 
 from .filters import ActionItemFilter
 from .forms import ActionItemCreateForm, ActionItemForm, QuickUpdateForm, people
@@ -139,43 +140,24 @@ def my_action_items(request):
     })
 
 
-class Echo:
-    """A write-only file for csv.writer that hands each row straight to the response."""
-
-    def write(self, value):
-        return value
-
-
-def spreadsheet_safe(value):
-    """Neutralise spreadsheet formulas: a title such as '=HYPERLINK(…)' must stay text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 CSV_COLUMNS = ["id", "title", "kind", "priority", "status", "owner", "team", "due_date", "completed_at",
                "incident", "postmortem", "wont_do_reason", "url"]
 
 
 def export_csv(request):
     items = filtered_items(request).qs.order_by("due_date", "priority", "id")
-    writer = csv.writer(Echo())
-
-    def rows():
-        yield writer.writerow(CSV_COLUMNS)
-        for item in items.iterator(chunk_size=500):
-            yield writer.writerow([spreadsheet_safe(value) for value in [
-                item.pk, item.title, item.get_kind_display(), item.get_priority_display(), item.get_status_display(),
-                (item.owner.get_full_name() or item.owner.get_username()) if item.owner else "",
-                item.team, item.due_date or "",
-                timezone.localtime(item.completed_at).strftime("%Y-%m-%d %H:%M") if item.completed_at else "",
-                item.postmortem.incident.reference, item.postmortem.title, item.wont_do_reason,
-                request.build_absolute_uri(item.get_absolute_url()),
-            ]])
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="action-items-{timezone.localdate()}.csv"'
-    return response
+    rows = (
+        [
+            item.pk, item.title, item.get_kind_display(), item.get_priority_display(), item.get_status_display(),
+            (item.owner.get_full_name() or item.owner.get_username()) if item.owner else "",
+            item.team, item.due_date or "",
+            timezone.localtime(item.completed_at).strftime("%Y-%m-%d %H:%M") if item.completed_at else "",
+            item.postmortem.incident.reference, item.postmortem.title, item.wont_do_reason,
+            request.build_absolute_uri(item.get_absolute_url()),
+        ]
+        for item in items.iterator(chunk_size=500)
+    )
+    return csv_response(f"action-items-{timezone.localdate()}.csv", CSV_COLUMNS, rows)
 
 
 def safe_next(request, fallback):
