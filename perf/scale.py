@@ -140,7 +140,8 @@ def seed_services_and_categories(run):
 
 def _unseen(objects, model):
     """Scale service names carry a random word: match on the numbered suffix so re-runs do not add twins."""
-    taken = {name.rsplit("-", 1)[1] for name in model.objects.filter(name__startswith=PREFIX).values_list("name", flat=True)}
+    names = model.objects.filter(name__startswith=PREFIX).values_list("name", flat=True)
+    taken = {name.rsplit("-", 1)[1] for name in names}
     return [obj for obj in objects if obj.name.rsplit("-", 1)[1] not in taken]
 
 
@@ -395,11 +396,11 @@ def seed_search_index(run):
                 texts = [kind.describe(obj) for obj in chunk]
                 with transaction.atomic():
                     documents = run.insert(SearchDocument, (
-                        _search_document(kind, content_type, obj, text) for obj, text in zip(chunk, texts)
+                        _search_document(kind, content_type, obj, text) for obj, text in zip(chunk, texts, strict=True)
                     ))
                     run.insert(SearchDocument.services.through, (
                         SearchDocument.services.through(searchdocument_id=document.pk, service_id=service_id)
-                        for document, text in zip(documents, texts) for service_id in text.service_ids
+                        for document, text in zip(documents, texts, strict=True) for service_id in text.service_ids
                     ))
                 added += len(chunk)
             refresh_vectors(SearchDocument.objects.filter(content_type=content_type, search_vector__isnull=True))
