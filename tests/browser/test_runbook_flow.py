@@ -64,10 +64,13 @@ def test_write_a_new_runbook_with_live_preview(logged_in_page, live_server):
     body = page.get_by_label("Body")
     expect(body).to_have_value(re.compile(r"^## Service overview[\s\S]*## Escalation"))
 
+    preview = page.locator(".markdownx-preview")
+    # The outline's own preview renders first; typing before it arrives would race two previews.
+    expect(preview).to_contain_text("Purpose:")
+
     page.get_by_label("Title").fill("Certificate renewal")
     page.get_by_label("Tags").fill("tls, cert-manager")
     body.fill("## Common issues\n\nRenew with **cert-manager** <script>window.hacked = 1</script>\n")
-    preview = page.locator(".markdownx-preview")
     expect(preview).not_to_contain_text("Purpose:")  # the preview followed the edit (it updates after a pause)
     expect(preview.locator("p > strong")).to_have_text("cert-manager")
     expect(preview.locator("script")).to_have_count(0)
