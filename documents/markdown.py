@@ -4,6 +4,8 @@ Everything shown from Markdown goes through `render_markdown`, which renders wit
 then sanitises with nh3 (an allow-list: no scripts, no event handlers, no javascript: URLs, no iframes).
 """
 
+import threading
+
 import markdown as markdown_lib
 import nh3
 from django.conf import settings
@@ -37,13 +39,26 @@ def sanitise_html(html):
     )
 
 
+_parsers = threading.local()
+
+
+def _parser():
+    """One Markdown parser per thread: building one (loading every extension) costs more than most renders."""
+    parser = getattr(_parsers, "parser", None)
+    if parser is None:
+        parser = _parsers.parser = markdown_lib.Markdown(
+            extensions=settings.MARKDOWNX_MARKDOWN_EXTENSIONS, output_format="html"
+        )
+    return parser
+
+
 def render_markdown(text):
     """Render Markdown to sanitised HTML (a plain str; see `markdown_to_safe_html` for templates)."""
-    html = markdown_lib.markdown(
-        text or "",
-        extensions=settings.MARKDOWNX_MARKDOWN_EXTENSIONS,
-        output_format="html",
-    )
+    parser = _parser()
+    try:
+        html = parser.convert(text or "")
+    finally:
+        parser.reset()  # no state (footnotes, toc, abbreviations) may leak into the next document
     return sanitise_html(html)
 
 
