@@ -54,15 +54,32 @@ class RunbookForm(VersionedDocumentForm):
         return runbook
 
 
+RUNBOOK_SUGGESTIONS = 100
+
+
 class RunbookUsageForm(forms.ModelForm):
+    """Which runbook was used, by slug: a text box suggesting the incident's services' runbooks (a <datalist>),
+    so the incident page never ships a choice list of every runbook in the library."""
+
+    runbook = forms.ModelChoiceField(
+        queryset=Runbook.objects.only("id", "title", "slug"),
+        to_field_name="slug",
+        required=False,
+        label="Runbook",
+        help_text="Pick a suggestion or type a runbook's short name; leave empty when it was missing.",
+        error_messages={"invalid_choice": "There is no runbook called “%(value)s”. Pick one from the suggestions."},
+        widget=forms.TextInput(attrs={"list": "runbook-suggestions", "autocomplete": "off",
+                                      "placeholder": "e.g. connection-pool-exhaustion"}),
+    )
+
     class Meta:
         model = RunbookUsage
         fields = ["runbook", "outcome", "note"]
-        labels = {"runbook": "Runbook", "outcome": "Did it help?", "note": "Note"}
+        labels = {"outcome": "Did it help?", "note": "Note"}
         widgets = {"note": forms.TextInput(attrs={"placeholder": "What was missing or wrong (optional)"})}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["runbook"].queryset = Runbook.objects.only("id", "title", "slug")
-        self.fields["runbook"].empty_label = "— none (it was missing) —"
-        self.fields["runbook"].required = False
+
+def runbook_suggestions(incident):
+    """Runbooks for the incident's services, the likeliest ones to have been used (one query, bounded)."""
+    return (Runbook.objects.filter(services__incidents=incident).distinct()
+            .only("title", "slug").order_by("title")[:RUNBOOK_SUGGESTIONS])

@@ -12,12 +12,33 @@ def record(client, incident, **data):
     return client.post(reverse("runbooks:record_usage", args=[incident.pk]), data)
 
 
-def test_incident_page_has_the_runbook_panel_with_a_form_for_responders(responder_client, make_incident, make_runbook):
-    make_runbook(title="Connection pool exhaustion")
-    incident = make_incident()
+def test_incident_page_has_the_runbook_panel_with_a_form_for_responders(
+    responder_client, make_incident, make_runbook, service
+):
+    make_runbook(title="Connection pool exhaustion", slug="connection-pool-exhaustion", services=[service])
+    make_runbook(title="Kafka consumer lag", slug="kafka-consumer-lag")  # another service's runbook
+    incident = make_incident(services=[service])
     html = responder_client.get(incident.get_absolute_url()).content.decode()
-    assert "Runbooks used" in html and "Connection pool exhaustion" in html
+    assert "Runbooks used" in html
     assert f'action="{reverse("runbooks:record_usage", args=[incident.pk])}"' in html
+    # The incident's services' runbooks are suggested; the whole library is not shipped with the page.
+    assert '<option value="connection-pool-exhaustion">Connection pool exhaustion</option>' in html
+    assert "kafka-consumer-lag" not in html
+
+
+def test_any_runbook_can_be_recorded_by_its_short_name(responder_client, make_incident, make_runbook):
+    incident, runbook = make_incident(), make_runbook(slug="kafka-consumer-lag")
+    record(responder_client, incident, runbook="kafka-consumer-lag", outcome="helped")
+    assert RunbookUsage.objects.get().runbook == runbook
+
+
+def test_unknown_runbook_name_is_refused_beside_the_field(responder_client, make_incident):
+    incident = make_incident()
+    response = record(responder_client, incident, runbook="no-such-runbook", outcome="helped", note="kept")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "There is no runbook called “no-such-runbook”" in html and 'value="kept"' in html
+    assert not RunbookUsage.objects.exists()
 
 
 def test_viewer_sees_usages_but_cannot_record(viewer_client, make_incident, make_runbook):
@@ -25,14 +46,14 @@ def test_viewer_sees_usages_but_cannot_record(viewer_client, make_incident, make
     RunbookUsage.objects.create(incident=incident, runbook=runbook, outcome="helped")
     html = viewer_client.get(incident.get_absolute_url()).content.decode()
     assert "Pool runbook" in html and 'aria-label="Record a runbook used"' not in html
-    assert record(viewer_client, incident, runbook=runbook.pk, outcome="didnt_help").status_code == 403
+    assert record(viewer_client, incident, runbook=runbook.slug, outcome="didnt_help").status_code == 403
     assert RunbookUsage.objects.get().outcome == "helped"
 
 
 def test_recording_didnt_help_flags_the_runbook_needs_update(responder_client, make_incident, make_runbook):
     incident, runbook = make_incident(), make_runbook()
     runbook.mark_reviewed(None)
-    response = record(responder_client, incident, runbook=runbook.pk, outcome="didnt_help", note="Wrong pool size")
+    response = record(responder_client, incident, runbook=runbook.slug, outcome="didnt_help", note="Wrong pool size")
     assert response.status_code == 302 and response.url.startswith(incident.get_absolute_url())
     assert list(Runbook.objects.needs_update()) == [runbook]
     assert "Needs update" in responder_client.get(runbook.get_absolute_url()).content.decode()
@@ -40,8 +61,8 @@ def test_recording_didnt_help_flags_the_runbook_needs_update(responder_client, m
 
 def test_recording_again_updates_the_outcome(responder_client, make_incident, make_runbook):
     incident, runbook = make_incident(), make_runbook()
-    record(responder_client, incident, runbook=runbook.pk, outcome="partly")
-    record(responder_client, incident, runbook=runbook.pk, outcome="helped")
+    record(responder_client, incident, runbook=runbook.slug, outcome="partly")
+    record(responder_client, incident, runbook=runbook.slug, outcome="helped")
     assert list(RunbookUsage.objects.values_list("outcome", flat=True)) == ["helped"]
 
 
