@@ -4,7 +4,8 @@ filtered list that shows exactly the same rows (so the count on Home always equa
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import Count, F, Func
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -38,11 +39,21 @@ def list_url(name, **params):
     return f"{url}?{urlencode(params)}" if params else url
 
 
-def count_each(model, **querysets):
-    """Sizes of several named querysets of one model in a single query: {name: count}."""
-    return model._default_manager.aggregate(**{
-        name: Count("pk", filter=Q(pk__in=queryset.values("pk"))) for name, queryset in querysets.items()
-    })
+def count_all(**querysets):
+    """Sizes of several named querysets, of any models, in one round trip: {name: count}.
+
+    One `SELECT (SELECT COUNT(*) …) AS a, (SELECT COUNT(*) …) AS b`: each count is its own indexed query
+    inside, instead of a scan of a whole table filtering every row.
+    """
+    parts, params = [], []
+    for name, queryset in querysets.items():
+        counting = queryset.order_by().annotate(_n=Func(F("pk"), function="COUNT")).values("_n")
+        sql, sql_params = counting.query.get_compiler(using=queryset.db).as_sql()
+        parts.append(f"({sql}) AS {connection.ops.quote_name(name)}")
+        params.extend(sql_params)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        return dict(zip(querysets, cursor.fetchone()))
 
 
 def block(key, title, explanation, queryset, url, empty, counts, tone="warn"):
@@ -85,13 +96,11 @@ def attention_blocks(now=None):
     postmortems_overdue = Postmortem.objects.overdue(now)
     unowned_actions, overdue_actions = ActionItem.objects.unowned(), ActionItem.objects.overdue(today)
     runbooks_due, runbooks_need_update = Runbook.objects.due_for_review(now), Runbook.objects.needs_update()
-    counts = {
-        **count_each(Incident, open_incidents=Incident.objects.open(), update_overdue=update_overdue,
-                     missing_postmortem=missing_postmortem),
-        **count_each(Postmortem, postmortems_overdue=postmortems_overdue),
-        **count_each(ActionItem, unowned_actions=unowned_actions, overdue_actions=overdue_actions),
-        **count_each(Runbook, runbooks_due=runbooks_due, runbooks_need_update=runbooks_need_update),
-    }
+    counts = count_all(
+        open_incidents=Incident.objects.open(), update_overdue=update_overdue, missing_postmortem=missing_postmortem,
+        postmortems_overdue=postmortems_overdue, unowned_actions=unowned_actions, overdue_actions=overdue_actions,
+        runbooks_due=runbooks_due, runbooks_need_update=runbooks_need_update,
+    )
     return counts["open_incidents"], [
         block("update_overdue", "Status updates overdue",
               "Open incidents whose last update is older than their severity's cadence.",
@@ -100,7 +109,8 @@ def attention_blocks(now=None):
               counts, tone="bad"),
         block("postmortems_overdue", "Postmortems overdue",
               "Resolved more than 48 hours ago and still not published.",
-              postmortems_overdue.select_related("incident").order_by("incident__resolved_at"),
+              postmortems_overdue.select_related("incident").defer("body", "rendered_body").order_by(
+                  "incident__resolved_at"),
               list_url("postmortems:list", overdue="true"), "No overdue postmortems.", counts),
         block("missing_postmortem", "SEV-1/2 without a postmortem",
               "Serious incidents nobody has started a postmortem for.",
@@ -113,11 +123,11 @@ def attention_blocks(now=None):
               overdue_actions.select_related("owner", "postmortem__incident").order_by("due_date", "id"),
               list_url("actions:list", section="overdue"), "Nothing overdue.", counts, tone="bad"),
         block("runbooks_due", "Runbooks due for review", "Never reviewed, or past their own review interval.",
-              runbooks_due.order_by("review_due_at", "title"),
+              runbooks_due.defer("body", "rendered_body").order_by("review_due_at", "title"),
               list_url("runbooks:list", due="true"), "Every runbook has been reviewed on time.", counts),
         block("runbooks_need_update", "Runbooks flagged: needs update",
               "Reported as not helping during an incident since their last review.",
-              runbooks_need_update.order_by("title"),
+              runbooks_need_update.defer("body", "rendered_body").order_by("title"),
               list_url("runbooks:list", needs_update="true"), "No runbook has been reported unhelpful.", counts,
               tone="bad"),
     ]
