@@ -13,8 +13,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Aggregate, Avg, Count, DurationField, FloatField, Q
-from django.db.models.functions import TruncQuarter
+from django.db.models import Aggregate, Avg, Count, DurationField, F, FloatField, Q, Value, Window
+from django.db.models.functions import Lag, TruncQuarter
 from django.utils import timezone
 
 from incidents.models import Category, DetectionSource, Incident, Severity
@@ -201,43 +201,85 @@ def services_per_quarter(incidents):
     return per_quarter(incidents, Incident.services.through, "service__name")
 
 
+REPEATS_SHOWN = 50
+
+
 @dataclass
 class Repeat:
     incident: Incident
-    earlier: Incident
+    earlier: Incident  # annotated with action_items_total and action_items_closed
     category: str
     service: str
     gap: timedelta
 
 
 def repeat_pairs(incidents, window=None):
-    """(later id, earlier id, category name, service name, gap): the later incident started within `window` of
-    an earlier one sharing a category and a service. Each later incident is paired once, with its closest
-    predecessor. One query; the pairing is done in Python over (id, start, category, service) rows."""
+    """(incident, category, service) links of `incidents` whose previous incident in the same category and service
+    (among `incidents`, by start then id) started at most `window` earlier: the repeats, computed by the database.
+
+    LAG over the categories × services join, partitioned by (category, service); the window condition refers to
+    the LAG, so Django applies it after the window is computed (the LAG still sees every given incident).
+    Each row has incident_id, category_id, service_id, started_at, earlier_id and earlier_started_at."""
     window = window or settings.HINDSIGHT_REPEAT_WINDOW
-    rows = (incidents.order_by().filter(categories__isnull=False, services__isnull=False)
-            .values_list("id", "started_at", "categories__name", "services__name"))
-    by_pair = defaultdict(list)
-    for incident_id, started_at, category, service in rows:
-        by_pair[(category, service)].append((started_at, incident_id))
-    best = {}
-    for (category, service), occurrences in by_pair.items():
-        occurrences.sort()
-        for (earlier_start, earlier_id), (later_start, later_id) in zip(occurrences, occurrences[1:]):
-            gap = later_start - earlier_start
-            current = best.get(later_id)
-            if gap <= window and (current is None or gap < current[4]):
-                best[later_id] = (later_id, earlier_id, category, service, gap)
-    return list(best.values())
+    same_pair = {"partition_by": [F("category_id"), F("service_id")],
+                 "order_by": [F("started_at").asc(), F("incident_id").asc()]}
+    return (Incident.categories.through.objects.filter(incident__in=incidents.values("pk"))
+            .annotate(service_id=F("incident__services"), started_at=F("incident__started_at"))
+            .filter(service_id__isnull=False)
+            .annotate(earlier_id=Window(Lag("incident_id"), **same_pair),
+                      earlier_started_at=Window(Lag("started_at"), **same_pair))
+            .filter(earlier_started_at__gte=F("started_at") - Value(window, DurationField()))
+            .order_by())
 
 
-def repeat_incidents(incidents, window=None):
-    """Repeat incidents with the earlier one, newest first (two queries whatever the data size)."""
-    pairs = repeat_pairs(incidents, window)
-    by_id = Incident.objects.in_bulk({pair[0] for pair in pairs} | {pair[1] for pair in pairs})
-    repeats = [Repeat(by_id[later], by_id[earlier], category, service, gap)
-               for later, earlier, category, service, gap in pairs]
-    return sorted(repeats, key=lambda repeat: (repeat.incident.started_at, repeat.incident.pk), reverse=True)
+def repeat_counts(incidents, category_names=(), window=None):
+    """(how many of `incidents` are repeats, {category name: how many of its incidents repeat an earlier incident
+    of that category and service}) for the named categories, in one query. An incident repeating in several
+    categories or services counts once in the total and once in each of those categories."""
+    repeat = "incident_id"
+    per_category = {f"category_{i}": Count(repeat, distinct=True, filter=Q(category__name=name))
+                    for i, name in enumerate(category_names)}
+    counts = repeat_pairs(incidents, window).aggregate(total=Count(repeat, distinct=True), **per_category)
+    return counts["total"], {name: counts[f"category_{i}"] for i, name in enumerate(category_names)}
+
+
+def repeat_incidents(incidents, window=None, limit=None):
+    """The `limit` (default REPEATS_SHOWN) most recent repeat incidents, newest first, each with its closest
+    earlier incident and that incident's action-item closure. Two queries whatever the number of repeats."""
+    links = _closest_links(incidents, window, limit or REPEATS_SHOWN)
+    involved = {link["incident_id"] for link in links} | {link["earlier_id"] for link in links}
+    by_id = _with_action_item_closure(Incident.objects.filter(pk__in=involved))
+    return [Repeat(by_id[link["incident_id"]], by_id[link["earlier_id"]], link["category_name"],
+                   link["service_name"], link["started_at"] - link["earlier_started_at"])
+            for link in links]
+
+
+def _closest_links(incidents, window, limit):
+    """One repeat link for each of the `limit` most recent repeat incidents: the one with the smallest gap (then by
+    category and service name). The links arrive newest incident first, so reading stops after the last one."""
+    links = (repeat_pairs(incidents, window)
+             .annotate(category_name=F("category__name"), service_name=F("incident__services__name"))
+             .order_by("-started_at", "-incident_id", "-earlier_started_at", "category_name", "service_name")
+             .values("incident_id", "earlier_id", "category_name", "service_name", "started_at", "earlier_started_at"))
+    closest = {}
+    for link in links.iterator(chunk_size=4 * limit):
+        if link["incident_id"] in closest:
+            continue
+        if len(closest) == limit:
+            break
+        closest[link["incident_id"]] = link
+    return list(closest.values())
+
+
+def _with_action_item_closure(incidents):
+    """{id: incident} annotated with how many of its postmortem's action items exist and are closed."""
+    from postmortems.models import ActionItem
+
+    items = "postmortem__action_items"
+    return incidents.annotate(
+        action_items_total=Count(items),
+        action_items_closed=Count(items, filter=Q(**{f"{items}__status__in": ActionItem.CLOSED_STATUSES})),
+    ).in_bulk()
 
 
 def recurring_categories(incidents, minimum=2):
@@ -273,25 +315,16 @@ def action_item_follow_through(incidents, today=None):
     from postmortems.models import ActionItem
 
     items = ActionItem.objects.filter(postmortem__incident__in=incidents.values("pk")).order_by()
+    # The subsets need not repeat the incident filter (the outer query has it): plain subqueries are much cheaper.
+    every_item = ActionItem.objects.order_by()
     named = {
-        "closed": items.closed(),
-        "done": items.filter(status=ActionItem.Status.DONE),
-        "closed_on_time": items.closed_on_time(),
-        "overdue": items.overdue(today),
+        "closed": every_item.closed(),
+        "done": every_item.filter(status=ActionItem.Status.DONE),
+        "closed_on_time": every_item.closed_on_time(),
+        "overdue": every_item.overdue(today),
     }
     rows = items.values("team").annotate(
         total=Count("pk"), **{name: Count("pk", filter=Q(pk__in=subset.values("pk"))) for name, subset in named.items()}
     )
     rows = sorted(rows, key=lambda row: (row["team"] == "", row["team"]))
     return [TeamFollowThrough(**{**row, "team": row["team"] or "No team"}) for row in rows]
-
-
-def earlier_action_items(repeats):
-    """{earlier incident id: (closed, total)}: were the lessons of the first incident acted on?"""
-    from postmortems.models import ActionItem
-
-    earlier_ids = {repeat.earlier.pk for repeat in repeats}
-    rows = (ActionItem.objects.filter(postmortem__incident__in=earlier_ids).order_by()
-            .values_list("postmortem__incident").annotate(
-                total=Count("id"), closed=Count("id", filter=Q(status__in=ActionItem.CLOSED_STATUSES))))
-    return {incident_id: (closed, total) for incident_id, total, closed in rows}

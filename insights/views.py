@@ -1,5 +1,3 @@
-from collections import Counter
-
 from django.conf import settings
 from django.shortcuts import render
 
@@ -8,6 +6,7 @@ from incidents.models import Incident, Severity
 from . import charts, metrics
 from .filters import InsightsFilter
 
+CHART_CATEGORIES = 10  # the busiest categories get a bar
 SEVERITY_CSS = {severity: f"chart-sev{severity}" for severity in Severity.values}
 
 
@@ -19,7 +18,8 @@ def index(request):
     per_quarter = metrics.incidents_per_quarter_by_severity(incidents)
     categories = metrics.categories_per_quarter(incidents)
     services = metrics.services_per_quarter(incidents)
-    repeats = metrics.repeat_incidents(incidents)
+    repeat_count, repeats_per_category = metrics.repeat_counts(
+        incidents, [name for name, _, _ in categories[:CHART_CATEGORIES]])
     context = {
         "filter": filterset,
         "overall": metrics.response_metrics(incidents, None, durations),
@@ -30,15 +30,15 @@ def index(request):
         "categories": categories,
         "services": services,
         "quarters": sorted({quarter for _, quarters, _ in categories + services for quarter in quarters}),
-        "repeats": repeats,
-        "earlier_action_items": metrics.earlier_action_items(repeats),
+        "repeats": metrics.repeat_incidents(incidents),
+        "repeat_count": repeat_count,
         "follow_through": metrics.action_item_follow_through(incidents),
         "per_quarter": [(metrics.quarter_label(q), counts) for q, counts in per_quarter.items()],
         "severities": Severity.choices,
         "repeat_window_days": settings.HINDSIGHT_REPEAT_WINDOW.days,
         "mttr_chart": _mttr_chart(by_quarter),
         "severity_chart": _severity_chart(per_quarter),
-        "category_chart": _category_chart(categories, repeats),
+        "category_chart": _category_chart(categories, repeats_per_category),
     }
     return render(request, "insights/index.html", context)
 
@@ -70,9 +70,8 @@ def _severity_chart(per_quarter):
     )
 
 
-def _category_chart(categories, repeats):
-    repeats_per_category = Counter(repeat.category for repeat in repeats)
-    rows = [(name, total, repeats_per_category.get(name, 0)) for name, _, total in categories[:10]]
+def _category_chart(categories, repeats_per_category):
+    rows = [(name, total, repeats_per_category.get(name, 0)) for name, _, total in categories[:CHART_CATEGORIES]]
     return charts.horizontal_bars(
         "Incidents per category",
         "Incidents in each category over the selected period, most frequent first; the darker part of each bar "

@@ -115,3 +115,75 @@ def test_incidents_per_quarter_stacked_by_severity(fixed_incidents):
     table = metrics.incidents_per_quarter_by_severity(Incident.objects.all())
     assert [metrics.quarter_label(q) for q in table] == ["2026 Q1", "2026 Q2"]
     assert list(table.values()) == [{2: 5}, {1: 2}]
+
+
+@pytest.fixture
+def pairs(settings):
+    """Two categories and two services; the repeat window is 90 days."""
+    settings.HINDSIGHT_REPEAT_WINDOW = timedelta(days=90)
+    return (Category.objects.create(name="bad deploy"), Category.objects.create(name="capacity"),
+            Service.objects.create(name="api", team="A"), Service.objects.create(name="db", team="B"))
+
+
+def test_a_gap_of_exactly_the_window_is_a_repeat_and_a_second_more_is_not(pairs):
+    deploys, _, api, _ = pairs
+    start = datetime(2026, 1, 10, tzinfo=UTC)
+    first = incident(start, 1, 2, 3, 4, services=[api], categories=[deploys])
+    on_the_edge = incident(start + timedelta(days=90), 1, 2, 3, 4, services=[api], categories=[deploys])
+    incident(start + timedelta(days=180, seconds=1), 1, 2, 3, 4, services=[api], categories=[deploys])
+
+    [found] = metrics.repeat_incidents(Incident.objects.all())
+    assert (found.incident, found.earlier, found.gap) == (on_the_edge, first, timedelta(days=90))
+    assert metrics.repeat_counts(Incident.objects.all()) == (1, {})
+
+
+def test_an_incident_repeating_in_two_pairs_is_listed_once_with_the_closest_earlier_one(pairs):
+    deploys, capacity, api, db = pairs
+    start = datetime(2026, 1, 10, tzinfo=UTC)
+    incident(start, 1, 2, 3, 4, services=[api], categories=[deploys])
+    closer = incident(start + timedelta(days=20), 1, 2, 3, 4, services=[db], categories=[capacity])
+    both = incident(start + timedelta(days=30), 1, 2, 3, 4, services=[api, db], categories=[deploys, capacity])
+
+    [found] = metrics.repeat_incidents(Incident.objects.all())
+    assert (found.incident, found.earlier, found.category, found.service) == (both, closer, "capacity", "db")
+    assert found.gap == timedelta(days=10)
+    # Counted once in the total, and once in each category it repeats in.
+    total, per_category = metrics.repeat_counts(Incident.objects.all(), ["bad deploy", "capacity", "unused"])
+    assert total == 1
+    assert per_category == {"bad deploy": 1, "capacity": 1, "unused": 0}
+
+
+def test_incidents_starting_together_pair_by_id(pairs):
+    deploys, _, api, _ = pairs
+    start = datetime(2026, 1, 10, tzinfo=UTC)
+    first = incident(start, 1, 2, 3, 4, services=[api], categories=[deploys])
+    second = incident(start, 1, 2, 3, 4, services=[api], categories=[deploys])
+
+    [found] = metrics.repeat_incidents(Incident.objects.all())
+    assert (found.incident, found.earlier, found.gap) == (second, first, timedelta(0))
+
+
+def test_repeats_are_paired_within_the_given_incidents_only(pairs):
+    """A filter that leaves out the closest earlier incident pairs the repeat with the one before it, if close."""
+    deploys, _, api, _ = pairs
+    start = datetime(2026, 1, 10, tzinfo=UTC)
+    oldest = incident(start, 1, 2, 3, 4, services=[api], categories=[deploys], severity=2)
+    incident(start + timedelta(days=40), 1, 2, 3, 4, services=[api], categories=[deploys], severity=1)
+    latest = incident(start + timedelta(days=80), 1, 2, 3, 4, services=[api], categories=[deploys], severity=2)
+
+    [found] = metrics.repeat_incidents(Incident.objects.filter(severity=2))
+    assert (found.incident, found.earlier, found.gap) == (latest, oldest, timedelta(days=80))
+    assert metrics.repeat_counts(Incident.objects.filter(severity=2))[0] == 1
+    assert metrics.repeat_counts(Incident.objects.all())[0] == 2
+
+
+def test_only_the_most_recent_repeats_are_loaded_newest_first(pairs):
+    deploys, _, api, _ = pairs
+    start = datetime(2026, 1, 10, tzinfo=UTC)
+    chain = [incident(start + timedelta(days=day), 1, 2, 3, 4, services=[api], categories=[deploys])
+             for day in range(0, 50, 10)]
+
+    shown = metrics.repeat_incidents(Incident.objects.all(), limit=3)
+    assert [(repeat.incident, repeat.earlier) for repeat in shown] == [
+        (chain[4], chain[3]), (chain[3], chain[2]), (chain[2], chain[1])]
+    assert metrics.repeat_counts(Incident.objects.all())[0] == 4

@@ -129,3 +129,25 @@ def test_service_table_has_a_column_for_quarters_without_categorised_incidents(v
     assert (name, total) == ("checkout-api", 1)
     assert [metrics.quarter_label(q) for q in response.context["quarters"]] == ["2026 Q1"]
     assert "2026 Q1" in response.content.decode().split('id="services-heading"')[1]
+
+
+def test_long_repeat_lists_show_the_most_recent_and_say_how_many_there_are(viewer_client, history, make_incident,
+                                                                             service, category, monkeypatch):
+    third = make_incident(services=[service], categories=[category], title="Third deploy outage",
+                          started_at=timezone.now() - timedelta(days=5))
+    monkeypatch.setattr(metrics, "REPEATS_SHOWN", 1)
+    response = viewer_client.get(reverse("insights:index"))
+    assert [repeat.incident for repeat in response.context["repeats"]] == [third]
+    repeats = response.content.decode().split('id="repeats-heading"')[1].split("</section>")[0]
+    assert "Third deploy outage" in repeats and "Second deploy outage" in repeats  # the repeat and its earlier one
+    assert "First deploy outage" not in repeats  # its repeat is beyond the first page
+    assert "Showing the 1 most recent of 2 repeats." in repeats
+    assert "50%</strong> of incidents were repeats (2 of 4)" in repeats
+    assert "No action items" in repeats  # the second incident has no postmortem
+
+
+def test_earlier_incident_with_every_action_item_closed(viewer_client, history):
+    first, _ = history
+    first.postmortem.action_items.update(status="done", completed_at=timezone.now())
+    repeats = viewer_client.get(reverse("insights:index")).content.decode().split('id="repeats-heading"')[1]
+    assert "All 2 closed" in repeats.split("</section>")[0]
