@@ -57,8 +57,8 @@ class IncidentDetailView(DetailView):
 
     def get_queryset(self):
         return Incident.objects.select_related(
-            "commander", "tech_lead", "comms_lead", "scribe", "created_by"
-        ).prefetch_related(
+            "commander", "tech_lead", "comms_lead", "scribe", "created_by", "postmortem"
+        ).defer("postmortem__body", "postmortem__rendered_body").prefetch_related(
             "services",
             "categories",
             "smes",
