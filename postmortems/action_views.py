@@ -53,22 +53,26 @@ def section_counts(items, today, now):
     )
 
 
-def owner_choices():
-    return [(user.pk, user.get_full_name() or user.get_username()) for user in people()]
+def owner_options():
+    """Everyone who can own an item, once per page: the rows' shared datalist and the owner filter use it."""
+    return list(people().only("pk", "username", "first_name", "last_name"))
 
 
 def filtered_items(request, owners=None):
-    """The review filters applied; `owners` (from owner_choices) saves the owner list a second query."""
+    """The review filters applied; `owners` (from owner_options) saves the owner filter a second query."""
     item_filter = ActionItemFilter(request.GET or None, queryset=ActionItem.objects.for_review())
     if owners is not None:
         field = item_filter.form.fields["owner"]
-        field.widget.choices = [("", field.empty_label), (field.null_value, field.null_label), *owners]
+        field.widget.choices = [
+            ("", field.empty_label), (field.null_value, field.null_label),
+            *((user.pk, user.get_full_name() or user.get_username()) for user in owners),
+        ]
     return item_filter
 
 
 def review(request):
     """The review meeting: what has no owner, what is late, what is due, what just closed."""
-    owners = owner_choices()
+    owners = owner_options()
     item_filter = filtered_items(request, owners)
     items = item_filter.qs
     today, now = timezone.localdate(), timezone.now()
@@ -83,7 +87,7 @@ def review(request):
         "filter": item_filter,
         "sections": sections,
         "counts": counts,
-        "owner_choices": owners,
+        "owner_options": owners,
         "status_choices": ActionItem.Status.choices,
         "query": request.GET.urlencode(),
         "today": today,
@@ -97,7 +101,7 @@ class ActionItemListView(ListView):
     paginate_by = settings.HINDSIGHT_PAGE_SIZE
 
     def get_queryset(self):
-        self.owners = owner_choices()
+        self.owners = owner_options()
         self.filter = filtered_items(self.request, self.owners)
         items = self.filter.qs
         self.section = self.request.GET.get("section", "")
@@ -114,7 +118,7 @@ class ActionItemListView(ListView):
         query.pop("page", None)
         context.update(
             filter=self.filter, heading=self.section_heading, page_query=query.urlencode(),
-            owner_choices=self.owners, status_choices=ActionItem.Status.choices,
+            owner_options=self.owners, status_choices=ActionItem.Status.choices,
             query=self.request.GET.urlencode(), today=timezone.localdate(),
         )
         return context
@@ -134,7 +138,7 @@ def my_action_items(request):
             .select_related("incident").order_by("created_at")[:20]
         ),
         "status_choices": ActionItem.Status.choices,
-        "owner_choices": owner_choices(),
+        "owner_options": owner_options(),
         "query": "",
         "today": timezone.localdate(),
     })
@@ -184,7 +188,7 @@ def quick_update(request, pk):
     full = ActionItemForm(data={**ActionItemForm(instance=saved).initial, **request.POST.dict()}, instance=saved)
     full.is_valid()
     return render(request, "actions/actionitem_form.html", {
-        "form": full, "object": saved, "next": safe_next(request, ""),
+        "form": full, "object": saved, "next": safe_next(request, ""), "owner_options": owner_options(),
         "form_action": reverse("actions:edit", args=[item.pk]),
     }, status=400)
 
@@ -214,6 +218,7 @@ class ActionItemCreateView(PermissionRequiredMixin, CreateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["next"] = self.request.GET.get("next", "")
+        context["owner_options"] = owner_options()
         return context
 
 
@@ -231,4 +236,5 @@ class ActionItemUpdateView(PermissionRequiredMixin, UpdateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["next"] = self.request.GET.get("next", "") or self.request.POST.get("next", "")
+        context["owner_options"] = owner_options()
         return context

@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Value
+from django.db.models.functions import Concat
 
 from documents.forms import VersionedDocumentForm
 
@@ -10,9 +12,56 @@ def people():
     return get_user_model().objects.filter(is_active=True).order_by("first_name", "last_name", "username")
 
 
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, user):
-        return user.get_full_name() or user.get_username()
+OWNER_OPTIONS_ID = "owner-options"  # the page's one <datalist> of people (templates/actions/_owner_options.html)
+
+
+class PersonByNameField(forms.Field):
+    """A person typed or picked from the page's shared list of people by username (a unique full name also
+    works); blank means nobody. `current` is accepted even if no longer active, so an item keeps its owner."""
+
+    widget = forms.TextInput(attrs={
+        "list": OWNER_OPTIONS_ID, "autocomplete": "off", "placeholder": "Unassigned", "aria-describedby": "owner-hint",
+    })
+    default_error_messages = {
+        "unknown": "Nobody called “%(name)s” can own items here. Choose a name from the list, or leave it empty.",
+        "ambiguous": "Several people are called “%(name)s”. Choose one of them from the list.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        self.current = None
+        super().__init__(*args, **kwargs)
+
+    def prepare_value(self, value):
+        return value.get_username() if isinstance(value, get_user_model()) else value
+
+    def to_python(self, value):
+        name = (value or "").strip()
+        if not name:
+            return None
+        if self.current is not None and name == self.current.get_username():
+            return self.current
+        matches = list(people().filter(username__iexact=name)[:2]) or list(
+            people().annotate(full_name=Concat("first_name", Value(" "), "last_name"))
+            .filter(full_name__iexact=name)[:2]
+        )
+        if not matches:
+            raise forms.ValidationError(self.error_messages["unknown"], code="unknown", params={"name": name})
+        if len(matches) > 1:
+            raise forms.ValidationError(self.error_messages["ambiguous"], code="ambiguous", params={"name": name})
+        return matches[0]
+
+
+class OwnedItemForm(forms.ModelForm):
+    """An action-item form whose owner is named, not picked from a per-form list of everyone."""
+
+    owner = PersonByNameField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.owner_id:
+            self.fields["owner"].current = self.instance.owner
+            if self.initial.get("owner") == self.instance.owner_id:
+                self.initial["owner"] = self.instance.owner.get_username()
 
 
 class PeopleChoiceField(forms.ModelMultipleChoiceField):
@@ -33,9 +82,7 @@ class PostmortemForm(VersionedDocumentForm):
         labels = {"body": "Postmortem (Markdown)"}
 
 
-class ActionItemForm(forms.ModelForm):
-    owner = PersonChoiceField(queryset=people(), required=False, empty_label="Unassigned")
-
+class ActionItemForm(OwnedItemForm):
     class Meta:
         model = ActionItem
         fields = [
@@ -71,10 +118,8 @@ ActionItemFormSet = forms.inlineformset_factory(
 )
 
 
-class QuickUpdateForm(forms.ModelForm):
+class QuickUpdateForm(OwnedItemForm):
     """The review page's one-line form: owner and status, and a reason when it won't be done."""
-
-    owner = PersonChoiceField(queryset=people(), required=False)
 
     class Meta:
         model = ActionItem

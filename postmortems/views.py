@@ -105,16 +105,17 @@ class PostmortemEditView(PermissionRequiredMixin, ConflictSafeEditMixin, UpdateV
             self._postmortem = super().get_object(queryset)
         return self._postmortem
 
-    def person_choices(self):
+    def people(self):
         """Everyone who can be an author, reviewer or owner: one query for every list on the page."""
-        if not hasattr(self, "_person_choices"):
-            self._person_choices = [(user.pk, user.get_full_name() or user.username) for user in people()]
-        return self._person_choices
+        if not hasattr(self, "_people"):
+            self._people = list(people())
+        return self._people
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
+        choices = [(user.pk, user.get_full_name() or user.username) for user in self.people()]
         for name in ("authors", "reviewers"):
-            form.fields[name].widget.choices = self.person_choices()
+            form.fields[name].widget.choices = choices
         return form
 
     def dispatch(self, request, *args, **kwargs):
@@ -131,9 +132,6 @@ class PostmortemEditView(PermissionRequiredMixin, ConflictSafeEditMixin, UpdateV
             instance=self.object, prefix="items",
             queryset=ActionItem.objects.filter(postmortem=self.object).select_related("owner"),
         )
-        owner_choices = [("", "Unassigned"), *self.person_choices()]
-        for form in formset.forms + [formset.empty_form]:
-            form.fields["owner"].widget.choices = owner_choices  # no query per row
         return formset
 
     def get_context_data(self, **kwargs):
@@ -142,6 +140,7 @@ class PostmortemEditView(PermissionRequiredMixin, ConflictSafeEditMixin, UpdateV
             context["formset"] = self.get_formset()  # bound to the POST on a conflict: their items are kept
         context.setdefault("findings", None)
         context["postmortem"] = self.object
+        context["owner_options"] = self.people()
         return context
 
     def post(self, request, *args, **kwargs):

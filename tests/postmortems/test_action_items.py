@@ -5,6 +5,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -79,12 +80,78 @@ def test_assigning_an_owner_inline_returns_to_the_same_filtered_view(editor_clie
     back_to = reverse("actions:review") + "?kind=prevent&owner=none"
 
     response = editor_client.post(reverse("actions:quick_update", args=[item.pk]), {
-        "owner": editor.pk, "status": "in_progress", "wont_do_reason": "", "next": back_to,
+        "owner": editor.username, "status": "in_progress", "wont_do_reason": "", "next": back_to,
     })
 
     assert response.status_code == 302 and response["Location"] == back_to
     item.refresh_from_db()
     assert item.owner == editor and item.status == "in_progress"
+    row = editor_client.get(reverse("actions:list")).content.decode()
+    assert f'id="owner-{item.pk}" list="owner-options" value="eddie"' in row
+
+
+def test_review_rows_share_one_list_of_people(editor_client, make_action_item, editor):
+    make_user("olga", last_name="Owner")
+    first, second = make_action_item(title="First"), make_action_item(title="Second")
+    page = editor_client.get(reverse("actions:review")).content.decode()
+    assert page.count('<datalist id="owner-options">') == 1
+    assert page.count('<option value="olga">Olga Owner</option>') == 1
+    for item in (first, second):
+        assert f'<label class="visually-hidden" for="owner-{item.pk}">Owner of {item.title}</label>' in page
+        assert f'<input type="text" name="owner" id="owner-{item.pk}" list="owner-options" value=""' in page
+
+
+@pytest.mark.parametrize("typed", ["olga", "OLGA", " Olga Owner "])
+def test_owner_may_be_typed_as_username_or_full_name(editor_client, make_action_item, typed):
+    olga = make_user("olga", last_name="Owner")
+    item = make_action_item()
+    response = editor_client.post(reverse("actions:quick_update", args=[item.pk]), {
+        "owner": typed, "status": "open", "wont_do_reason": "", "next": reverse("actions:review"),
+    })
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.owner == olga
+
+
+@pytest.mark.parametrize("typed, error", [
+    ("nobody-by-this-name", "Nobody called “nobody-by-this-name” can own items here"),
+    ("Sam Same", "Several people are called “Sam Same”"),
+])
+def test_unknown_or_ambiguous_owner_is_refused_beside_the_field(editor_client, make_action_item, editor, typed, error):
+    for username in ("sam1", "sam2"):
+        get_user_model().objects.create_user(username, first_name="Sam", last_name="Same")
+    item = make_action_item(owner=editor)
+    response = editor_client.post(reverse("actions:quick_update", args=[item.pk]), {
+        "owner": typed, "status": "done", "wont_do_reason": "", "next": reverse("actions:review"),
+    })
+    assert response.status_code == 400
+    page = response.content.decode()
+    owner_field = page[page.index('<label for="id_owner">'):]
+    owner_field = owner_field[:owner_field.index("</div>")]
+    assert error in owner_field and f'value="{typed}"' in owner_field  # beside the field, as typed
+    assert page.count('<datalist id="owner-options">') == 1
+    item.refresh_from_db()
+    assert item.owner == editor and item.status == "open"
+
+
+def test_clearing_the_owner_unassigns_and_a_departed_owner_is_kept(editor_client, make_action_item, editor):
+    leaver = make_user("lee", is_active=False)
+    kept = make_action_item(title="Owned by a leaver", owner=leaver)
+    response = editor_client.post(reverse("actions:quick_update", args=[kept.pk]), {
+        "owner": "lee", "status": "in_progress", "wont_do_reason": "",
+    })
+    assert response.status_code == 302
+    kept.refresh_from_db()
+    assert kept.owner == leaver and kept.status == "in_progress"
+    assert '<option value="lee">' not in editor_client.get(reverse("actions:review")).content.decode()
+    cleared = make_action_item(title="Owned", owner=editor)
+    editor_client.post(reverse("actions:quick_update", args=[cleared.pk]), {"owner": "  ", "status": "open"})
+    cleared.refresh_from_db()
+    assert cleared.owner is None
+    refused = make_action_item(title="Newly given", owner=editor)
+    editor_client.post(reverse("actions:quick_update", args=[refused.pk]), {"owner": "lee", "status": "open"})
+    refused.refresh_from_db()
+    assert refused.owner == editor  # nobody new is given to someone who has left
 
 
 def test_inline_wont_do_without_reason_shows_the_error_beside_the_field(editor_client, make_action_item):
@@ -111,7 +178,7 @@ def test_quick_update_ignores_an_offsite_return_address(editor_client, make_acti
 def test_viewer_cannot_change_action_items(viewer_client, make_action_item, editor):
     item = make_action_item()
     url = reverse("actions:quick_update", args=[item.pk])
-    response = viewer_client.post(url, {"owner": editor.pk, "status": "done"})
+    response = viewer_client.post(url, {"owner": editor.username, "status": "done"})
     assert response.status_code == 403
     item.refresh_from_db()
     assert item.owner is None and item.status == "open"
@@ -228,6 +295,17 @@ def test_action_item_pages_run_a_fixed_number_of_queries(editor_client, editor, 
     assert count_queries(editor_client, url) == small
     assert count_queries(editor_client, url + "?status=open&team=Payments") == filtered_small
     assert small <= 15
+
+
+def test_review_page_with_300_items_sends_the_owner_list_once(editor_client, editor, postmortem):
+    users = [editor, *(make_user(f"user{n}", last_name=f"Person{n}") for n in range(40))]
+    populate(postmortem, users, 300)
+    page = editor_client.get(reverse("actions:review")).content.decode()
+    rows = page.count('list="owner-options"')
+    assert rows >= 75  # every section shows rows, each with its own owner input
+    assert page.count("<datalist") == 1 and page.count("<option value=\"user7\">User7 Person7</option>") == 1
+    assert page.count(">User7 Person7</option>") == 2  # the datalist, and the filter sidebar's one select
+    assert page.count('<select name="owner"') == 1 and page.count('name="status" id="status-') == rows
 
 
 def test_postmortem_pages_run_a_fixed_number_of_queries(editor_client, editor, postmortem):

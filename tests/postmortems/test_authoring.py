@@ -91,6 +91,24 @@ def test_editor_page_has_live_preview_and_saves_a_revision_with_inline_action_it
     assert item.title == "Alert on pool saturation" and item.owner is None and item.created_by == editor
 
 
+def test_editor_names_action_item_owners_from_one_list_of_people(editor_client, editor, postmortem):
+    ActionItem.objects.create(postmortem=postmortem, title="Owned already", owner=editor)
+    page = editor_client.get(reverse("postmortems:edit", args=[postmortem.pk])).content.decode()
+    assert page.count('<datalist id="owner-options">') == 1 and page.count('<option value="eddie">Eddie</option>') == 1
+    assert 'name="items-0-owner" value="eddie" list="owner-options"' in page
+
+    refused = editor_client.post(reverse("postmortems:edit", args=[postmortem.pk]), edit_data(
+        postmortem, "Kept", items=[{"title": "Add a canary", "owner": "nobody-here"}]))
+    assert refused.status_code == 400
+    assert "Nobody called “nobody-here” can own items here" in refused.content.decode()
+    assert postmortem.action_items.count() == 1
+
+    saved = editor_client.post(reverse("postmortems:edit", args=[postmortem.pk]), edit_data(
+        postmortem, "Kept", items=[{"title": "Add a canary", "owner": "eddie"}]))
+    assert saved.status_code == 302
+    assert postmortem.action_items.get(title="Add a canary").owner == editor
+
+
 def test_invalid_action_item_row_keeps_everything_typed(editor_client, postmortem):
     response = editor_client.post(
         reverse("postmortems:edit", args=[postmortem.pk]),
