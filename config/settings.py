@@ -99,8 +99,8 @@ TEMPLATES = [
     },
 ]
 
-# Widgets render through the project's templates, so templates/django/forms/ can make the hot ones cheaper.
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# Django's form renderer, with <select> built in Python (long lists of services and people stay cheap).
+FORM_RENDERER = "documents.form_renderer.FormRenderer"
 
 WSGI_APPLICATION = "config.wsgi.application"
 
