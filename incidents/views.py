@@ -11,6 +11,8 @@ from django_filters.views import FilterView
 
 from runbooks.models import RunbookUsage
 
+from documents.pagination import BoundedCountPaginator
+
 from .filters import IncidentFilter
 from .forms import DeclareIncidentForm, IncidentForm, StatusChangeForm, TimelineEntryForm
 from .communication import communication_state
@@ -21,6 +23,7 @@ class IncidentListView(FilterView):
     filterset_class = IncidentFilter
     template_name = "incidents/incident_list.html"
     paginate_by = settings.HINDSIGHT_PAGE_SIZE
+    paginator_class = BoundedCountPaginator
     queryset = Incident.objects.for_list()
 
     def get_context_data(self, **kwargs):

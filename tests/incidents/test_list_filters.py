@@ -79,3 +79,23 @@ def test_list_paginates(viewer_client, make_incident):
     assert len(first.context["object_list"]) == 25 and "Page 1 of 2" in first.content.decode()
     second = viewer_client.get(reverse("incidents:list"), {"page": 2})
     assert len(second.context["object_list"]) == 5
+
+
+def test_a_huge_list_counts_only_up_to_a_cap(viewer_client, make_incident, monkeypatch):
+    from documents.pagination import BoundedCountPaginator
+
+    monkeypatch.setattr(BoundedCountPaginator, "cap", 30)
+    for _ in range(31):
+        make_incident()
+    response = viewer_client.get(reverse("incidents:list"))
+    html = response.content.decode()
+    assert "30+ incidents" in html and "Page 1 of 2+" in html
+    assert len(response.context["object_list"]) == 25
+    assert len(viewer_client.get(reverse("incidents:list"), {"page": 2}).context["object_list"]) == 5
+
+
+def test_a_list_under_the_cap_is_counted_exactly(viewer_client, make_incident):
+    for _ in range(3):
+        make_incident()
+    html = viewer_client.get(reverse("incidents:list")).content.decode()
+    assert "3 incidents" in html and "3+" not in html
