@@ -98,4 +98,4 @@ def test_a_list_under_the_cap_is_counted_exactly(viewer_client, make_incident):
     for _ in range(3):
         make_incident()
     html = viewer_client.get(reverse("incidents:list")).content.decode()
-    assert "3 incidents" in html and "3+" not in html
+    assert ">3 incidents</p>" in html and "3+ incidents" not in html
