@@ -10,9 +10,13 @@ from documents.markdown import render_markdown
 from .registry import IndexedText, SearchKind, register
 
 
+def html_as_plain_text(markup):
+    """What a reader sees of some HTML, without markup: for indexing and snippets."""
+    return html.unescape(strip_tags(markup)).strip()
+
+
 def markdown_as_plain_text(text):
-    """What a reader sees of some Markdown, without markup: for indexing and snippets."""
-    return html.unescape(strip_tags(render_markdown(text or ""))).strip()
+    return html_as_plain_text(render_markdown(text or ""))
 
 
 def url_of(obj):
@@ -47,7 +51,7 @@ def describe_runbook(runbook):
     services = list(runbook.services.all())
     return IndexedText(
         title=runbook.title,
-        body=html.unescape(strip_tags(runbook.body_html)).strip(),
+        body=html_as_plain_text(runbook.body_html),
         keywords=f"{_names(runbook.tags.all())} {_names(services)} {runbook.owner_team}",
         url=url_of(runbook),
         updated_at=runbook.updated_at,
@@ -59,7 +63,7 @@ def describe_postmortem(postmortem):
     services = list(postmortem.incident.services.all())
     return IndexedText(
         title=postmortem.title,
-        body=html.unescape(strip_tags(postmortem.body_html)).strip(),
+        body=html_as_plain_text(postmortem.body_html),
         keywords=f"{_names(services)} {postmortem.incident.reference}",
         url=url_of(postmortem),
         updated_at=postmortem.updated_at,
