@@ -12,9 +12,13 @@ class IncidentFilter(django_filters.FilterSet):
         method="filter_status",
         widget=forms.CheckboxSelectMultiple,
     )
-    service = django_filters.ModelChoiceFilter(field_name="services", queryset=Service.objects.all())
-    category = django_filters.ModelChoiceFilter(field_name="categories", queryset=Category.objects.all())
-    detection_source = django_filters.ChoiceFilter(choices=DetectionSource.choices)
+    service = django_filters.ModelChoiceFilter(
+        field_name="services", queryset=Service.objects.all(), empty_label="Any service"
+    )
+    category = django_filters.ModelChoiceFilter(
+        field_name="categories", queryset=Category.objects.all(), empty_label="Any category"
+    )
+    detection_source = django_filters.ChoiceFilter(choices=DetectionSource.choices, empty_label="Any source")
     started = django_filters.DateFromToRangeFilter(
         field_name="started_at",
         label="Started between",

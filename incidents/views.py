@@ -22,9 +22,11 @@ from .models import SEVERITY_DESCRIPTIONS, Incident, StatusUpdate, TimelineEntry
 class IncidentListView(FilterView):
     filterset_class = IncidentFilter
     template_name = "incidents/incident_list.html"
-    paginate_by = settings.HINDSIGHT_PAGE_SIZE
     paginator_class = BoundedCountPaginator
     queryset = Incident.objects.for_list()
+
+    def get_paginate_by(self, queryset):
+        return settings.HINDSIGHT_PAGE_SIZE  # read per request, so a test can shrink the pages
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -200,7 +200,8 @@ class ActionItem(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("actions:edit", args=[self.pk])
+        """Where everybody can read it: its row on the postmortem (editing is a separate, Editor-only page)."""
+        return f"{reverse('postmortems:detail', args=[self.postmortem_id])}#action-item-{self.pk}"
 
     @property
     def is_open(self):
