@@ -161,6 +161,9 @@ STORAGES = {
         )
     },
 }
+# whitenoise serves static files in every mode, so the site never shows up unstyled: from the collected, hashed
+# files in production, straight from the source folders otherwise (`runserver` with or without DEBUG, tests).
+WHITENOISE_USE_FINDERS = not env_bool("PRODUCTION")
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 

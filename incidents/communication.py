@@ -19,10 +19,20 @@ STATUS_SENTENCES = {
 ACTIONS_IN_DRAFT = 3
 
 
-def suggested_kind(incident, has_updates):
+def draftable_kinds(incident, last_update=None):
+    """What a status update may be now: once resolved, only its resolution notice, and only once."""
+    if incident.is_open:
+        return list(StatusUpdate.Kind.values)
+    if last_update and last_update.kind == StatusUpdate.Kind.RESOLUTION:
+        return []
+    return [StatusUpdate.Kind.RESOLUTION]
+
+
+def suggested_kind(incident, last_update=None):
+    """The kind the incident page offers to draft, or None when there is nothing left to announce."""
     if not incident.is_open:
-        return StatusUpdate.Kind.RESOLUTION
-    return StatusUpdate.Kind.UPDATE if has_updates else StatusUpdate.Kind.INITIAL
+        return next(iter(draftable_kinds(incident, last_update)), None)
+    return StatusUpdate.Kind.UPDATE if last_update else StatusUpdate.Kind.INITIAL
 
 
 def service_names(incident):
@@ -111,5 +121,5 @@ def communication_state(incident, now=None):
         "overdue": bool(next_due and next_due < now),
         "overdue_by": (now - next_due) if next_due and next_due < now else None,
         "cadence": incident.update_cadence,
-        "suggested_kind": suggested_kind(incident, bool(updates)),
+        "suggested_kind": suggested_kind(incident, last),
     }

@@ -6,9 +6,9 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 
-from .communication import draft_status_update, post_status_update, suggested_kind
+from .communication import draft_status_update, draftable_kinds, post_status_update, suggested_kind
 from .forms import StatusUpdateForm
-from .models import Incident, StatusUpdate, TimelineEntry
+from .models import Incident, TimelineEntry
 
 
 def _incident_for_drafting(pk):
@@ -22,8 +22,13 @@ def _incident_for_drafting(pk):
 def status_update(request, pk):
     """GET: a draft built from the incident's data (?kind=initial|update|resolution). POST: post it."""
     incident = _incident_for_drafting(pk)
+    last_update = incident.status_updates.first()
+    kinds = draftable_kinds(incident, last_update)
+    if not kinds:
+        messages.info(request, f"{incident.reference} is resolved and its resolution notice is posted.")
+        return redirect(incident)
     if request.method == "POST":
-        form = StatusUpdateForm(request.POST)
+        form = StatusUpdateForm(request.POST, kinds=kinds)
         if form.is_valid():
             with transaction.atomic():
                 update = post_status_update(incident, request.user, **form.cleaned_data)
@@ -32,7 +37,7 @@ def status_update(request, pk):
             return redirect(incident)
         return render(request, "incidents/status_update_form.html", {"incident": incident, "form": form}, status=400)
     kind = request.GET.get("kind")
-    if kind not in StatusUpdate.Kind.values:
-        kind = suggested_kind(incident, incident.status_updates.exists())
-    form = StatusUpdateForm(initial=draft_status_update(incident, kind))
+    if kind not in kinds:
+        kind = suggested_kind(incident, last_update)
+    form = StatusUpdateForm(initial=draft_status_update(incident, kind), kinds=kinds)
     return render(request, "incidents/status_update_form.html", {"incident": incident, "form": form})

@@ -123,6 +123,13 @@ class StatusUpdateForm(forms.ModelForm):
         labels = {"next_update_at": "Next update by"}
         help_texts = {"next_update_at": "Leave empty for a resolution notice."}
 
+    def __init__(self, *args, kinds=None, **kwargs):
+        """`kinds`: the kinds this incident may post now (a resolved one only its resolution notice)."""
+        super().__init__(*args, **kwargs)
+        if kinds is not None:
+            self.fields["kind"].choices = [(value, label) for value, label in StatusUpdate.Kind.choices
+                                           if value in kinds]
+
     def clean_next_update_at(self):
         value = self.cleaned_data.get("next_update_at")
         if value and value < timezone.now() - timedelta(minutes=1):

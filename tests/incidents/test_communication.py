@@ -98,6 +98,51 @@ def test_viewer_cannot_draft_or_post(viewer_client, open_incident):
     assert "Draft status update" not in viewer_client.get(open_incident.get_absolute_url()).content.decode()
 
 
+def test_a_resolved_incident_offers_only_its_resolution_notice(responder_client, open_incident):
+    open_incident.change_status(Status.RESOLVED, None)
+    page = responder_client.get(open_incident.get_absolute_url()).content.decode()
+    assert "Draft status update" not in page
+    assert "Draft resolution notice" in page
+
+
+def test_drafting_a_resolved_incident_offers_no_other_kind(responder_client, open_incident):
+    open_incident.change_status(Status.RESOLVED, None)
+    form = responder_client.get(draft_url(open_incident, "update")).context["form"]
+    assert [value for value, _ in form.fields["kind"].choices] == ["resolution"]
+
+
+def test_a_resolved_incident_refuses_an_ordinary_update(responder_client, open_incident):
+    open_incident.change_status(Status.RESOLVED, None)
+    response = responder_client.post(reverse("incidents:status_update", args=[open_incident.pk]), {
+        "kind": "update", "visibility": "public", "headline": "Still broken?", "message": "No.",
+    })
+    assert response.status_code == 400
+    assert not StatusUpdate.objects.exists()
+
+
+def test_once_the_resolution_notice_is_posted_nothing_more_is_offered(responder_client, open_incident):
+    open_incident.change_status(Status.RESOLVED, None)
+    StatusUpdate.objects.create(incident=open_incident, kind="resolution", status=Status.RESOLVED,
+                                headline="Fixed", message="Resolved.")
+    page = responder_client.get(open_incident.get_absolute_url()).content.decode()
+    assert "Draft resolution notice" not in page
+    assert "Draft status update" not in page
+
+
+def test_drafting_after_the_resolution_notice_goes_back_to_the_incident(responder_client, open_incident):
+    open_incident.change_status(Status.RESOLVED, None)
+    StatusUpdate.objects.create(incident=open_incident, kind="resolution", status=Status.RESOLVED,
+                                headline="Fixed", message="Resolved.")
+    response = responder_client.get(draft_url(open_incident, "resolution"))
+    assert response.status_code == 302
+    assert response["Location"] == open_incident.get_absolute_url()
+
+
+def test_an_open_incident_may_draft_every_kind(responder_client, open_incident):
+    form = responder_client.get(draft_url(open_incident, "update")).context["form"]
+    assert [value for value, _ in form.fields["kind"].choices] == ["initial", "update", "resolution"]
+
+
 def post_update(incident, minutes_ago, visibility="public"):
     return StatusUpdate.objects.create(
         incident=incident, kind="update", visibility=visibility, status=incident.status, headline="h",
