@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run test serve bench soak clean
+.PHONY: install run test browser serve bench soak clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,8 +25,22 @@ run: $(STAMP)
 	@echo ""
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+# Browser tests drive Chromium through Playwright: Debian's package where apt can install it (as root), otherwise
+# Playwright's own build. Nothing to do when a Chromium is already there.
+browser: $(STAMP)
+	@if command -v chromium >/dev/null || [ -n "$$HINDSIGHT_CHROMIUM" ]; then :; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Debian's chromium for the browser tests…"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get install -y -q chromium >/dev/null 2>&1 || \
+			{ apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }; \
+	else \
+		echo "Installing Playwright's Chromium for the browser tests…"; \
+		$(BIN)/python -m playwright install chromium; \
+	fi
+
+test: $(STAMP) browser
+	HINDSIGHT_CHROMIUM="$${HINDSIGHT_CHROMIUM:-$$(command -v chromium || true)}" $(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 *.egg-info

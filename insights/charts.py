@@ -3,6 +3,7 @@
 Each builder returns plain numbers and labels; the templates add titles, axis labels and a data table.
 """
 
+import re
 from dataclasses import dataclass, field
 
 WIDTH, HEIGHT = 560, 260
@@ -108,27 +109,50 @@ def line_chart(title, description, categories, series, unit):
     return chart
 
 
+# Category labels wrap onto lines of at most this many characters (breaking after spaces and slashes); the
+# label column is wide enough for them at the chart's 14 px text, so nothing is cut off.
+LABEL_LINE_CHARS = 20
+LABEL_LINE_HEIGHT = 16
+
+
+def wrap_label(label, width=LABEL_LINE_CHARS):
+    """"Hardware/Power Failures" → ["Hardware/Power", "Failures"]; a word longer than a line is split."""
+    pieces = [word[i:i + width] for word in re.findall(r"[^\s/]+/?|/", label) for i in range(0, len(word), width)]
+    lines = []
+    for piece in pieces:
+        joiner = "" if not lines or lines[-1].endswith("/") else " "
+        if lines and len(lines[-1]) + len(joiner) + len(piece) <= width:
+            lines[-1] += joiner + piece
+        else:
+            lines.append(piece)
+    return lines or [""]
+
+
 def horizontal_bars(title, description, rows, css="chart-bar", highlight_css="chart-bar--highlight"):
     """rows: [(label, value, highlighted part of value)]; one bar per row, the highlighted part drawn darker."""
-    row_height = 30
-    height = TOP + row_height * max(len(rows), 1) + 8
+    bar_height = 22
+    wrapped = [wrap_label(label) for label, _, _ in rows]
+    row_heights = [max(30, LABEL_LINE_HEIGHT * len(lines) + 12) for lines in wrapped]
+    height = TOP + sum(row_heights or [30]) + 8
     top = nice_ceiling(max((value for _, value, _ in rows), default=0))
     label_width = 170
     plot_width = WIDTH - label_width - RIGHT - 64
     chart = Chart(title, description, height=height, plot_left=label_width, plot_bottom=height - 8)
-    for index, (label, value, highlighted) in enumerate(rows):
-        y = TOP + index * row_height
+    y = TOP
+    for (label, value, highlighted), lines, row_height in zip(rows, wrapped, row_heights, strict=True):
         width = round(plot_width * value / top, 1)
         repeats = f"{highlighted} repeat{'s' if highlighted != 1 else ''}"
         note = f" ({repeats})" if highlighted else ""
         chart.bars.append({
-            "x": label_width, "y": y, "width": width, "height": row_height - 8, "css": css,
+            "x": label_width, "y": y, "width": width, "height": bar_height, "css": css,
             "title": f"{label}: {value}{note}", "label": label, "value": f"{value}{note}",
+            "label_lines": lines,
             "value_x": round(label_width + width + 6, 1),
         })
         if highlighted:
             chart.bars.append({
-                "x": label_width, "y": y, "width": round(plot_width * highlighted / top, 1), "height": row_height - 8,
+                "x": label_width, "y": y, "width": round(plot_width * highlighted / top, 1), "height": bar_height,
                 "css": highlight_css, "title": f"{label}: {repeats}",
             })
+        y += row_height
     return chart

@@ -11,6 +11,11 @@
     }
   } catch (e) { /* old browser: stay in UTC */ }
 
+  // Filters fold behind their "Filters" summary on phones; wider screens show them open.
+  if (window.matchMedia("(min-width: 48rem)").matches) {
+    document.querySelectorAll("details[data-open-wide]").forEach(function (fold) { fold.open = true; });
+  }
+
   // Copy buttons on code blocks in rendered Markdown.
   document.querySelectorAll(".prose pre").forEach(function (pre) {
     if (!navigator.clipboard) return;

@@ -151,3 +151,20 @@ def test_earlier_incident_with_every_action_item_closed(viewer_client, history):
     first.postmortem.action_items.update(status="done", completed_at=timezone.now())
     repeats = viewer_client.get(reverse("insights:index")).content.decode().split('id="repeats-heading"')[1]
     assert "All 2 closed" in repeats.split("</section>")[0]
+
+
+def test_a_long_category_label_wraps_instead_of_being_cut(viewer_client, make_incident, service):
+    hardware = Category.objects.create(name="Hardware/Power Failures")
+    make_incident(services=[service], categories=[hardware])
+    html = viewer_client.get(reverse("insights:index")).content.decode()
+    chart = html[html.index('id="chart-categories-title"'):html.index("</svg>", html.index('id="chart-categories-title"'))]
+    assert ">Hardware/Power</tspan>" in chart
+    assert ">Failures</tspan>" in chart
+
+
+def test_category_labels_break_after_spaces_and_slashes_within_the_label_column():
+    from insights.charts import LABEL_LINE_CHARS, wrap_label
+
+    lines = wrap_label("Third-party dependency failures in the payment/settlement pipeline")
+    assert " ".join(lines).replace("/ ", "/") == "Third-party dependency failures in the payment/settlement pipeline"
+    assert max(len(line) for line in lines) <= LABEL_LINE_CHARS
