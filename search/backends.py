@@ -1,8 +1,9 @@
 """Ranked full-text search over SearchDocument: PostgreSQL's tsvector/tsquery, or SQLite's FTS5.
 
 `search_documents(parsed_query, kind=None, service=None)` returns a queryset (over at most CANDIDATE_LIMIT
-matches, the most recently updated) ordered best first — documents
-whose title matches the whole query, then by rank — annotated with `title_hit`, `rank` and `snippet_source` (text holding SNIPPET_START/SNIPPET_END around matches; `snippet_html` escapes it).
+matches, the most recently updated) ordered best first — documents whose title matches the whole query, then by
+rank — annotated with `title_hit`, `rank`, `title_source` and `snippet_source` (text holding
+SNIPPET_START/SNIPPET_END around matches; `snippet_html` escapes it, then marks them).
 Both backends weight title above keywords (tags, services) above body.
 """
 
@@ -139,6 +140,10 @@ def _postgres_ranked(parsed, candidate_ids):
         .annotate(
             title_hit=TitleMatches(F("search_vector"), query),
             rank=SearchRank(F("search_vector"), query, weights=POSTGRES_WEIGHTS),
+            title_source=SearchHeadline(
+                "title", query, config=SEARCH_CONFIG, start_sel=SNIPPET_START, stop_sel=SNIPPET_END,
+                highlight_all=True,
+            ),
             snippet_source=SearchHeadline(
                 "body", query, config=SEARCH_CONFIG, start_sel=SNIPPET_START, stop_sel=SNIPPET_END,
                 max_words=SNIPPET_WORDS, min_words=12, max_fragments=2, fragment_delimiter=" … ",
@@ -181,6 +186,10 @@ def _sqlite_ranked(parsed, candidate_ids):
         f"SELECT snippet(search_fts, 2, '{SNIPPET_START}', '{SNIPPET_END}', ' … ', {SNIPPET_WORDS}) FROM search_fts "
         f"WHERE search_fts MATCH %s AND search_fts.rowid = {table}.id"
     )
+    title_sql = (
+        f"SELECT highlight(search_fts, 0, '{SNIPPET_START}', '{SNIPPET_END}') FROM search_fts "
+        f"WHERE search_fts MATCH %s AND search_fts.rowid = {table}.id"
+    )
     title_hit_sql = (
         f"EXISTS (SELECT 1 FROM search_fts WHERE search_fts MATCH %s AND search_fts.rowid = {table}.id)"
     )
@@ -191,6 +200,7 @@ def _sqlite_ranked(parsed, candidate_ids):
             # bm25 is lower-is-better; negate it so both backends sort on a "higher is better" rank.
             rank=RawSQL(f"-({rank_sql})", [match]),
             snippet_source=RawSQL(snippet_sql, [match]),
+            title_source=RawSQL(title_sql, [match]),
         )
         .order_by("-title_hit", "-rank", "-updated_at", "-id")
     )
