@@ -14,7 +14,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import connection
 from django.db.models import Aggregate, Avg, Count, DurationField, F, FloatField, Q, Value, Window
-from django.db.models.functions import Lag, TruncQuarter
+from django.db.models.functions import Lag, Lower, TruncQuarter
 from django.utils import timezone
 
 from incidents.models import Category, DetectionSource, Incident, Severity
@@ -286,7 +286,7 @@ def recurring_categories(incidents, minimum=2):
     """Categories with at least `minimum` of the given incidents: [(category, count)], most first."""
     return list(
         Category.objects.filter(incidents__in=incidents.values("pk"))
-        .annotate(n=Count("incidents", distinct=True)).filter(n__gte=minimum).order_by("-n", "name")
+        .annotate(n=Count("incidents", distinct=True)).filter(n__gte=minimum).order_by("-n", Lower("name"))
     )
 
 
