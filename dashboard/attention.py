@@ -84,7 +84,8 @@ def recurring_categories_this_quarter(today=None):
     start = quarter_start(today)
     since = timezone.make_aware(datetime.combine(start, time.min))
     categories = (Category.objects.filter(incidents__started_at__gte=since)
-                  .annotate(n=Count("incidents", distinct=True)).filter(n__gte=2).order_by("-n", Lower("name")))
+                  .annotate(n=Count("incidents", distinct=True)).filter(n__gte=2)
+                  .order_by("-n", Lower("name")))
     return start, list(categories)
 
 

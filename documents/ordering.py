@@ -1,4 +1,4 @@
-"""Sorting people's text the way people read it: "Allegro" before "ARPANET", on SQLite and PostgreSQL alike."""
+"""Sorting people's text the way people read it: "Allegro" before "ARPANET", on SQLite and PostgreSQL."""
 
 import django_filters
 from django.db.models import F, OrderBy
@@ -14,8 +14,8 @@ def text_order(field: str) -> OrderBy:
 
 
 class CaseInsensitiveOrderingFilter(django_filters.OrderingFilter):
-    """An OrderingFilter that sorts the named text fields case-insensitively and always ends on the primary key,
-    so pages of a sorted list never repeat or skip a row."""
+    """An OrderingFilter that sorts the named text fields case-insensitively and always ends on the primary
+    key, so pages of a sorted list never repeat or skip a row."""
 
     def __init__(self, *args, text_fields: tuple[str, ...] = (), **kwargs):
         super().__init__(*args, **kwargs)

@@ -18,7 +18,9 @@ class LocalDateTimeInput(forms.DateTimeInput):
 
 
 def people():
-    return get_user_model().objects.filter(is_active=True).order_by(Lower("first_name"), Lower("last_name"), Lower("username"))
+    return get_user_model().objects.filter(is_active=True).order_by(
+        Lower("first_name"), Lower("last_name"), Lower("username")
+    )
 
 
 class DeclareIncidentForm(forms.ModelForm):

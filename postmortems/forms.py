@@ -9,7 +9,9 @@ from .models import ActionItem, Postmortem
 
 
 def people():
-    return get_user_model().objects.filter(is_active=True).order_by(Lower("first_name"), Lower("last_name"), Lower("username"))
+    return get_user_model().objects.filter(is_active=True).order_by(
+        Lower("first_name"), Lower("last_name"), Lower("username")
+    )
 
 
 OWNER_OPTIONS_ID = "owner-options"  # the page's one <datalist> of people (templates/actions/_owner_options.html)

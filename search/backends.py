@@ -1,9 +1,9 @@
 """Ranked full-text search over SearchDocument: PostgreSQL's tsvector/tsquery, or SQLite's FTS5.
 
-`search_documents(parsed_query, kind=None, service=None)` returns a queryset (over at most CANDIDATE_LIMIT
-matches, the most recently updated) ordered best first — documents whose title matches the whole query, then by
-rank — annotated with `title_hit`, `rank`, `title_source` and `snippet_source` (text holding
-SNIPPET_START/SNIPPET_END around matches; `snippet_html` escapes it, then marks them).
+`search_documents(parsed_query, kind=None, service=None)` returns a queryset (over at most
+CANDIDATE_LIMIT matches, the most recently updated) ordered best first — documents whose title matches the
+whole query, then by rank — annotated with `title_hit`, `rank`, `title_source` and `snippet_source` (text
+holding SNIPPET_START/SNIPPET_END around matches; `snippet_html` escapes it, then marks them).
 Both backends weight title above keywords (tags, services) above body.
 """
 
@@ -113,7 +113,9 @@ def postgres_tsquery(parsed):
                 SearchQuery(_websearch_term(alternative), search_type="websearch", config=SEARCH_CONFIG)
                 for alternative in group
             )))
-    queries += [SearchQuery(f"{prefix}:*", search_type="raw", config=SEARCH_CONFIG) for prefix in parsed.prefixes]
+    queries += [
+        SearchQuery(f"{prefix}:*", search_type="raw", config=SEARCH_CONFIG) for prefix in parsed.prefixes
+    ]
     return reduce(operator.and_, queries)
 
 
@@ -155,8 +157,8 @@ def _postgres_ranked(parsed, candidate_ids):
 
 # --- SQLite -----------------------------------------------------------------------------------------------------
 def fts5_match(parsed):
-    """An FTS5 MATCH expression: every term quoted (so nothing typed is syntax), each synonym group an OR group in
-    parentheses, prefixes as "word"*; all of them AND-ed."""
+    """An FTS5 MATCH expression: every term quoted (so nothing typed is syntax), each synonym group an OR
+    group in parentheses, prefixes as "word"*; all of them AND-ed."""
     terms = []
     for group in parsed.term_groups:
         quoted = [_fts5_term(alternative) for alternative in group]

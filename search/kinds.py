@@ -85,12 +85,13 @@ def describe_action_item(item):
     )
 
 
-# --- What a hit shows: one query per kind on a results page ---------------------------------------------------
+# --- What a hit shows: one query per kind on a results page ---------------------------------------------
 def _incident_facts(incident, **overrides):
     facts = {
         "reference": incident.reference, "severity": incident.severity,
         "severity_label": incident.get_severity_display(), "status": incident.status,
-        "status_label": incident.get_status_display(), "started_at": incident.started_at, "incident_id": incident.pk,
+        "status_label": incident.get_status_display(), "started_at": incident.started_at,
+        "incident_id": incident.pk,
     }
     return HitFacts(**{**facts, **overrides})
 
@@ -109,21 +110,25 @@ def postmortem_hit_facts(ids):
         .only("id", "status", "incident", *(f"incident__{name}" for name in _INCIDENT_FIELDS))
     )
     return {
-        postmortem.pk: _incident_facts(postmortem.incident, detail=f"Postmortem · {postmortem.get_status_display()}")
+        postmortem.pk: _incident_facts(
+            postmortem.incident, detail=f"Postmortem · {postmortem.get_status_display()}"
+        )
         for postmortem in postmortems
     }
 
 
 def action_item_hit_facts(ids):
     items = (
-        apps.get_model("postmortems", "ActionItem").objects.filter(pk__in=ids).select_related("postmortem__incident")
+        apps.get_model("postmortems", "ActionItem").objects.filter(pk__in=ids)
+        .select_related("postmortem__incident")
         .only("id", "status", "due_date", "postmortem__incident",
               *(f"postmortem__incident__{name}" for name in _INCIDENT_FIELDS))
     )
     facts = {}
     for item in items:
         due = f" · due {formats.date_format(item.due_date, 'j M Y')}" if item.due_date else ""
-        facts[item.pk] = _incident_facts(item.postmortem.incident, detail=f"Action item · {item.get_status_display()}{due}")
+        detail = f"Action item · {item.get_status_display()}{due}"
+        facts[item.pk] = _incident_facts(item.postmortem.incident, detail=detail)
     return facts
 
 

@@ -36,16 +36,19 @@ class ParsedQuery:
 
     @property
     def term_groups(self) -> list[tuple[Alternative, ...]]:
-        """Every word and phrase to match, each with its synonyms (search.synonyms): a document must match one
-        alternative of every group. A plain word or phrase is a group of one; prefixes are not included.
+        """Every word and phrase to match, each with its synonyms (search.synonyms): a document must match
+        one alternative of every group. A plain word or phrase is a group of one; prefixes are not included.
 
-        Synonyms are phrases; what was typed keeps its meaning (unquoted words anywhere, a quoted phrase together).
+        Synonyms are phrases; what was typed keeps its meaning (unquoted words anywhere, a quoted phrase
+        together).
         """
         groups = [_group(tuple(phrase), typed_together=True) for phrase in self.phrases]
         spans = find_entries(self.words)
         covered = {position for start, end in spans for position in range(start, end)}
         groups += [_group(tuple(self.words[start:end]), typed_together=False) for start, end in spans]
-        groups += [(Alternative((word,)),) for position, word in enumerate(self.words) if position not in covered]
+        groups += [
+            (Alternative((word,)),) for position, word in enumerate(self.words) if position not in covered
+        ]
         return groups
 
 

@@ -6,15 +6,16 @@ PostgreSQL (an OR of tsqueries) and SQLite (an FTS5 OR group) alike. Both databa
 also covers "expires"; list the forms stemming does not join ("expiry" / "expired", "rolled back" / "revert").
 
 To extend it, add a tuple here (lower case, words separated by single spaces) and a test in
-tests/search/test_synonyms.py. Keep groups small and unambiguous: every entry widens every search for its words.
+tests/search/test_synonyms.py. Keep groups small and unambiguous: every entry widens every search for its
+words.
 """
 
 SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("expiry", "expired", "expiration", "expire", "expiring"),
     ("rollback", "roll back", "rolled back", "rolling back", "revert", "reverted", "reverting"),
     (
-        "disk full", "out of space", "no space left", "out of disk space", "filesystem full", "filesystem filled",
-        "disk filled", "volume full", "volume filled", "partition full",
+        "disk full", "out of space", "no space left", "out of disk space", "filesystem full",
+        "filesystem filled", "disk filled", "volume full", "volume filled", "partition full",
     ),
     ("oom", "out of memory", "oom killed", "oomkilled", "oom killer"),
     ("cert", "certs", "certificate"),

@@ -40,7 +40,7 @@ def search(request):
 
 
 def attach_hit_facts(results):
-    """Give every hit the facts its kind shows (reference, severity, status, started …): one query per kind."""
+    """Give every hit the facts its kind shows (reference, severity, status, start …): a query per kind."""
     by_kind = defaultdict(list)
     for result in results:
         by_kind[result.kind].append(result)
@@ -52,7 +52,8 @@ def attach_hit_facts(results):
 
 
 def nest_postmortems_under_incidents(results):
-    """A postmortem found with its own incident is shown inside the incident's hit, not as a separate result."""
+    """A postmortem found with its own incident is shown inside the incident's hit, not as a result of its
+    own."""
     incident_hits = {r.facts.incident_id: r for r in results if r.kind == "incident" and r.facts.incident_id}
     shown = []
     for result in results:

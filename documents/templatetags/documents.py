@@ -15,7 +15,7 @@ def markdown(text):
 
 @register.filter
 def duration(value):
-    """A timedelta as people say it, rounded to its last unit: '10 min', '4 h 2 min', '3 d 4 h'. '—' for None."""
+    """A timedelta as people say it, rounded to its last unit: '10 min', '4 h 2 min', '3 d 4 h'; None: '—'."""
     if value is None:
         return "—"
     total = value.total_seconds()

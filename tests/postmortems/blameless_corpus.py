@@ -1,12 +1,16 @@
 """Sentences written for the blameless check's tests, labelled by hand: do they blame a person or not?
 
-Realistic postmortem language, including the examples from real published postmortems that an earlier version
-of the check missed ("an engineer made a typo", "a tired admin deleted the wrong directory") or flagged wrongly
-("the root cause was caused by …" when `root` is an account). Add a sentence whenever the check gets one wrong.
+Realistic postmortem language, including the examples from real published postmortems that an earlier
+version of the check missed ("an engineer made a typo", "a tired admin deleted the wrong directory") or
+flagged wrongly ("the root cause was caused by …" when `root` is an account). Add a sentence whenever the
+check gets one wrong.
 """
 
 # People the site knows in these sentences: first names, surnames and account names (some are ordinary words).
-PEOPLE = ["Alice", "Bob", "Chen", "Priya", "Patel", "Dave", "Ben", "elif.demir", "root", "oncall", "admin", "deploy"]
+PEOPLE = [
+    "Alice", "Bob", "Chen", "Priya", "Patel", "Dave", "Ben", "elif.demir",
+    "root", "oncall", "admin", "deploy",
+]
 
 BLAMING = [
     "An engineer made a typo in the load balancer config.",

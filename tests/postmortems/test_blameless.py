@@ -92,7 +92,7 @@ def test_with_known_people_the_phrase_list_still_applies():
     assert [f.label for f in findings] == ["careless"]
 
 
-# --- The labelled corpus: how often the check is right on sentences it was not tuned sentence by sentence -------
+# --- The labelled corpus: how often the check is right on realistic sentences -----------------------------
 def _flagged(sentence):
     return bool(find_blaming_language(sentence, people_names=PEOPLE))
 

@@ -30,7 +30,8 @@ def hit_titles(client, query):
     ("db", "The primary database stopped accepting writes."),
     ("k8s", "Kubernetes evicted the pods under memory pressure."),
 ])
-def test_a_synonym_finds_documents_that_use_another_form(viewer_client, make_runbook, filler_runbooks, query, body):
+def test_a_synonym_finds_documents_using_another_form(viewer_client, make_runbook, filler_runbooks, query,
+                                                     body):
     make_runbook("What happened", body)
     assert hit_titles(viewer_client, query) == ["What happened"]
 
