@@ -6,6 +6,7 @@ from datetime import datetime, time
 
 from django.db import connection
 from django.db.models import Count, F, Func
+from django.db.models.functions import Lower
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -83,7 +84,8 @@ def recurring_categories_this_quarter(today=None):
     start = quarter_start(today)
     since = timezone.make_aware(datetime.combine(start, time.min))
     categories = (Category.objects.filter(incidents__started_at__gte=since)
-                  .annotate(n=Count("incidents", distinct=True)).filter(n__gte=2).order_by("-n", "name"))
+                  .annotate(n=Count("incidents", distinct=True)).filter(n__gte=2)
+                  .order_by("-n", Lower("name")))
     return start, list(categories)
 
 
@@ -123,11 +125,11 @@ def attention_blocks(now=None):
               overdue_actions.select_related("owner", "postmortem__incident").order_by("due_date", "id"),
               list_url("actions:list", section="overdue"), "Nothing overdue.", counts, tone="bad"),
         block("runbooks_due", "Runbooks due for review", "Never reviewed, or past their own review interval.",
-              runbooks_due.defer("body", "rendered_body").order_by("review_due_at", "title"),
+              runbooks_due.defer("body", "rendered_body").order_by("review_due_at", Lower("title")),
               list_url("runbooks:list", due="true"), "Every runbook has been reviewed on time.", counts),
         block("runbooks_need_update", "Runbooks flagged: needs update",
               "Reported as not helping during an incident since their last review.",
-              runbooks_need_update.defer("body", "rendered_body").order_by("title"),
+              runbooks_need_update.defer("body", "rendered_body").order_by(Lower("title")),
               list_url("runbooks:list", needs_update="true"), "No runbook has been reported unhelpful.", counts,
               tone="bad"),
     ]

@@ -4,6 +4,8 @@ The draft is only a starting point; the communications lead edits it before post
 can see (services, impact, status, what has been done) and never people's names.
 """
 
+import math
+
 from django.utils import timezone
 
 from .models import Status, StatusUpdate, TimelineEntry
@@ -83,7 +85,7 @@ def _draft_message(incident, kind, next_update_at):
 
 
 def _say_duration(value):
-    minutes = int(value.total_seconds() // 60)
+    minutes = math.floor(value.total_seconds() / 60 + 0.5)  # rounded: 9 min 58 s is "10 min"
     hours, minutes = divmod(minutes, 60)
     if hours:
         return f"{hours} h {minutes} min" if minutes else f"{hours} h"

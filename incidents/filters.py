@@ -1,6 +1,8 @@
 import django_filters
 from django import forms
 
+from documents.ordering import CaseInsensitiveOrderingFilter
+
 from .models import Category, DetectionSource, Incident, Service, Severity, Status
 
 
@@ -30,7 +32,8 @@ class IncidentFilter(django_filters.FilterSet):
     update_overdue = django_filters.BooleanFilter(
         method="filter_update_overdue", label="Status update overdue", widget=forms.CheckboxInput
     )
-    sort = django_filters.OrderingFilter(
+    sort = CaseInsensitiveOrderingFilter(
+        text_fields=("title",),
         fields=(
             ("started_at", "started"),
             ("severity", "severity"),

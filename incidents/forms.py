@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from .models import KEY_TIMESTAMPS, Incident, Service, Status, StatusUpdate, TimelineEntry
@@ -17,7 +18,9 @@ class LocalDateTimeInput(forms.DateTimeInput):
 
 
 def people():
-    return get_user_model().objects.filter(is_active=True).order_by("first_name", "last_name", "username")
+    return get_user_model().objects.filter(is_active=True).order_by(
+        Lower("first_name"), Lower("last_name"), Lower("username")
+    )
 
 
 class DeclareIncidentForm(forms.ModelForm):

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -54,7 +54,7 @@ class Service(models.Model):
     tier = models.PositiveSmallIntegerField(choices=Tier.choices, default=Tier.TIER2)
 
     class Meta:
-        ordering = ["name"]
+        ordering = [Lower("name"), "name"]
 
     def __str__(self):
         return self.name
@@ -65,7 +65,7 @@ class Category(models.Model):
     description = models.TextField(blank=True)
 
     class Meta:
-        ordering = ["name"]
+        ordering = [Lower("name"), "name"]
         verbose_name_plural = "categories"
 
     def __str__(self):
@@ -172,7 +172,7 @@ class Incident(models.Model):
         indexes = [
             models.Index(fields=["status", "severity"]),
             models.Index(fields=["-started_at", "-id"], name="incident_started_desc"),
-            models.Index(fields=["title"]),
+            models.Index(Lower("title"), "id", name="incident_title_lower"),  # the list's title sort
         ]
         constraints = [
             models.CheckConstraint(

@@ -5,7 +5,8 @@ from incidents.models import Incident, Service, Severity
 
 
 def team_choices():
-    return [(team, team) for team in Service.objects.order_by("team").values_list("team", flat=True).distinct()]
+    teams = Service.objects.order_by().values_list("team", flat=True).distinct()
+    return [(team, team) for team in sorted(teams, key=str.casefold)]
 
 
 class InsightsFilter(django_filters.FilterSet):

@@ -14,7 +14,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import connection
 from django.db.models import Aggregate, Avg, Count, DurationField, F, FloatField, Q, Value, Window
-from django.db.models.functions import Lag, TruncQuarter
+from django.db.models.functions import Lag, Lower, TruncQuarter
 from django.utils import timezone
 
 from incidents.models import Category, DetectionSource, Incident, Severity
@@ -190,7 +190,7 @@ def per_quarter(incidents, through_model, name_field):
     for name, quarter, count in rows:
         table[name][quarter] = count
     return sorted(((name, quarters, sum(quarters.values())) for name, quarters in table.items()),
-                  key=lambda item: (-item[2], item[0]))
+                  key=lambda item: (-item[2], item[0].casefold(), item[0]))
 
 
 def categories_per_quarter(incidents):
@@ -286,7 +286,7 @@ def recurring_categories(incidents, minimum=2):
     """Categories with at least `minimum` of the given incidents: [(category, count)], most first."""
     return list(
         Category.objects.filter(incidents__in=incidents.values("pk"))
-        .annotate(n=Count("incidents", distinct=True)).filter(n__gte=minimum).order_by("-n", "name")
+        .annotate(n=Count("incidents", distinct=True)).filter(n__gte=minimum).order_by("-n", Lower("name"))
     )
 
 
@@ -326,5 +326,5 @@ def action_item_follow_through(incidents, today=None):
     rows = items.values("team").annotate(
         total=Count("pk"), **{name: Count("pk", filter=Q(pk__in=subset.values("pk"))) for name, subset in named.items()}
     )
-    rows = sorted(rows, key=lambda row: (row["team"] == "", row["team"]))
+    rows = sorted(rows, key=lambda row: (row["team"] == "", row["team"].casefold()))
     return [TeamFollowThrough(**{**row, "team": row["team"] or "No team"}) for row in rows]

@@ -28,7 +28,7 @@ def team_choices():
     teams = Service.objects.order_by().values_list("team", flat=True).union(
         ActionItem.objects.order_by().exclude(team="").values_list("team", flat=True)
     )  # one query; UNION drops duplicates
-    return [(team, team) for team in sorted(teams)]
+    return [(team, team) for team in sorted(teams, key=str.casefold)]
 
 
 class PersonFilterField(ModelChoiceField):

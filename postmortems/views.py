@@ -178,14 +178,15 @@ class PostmortemEditView(PermissionRequiredMixin, ConflictSafeEditMixin, UpdateV
         return redirect("postmortems:edit", postmortem.pk)
 
 
-def warn_about_blaming_language(request, body):
+def warn_about_blaming_language(request, body, done="Saved anyway"):
+    """A warning naming the blaming phrases; saving and publishing go ahead regardless."""
     findings = check_text(body)
     if findings:
         phrases = ", ".join(sorted({f"“{finding.phrase}”" for finding in findings}))
         messages.warning(
             request,
             f"Blameless check: {len(findings)} phrase{'s' if len(findings) != 1 else ''} may read as blaming people "
-            f"({phrases}). Saved anyway — see the suggestions on the postmortem page.",
+            f"({phrases}). {done} — see the suggestions on the postmortem page.",
         )
 
 
@@ -212,6 +213,7 @@ def change_workflow(request, pk):
     elif action == "publish" and not postmortem.is_locked:
         postmortem.publish(request.user)
         messages.success(request, "Published. It is now read-only; reopen it to change anything.")
+        warn_about_blaming_language(request, postmortem.body, done="Published anyway")
     elif action == "reopen" and postmortem.is_locked:
         postmortem.reopen()
         messages.success(request, "Reopened as a draft.")

@@ -4,15 +4,17 @@ from django.db.models import F
 
 from incidents.models import Service
 
+from documents.ordering import CaseInsensitiveOrderingFilter, text_order
+
 from .models import Runbook, Tag
 
 
 def team_choices():
-    teams = Runbook.objects.exclude(owner_team="").order_by("owner_team").values_list("owner_team", flat=True)
-    return [(team, team) for team in teams.distinct()]
+    teams = Runbook.objects.exclude(owner_team="").order_by().values_list("owner_team", flat=True).distinct()
+    return [(team, team) for team in sorted(teams, key=str.casefold)]
 
 
-class RunbookOrderingFilter(django_filters.OrderingFilter):
+class RunbookOrderingFilter(CaseInsensitiveOrderingFilter):
     """Never-reviewed runbooks count as the least recently reviewed, on every database."""
 
     def filter(self, qs, value):
@@ -23,7 +25,7 @@ class RunbookOrderingFilter(django_filters.OrderingFilter):
             else field
             for field in qs.query.order_by
         ]
-        return qs.order_by(*ordering, "title") if ordering else qs
+        return qs.order_by(*ordering, text_order("title"), "id") if ordering else qs
 
 
 class RunbookFilter(django_filters.FilterSet):
@@ -42,6 +44,7 @@ class RunbookFilter(django_filters.FilterSet):
         method="filter_needs_update", label="Flagged: needs update", widget=forms.CheckboxInput
     )
     sort = RunbookOrderingFilter(
+        text_fields=("title",),
         fields=(("title", "title"), ("last_reviewed_at", "reviewed")),
         field_labels={
             "title": "Title (A–Z)", "-title": "Title (Z–A)",

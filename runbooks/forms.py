@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models.functions import Lower
 from django.utils.text import slugify
 
 from documents.forms import VersionedDocumentForm
@@ -82,4 +83,4 @@ class RunbookUsageForm(forms.ModelForm):
 def runbook_suggestions(incident):
     """Runbooks for the incident's services, the likeliest ones to have been used (one query, bounded)."""
     return (Runbook.objects.filter(services__incidents=incident).distinct()
-            .only("title", "slug").order_by("title")[:RUNBOOK_SUGGESTIONS])
+            .only("title", "slug").order_by(Lower("title"), "id")[:RUNBOOK_SUGGESTIONS])

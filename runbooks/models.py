@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -27,7 +28,7 @@ class Tag(models.Model):
     name = models.SlugField(max_length=50, unique=True)
 
     class Meta:
-        ordering = ["name"]
+        ordering = [Lower("name"), "name"]
 
     def __str__(self):
         return self.name
@@ -107,9 +108,9 @@ class Runbook(VersionedDocument):
     objects = RunbookQuerySet.as_manager()
 
     class Meta:
-        ordering = ["title"]
+        ordering = [Lower("title"), "id"]
         indexes = [
-            models.Index(fields=["title"], name="runbook_title"),
+            models.Index(Lower("title"), "id", name="runbook_title_lower"),
             models.Index(fields=["last_reviewed_at"], name="runbook_last_reviewed"),
         ]
 

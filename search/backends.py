@@ -1,13 +1,16 @@
 """Ranked full-text search over SearchDocument: PostgreSQL's tsvector/tsquery, or SQLite's FTS5.
 
-`search_documents(parsed_query, kind=None, service=None)` returns a queryset (over at most CANDIDATE_LIMIT
-matches, the most recently updated) ordered best first — documents
-whose title matches the whole query, then by rank — annotated with `title_hit`, `rank` and `snippet_source` (text holding SNIPPET_START/SNIPPET_END around matches; `snippet_html` escapes it).
+`search_documents(parsed_query, kind=None, service=None)` returns a queryset (over at most
+CANDIDATE_LIMIT matches, the most recently updated) ordered best first — documents whose title matches the
+whole query, then by rank — annotated with `title_hit`, `rank`, `title_source` and `snippet_source` (text
+holding SNIPPET_START/SNIPPET_END around matches; `snippet_html` escapes it, then marks them).
 Both backends weight title above keywords (tags, services) above body.
 """
 
+import operator
 from collections import Counter
 from dataclasses import dataclass
+from functools import reduce
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
@@ -99,13 +102,26 @@ def snippet_html(source):
 
 # --- PostgreSQL -------------------------------------------------------------------------------------------------
 def postgres_tsquery(parsed):
-    """Words and phrases through websearch_to_tsquery; each prefix as `word:*` (the word is letters/digits only)."""
-    plain = " ".join([*(f'"{" ".join(words)}"' for words in parsed.phrases), *parsed.words])
-    query = SearchQuery(plain, search_type="websearch", config=SEARCH_CONFIG) if plain else None
-    for prefix in parsed.prefixes:
-        prefix_query = SearchQuery(f"{prefix}:*", search_type="raw", config=SEARCH_CONFIG)
-        query = prefix_query if query is None else query & prefix_query
-    return query
+    """Words and phrases through websearch_to_tsquery (so `or` works), each synonym group as an OR of phrase
+    queries, each prefix as `word:*` (the word is letters/digits only); all of them AND-ed."""
+    groups = parsed.term_groups
+    plain = " ".join(_websearch_term(group[0]) for group in groups if len(group) == 1)
+    queries = [SearchQuery(plain, search_type="websearch", config=SEARCH_CONFIG)] if plain else []
+    for group in groups:
+        if len(group) > 1:
+            queries.append(reduce(operator.or_, (
+                SearchQuery(_websearch_term(alternative), search_type="websearch", config=SEARCH_CONFIG)
+                for alternative in group
+            )))
+    queries += [
+        SearchQuery(f"{prefix}:*", search_type="raw", config=SEARCH_CONFIG) for prefix in parsed.prefixes
+    ]
+    return reduce(operator.and_, queries)
+
+
+def _websearch_term(alternative):
+    text = " ".join(alternative.words)
+    return f'"{text}"' if alternative.together and len(alternative.words) > 1 else text
 
 
 class TitleMatches(Func):
@@ -126,6 +142,10 @@ def _postgres_ranked(parsed, candidate_ids):
         .annotate(
             title_hit=TitleMatches(F("search_vector"), query),
             rank=SearchRank(F("search_vector"), query, weights=POSTGRES_WEIGHTS),
+            title_source=SearchHeadline(
+                "title", query, config=SEARCH_CONFIG, start_sel=SNIPPET_START, stop_sel=SNIPPET_END,
+                highlight_all=True,
+            ),
             snippet_source=SearchHeadline(
                 "body", query, config=SEARCH_CONFIG, start_sel=SNIPPET_START, stop_sel=SNIPPET_END,
                 max_words=SNIPPET_WORDS, min_words=12, max_fragments=2, fragment_delimiter=" … ",
@@ -137,11 +157,20 @@ def _postgres_ranked(parsed, candidate_ids):
 
 # --- SQLite -----------------------------------------------------------------------------------------------------
 def fts5_match(parsed):
-    """An FTS5 MATCH expression: every term quoted (so nothing typed is syntax), prefixes as "word"*."""
-    terms = [f'"{word}"' for word in parsed.words]
-    terms += ['"' + " ".join(words) + '"' for words in parsed.phrases]
+    """An FTS5 MATCH expression: every term quoted (so nothing typed is syntax), each synonym group an OR
+    group in parentheses, prefixes as "word"*; all of them AND-ed."""
+    terms = []
+    for group in parsed.term_groups:
+        quoted = [_fts5_term(alternative) for alternative in group]
+        terms.append(quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")")
     terms += [f'"{prefix}"*' for prefix in parsed.prefixes]
-    return " ".join(terms)
+    return " AND ".join(terms)
+
+
+def _fts5_term(alternative):
+    if alternative.together:
+        return '"' + " ".join(alternative.words) + '"'
+    return "(" + " AND ".join(f'"{word}"' for word in alternative.words) + ")"
 
 
 def fts5_title_match(parsed):
@@ -159,6 +188,10 @@ def _sqlite_ranked(parsed, candidate_ids):
         f"SELECT snippet(search_fts, 2, '{SNIPPET_START}', '{SNIPPET_END}', ' … ', {SNIPPET_WORDS}) FROM search_fts "
         f"WHERE search_fts MATCH %s AND search_fts.rowid = {table}.id"
     )
+    title_sql = (
+        f"SELECT highlight(search_fts, 0, '{SNIPPET_START}', '{SNIPPET_END}') FROM search_fts "
+        f"WHERE search_fts MATCH %s AND search_fts.rowid = {table}.id"
+    )
     title_hit_sql = (
         f"EXISTS (SELECT 1 FROM search_fts WHERE search_fts MATCH %s AND search_fts.rowid = {table}.id)"
     )
@@ -169,6 +202,7 @@ def _sqlite_ranked(parsed, candidate_ids):
             # bm25 is lower-is-better; negate it so both backends sort on a "higher is better" rank.
             rank=RawSQL(f"-({rank_sql})", [match]),
             snippet_source=RawSQL(snippet_sql, [match]),
+            title_source=RawSQL(title_sql, [match]),
         )
         .order_by("-title_hit", "-rank", "-updated_at", "-id")
     )

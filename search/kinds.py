@@ -2,12 +2,14 @@
 
 import html
 
+from django.apps import apps
 from django.urls import NoReverseMatch
+from django.utils import formats
 from django.utils.html import strip_tags
 
 from documents.markdown import render_markdown
 
-from .registry import IndexedText, SearchKind, register
+from .registry import HitFacts, IndexedText, SearchKind, register
 
 
 def html_as_plain_text(markup):
@@ -83,16 +85,75 @@ def describe_action_item(item):
     )
 
 
+# --- What a hit shows: one query per kind on a results page ---------------------------------------------
+def _incident_facts(incident, **overrides):
+    facts = {
+        "reference": incident.reference, "severity": incident.severity,
+        "severity_label": incident.get_severity_display(), "status": incident.status,
+        "status_label": incident.get_status_display(), "started_at": incident.started_at,
+        "incident_id": incident.pk,
+    }
+    return HitFacts(**{**facts, **overrides})
+
+
+_INCIDENT_FIELDS = ("id", "severity", "status", "started_at")
+
+
+def incident_hit_facts(ids):
+    incidents = apps.get_model("incidents", "Incident").objects.filter(pk__in=ids).only(*_INCIDENT_FIELDS)
+    return {incident.pk: _incident_facts(incident) for incident in incidents}
+
+
+def postmortem_hit_facts(ids):
+    postmortems = (
+        apps.get_model("postmortems", "Postmortem").objects.filter(pk__in=ids).select_related("incident")
+        .only("id", "status", "incident", *(f"incident__{name}" for name in _INCIDENT_FIELDS))
+    )
+    return {
+        postmortem.pk: _incident_facts(
+            postmortem.incident, detail=f"Postmortem · {postmortem.get_status_display()}"
+        )
+        for postmortem in postmortems
+    }
+
+
+def action_item_hit_facts(ids):
+    items = (
+        apps.get_model("postmortems", "ActionItem").objects.filter(pk__in=ids)
+        .select_related("postmortem__incident")
+        .only("id", "status", "due_date", "postmortem__incident",
+              *(f"postmortem__incident__{name}" for name in _INCIDENT_FIELDS))
+    )
+    facts = {}
+    for item in items:
+        due = f" · due {formats.date_format(item.due_date, 'j M Y')}" if item.due_date else ""
+        detail = f"Action item · {item.get_status_display()}{due}"
+        facts[item.pk] = _incident_facts(item.postmortem.incident, detail=detail)
+    return facts
+
+
+def runbook_hit_facts(ids):
+    runbooks = apps.get_model("runbooks", "Runbook").objects.filter(pk__in=ids).only("id", "last_reviewed_at")
+    return {
+        runbook.pk: HitFacts(detail=(
+            f"Runbook · reviewed {formats.date_format(runbook.last_reviewed_at, 'j M Y')}"
+            if runbook.last_reviewed_at else "Runbook · never reviewed"
+        ))
+        for runbook in runbooks
+    }
+
+
 def register_kinds():
     register(SearchKind(
         name="incident", label="Incidents", model_label="incidents.Incident", describe=describe_incident,
         rebuild_queryset=lambda qs: qs.prefetch_related("services", "categories", "timeline"),
         dependents=(("incidents.TimelineEntry", lambda entry: [entry.incident]),),
-        m2m_fields=("services", "categories"), order=10,
+        m2m_fields=("services", "categories"), order=10, hit_facts=incident_hit_facts,
     ))
     register(SearchKind(
         name="postmortem", label="Postmortems", model_label="postmortems.Postmortem", describe=describe_postmortem,
         rebuild_queryset=lambda qs: qs.select_related("incident").prefetch_related("incident__services"), order=20,
+        hit_facts=postmortem_hit_facts,
     ))
     register(SearchKind(
         name="action_item", label="Action items", model_label="postmortems.ActionItem",
@@ -100,10 +161,10 @@ def register_kinds():
         rebuild_queryset=lambda qs: qs.select_related("postmortem__incident").prefetch_related(
             "postmortem__incident__services"
         ),
-        order=30,
+        order=30, hit_facts=action_item_hit_facts,
     ))
     register(SearchKind(
         name="runbook", label="Runbooks", model_label="runbooks.Runbook", describe=describe_runbook,
         rebuild_queryset=lambda qs: qs.prefetch_related("services", "tags"),
-        m2m_fields=("services", "tags"), order=40,
+        m2m_fields=("services", "tags"), order=40, hit_facts=runbook_hit_facts,
     ))

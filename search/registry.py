@@ -21,6 +21,20 @@ class IndexedText:
 
 
 @dataclass(frozen=True)
+class HitFacts:
+    """What a responder needs to see on a search hit besides its title and snippet."""
+
+    reference: str = ""  # the incident the hit is about: "INC-123"
+    severity: int | None = None
+    severity_label: str = ""
+    status: str = ""  # a status value, for styling
+    status_label: str = ""
+    started_at: object = None  # when the incident started
+    incident_id: int | None = None  # an incident's hit and its postmortem's hit sit together
+    detail: str = ""  # a short line of its own ("Postmortem · Published", "Reviewed 3 Jan 2026")
+
+
+@dataclass(frozen=True)
 class SearchKind:
     name: str  # stored in SearchDocument.kind and used in ?kind=
     label: str  # plural, shown as the group heading
@@ -31,6 +45,8 @@ class SearchKind:
     dependents: tuple = ()
     m2m_fields: tuple = ()  # many-to-many fields on the model itself whose changes re-index it
     order: int = 100
+    # object ids -> {object id: HitFacts}, in one query: what the results page shows under each hit
+    hit_facts: Callable | None = None
 
     @property
     def model(self):

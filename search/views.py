@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -5,7 +7,7 @@ from django.shortcuts import render
 from .backends import run_search, snippet_html
 from .forms import SearchForm
 from .query import ParsedQuery
-from .registry import all_kinds
+from .registry import HitFacts, all_kinds, get_kind
 
 
 def search(request):
@@ -23,16 +25,45 @@ def search(request):
         )
         results = list(page.object_list.prefetch_related("services"))
         for result in results:
+            result.title_html = snippet_html(result.title_source or result.title)
             result.snippet = snippet_html(result.snippet_source)
+        attach_hit_facts(results)
         context.update(
             page_obj=page,
-            groups=group_by_kind(results),
+            groups=group_by_kind(nest_postmortems_under_incidents(results)),
             kind_counts=[(k, found.kind_counts.get(k.name, 0)) for k in all_kinds()],
             selected_kind=kind,
             capped=found.capped,
             candidate_limit=found.limit,
         )
     return render(request, "search/search.html", context)
+
+
+def attach_hit_facts(results):
+    """Give every hit the facts its kind shows (reference, severity, status, start …): a query per kind."""
+    by_kind = defaultdict(list)
+    for result in results:
+        by_kind[result.kind].append(result)
+    for kind_name, hits in by_kind.items():
+        kind = get_kind(kind_name)
+        facts = kind.hit_facts([hit.object_id for hit in hits]) if kind and kind.hit_facts else {}
+        for hit in hits:
+            hit.facts = facts.get(hit.object_id, HitFacts())
+
+
+def nest_postmortems_under_incidents(results):
+    """A postmortem found with its own incident is shown inside the incident's hit, not as a result of its
+    own."""
+    incident_hits = {r.facts.incident_id: r for r in results if r.kind == "incident" and r.facts.incident_id}
+    shown = []
+    for result in results:
+        result.related = getattr(result, "related", [])
+        owner = incident_hits.get(result.facts.incident_id) if result.kind == "postmortem" else None
+        if owner is None:
+            shown.append(result)
+        else:
+            owner.related = [*getattr(owner, "related", []), result]
+    return shown
 
 
 def group_by_kind(results):
@@ -43,7 +74,6 @@ def group_by_kind(results):
         if members:
             groups.append((kind, members))
     return groups
-
 
 
 class KnownCountPaginator(Paginator):

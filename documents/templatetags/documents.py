@@ -1,3 +1,5 @@
+import math
+
 from django import template
 
 from documents.markdown import markdown_to_safe_html
@@ -13,20 +15,24 @@ def markdown(text):
 
 @register.filter
 def duration(value):
-    """A timedelta as people say it: '4 min', '2 h 5 min', '3 d 4 h'. Empty for None."""
+    """A timedelta as people say it, rounded to its last unit: '10 min', '4 h 2 min', '3 d 4 h'; None: '—'."""
     if value is None:
         return "—"
-    seconds = int(value.total_seconds())
-    sign = "-" if seconds < 0 else ""
-    seconds = abs(seconds)
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    if days:
-        return f"{sign}{days} d {hours} h" if hours else f"{sign}{days} d"
-    if hours:
+    total = value.total_seconds()
+    sign = "-" if total < 0 else ""
+    seconds = _round_half_up(abs(total))
+    if seconds < 60:
+        return f"{sign}{seconds} s"
+    minutes = _round_half_up(abs(total) / 60)
+    if minutes < 24 * 60:
+        hours, minutes = divmod(minutes, 60)
+        if not hours:
+            return f"{sign}{minutes} min"
         return f"{sign}{hours} h {minutes} min" if minutes else f"{sign}{hours} h"
-    if minutes:
-        return f"{sign}{minutes} min"
-    return f"{sign}{seconds} s"
+    days, hours = divmod(_round_half_up(abs(total) / 3600), 24)
+    return f"{sign}{days} d {hours} h" if hours else f"{sign}{days} d"
 
+
+def _round_half_up(amount: float) -> int:
+    """Round to the nearest whole unit, halves up (Python's round() sends 0.5 to the even neighbour)."""
+    return math.floor(amount + 0.5)

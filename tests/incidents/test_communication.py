@@ -51,6 +51,16 @@ def test_update_and_resolution_drafts_say_different_things(responder_client, ope
     assert resolution["next_update_at"] is None
 
 
+def test_resolution_draft_rounds_how_long_the_incident_lasted(responder_client, make_incident, service):
+    started = timezone.now() - timedelta(hours=5)
+    incident = make_incident(
+        services=[service], started_at=started, detected_at=started, acknowledged_at=started,
+        mitigated_at=started, resolved_at=started + timedelta(minutes=241.8),
+    )
+    message = responder_client.get(draft_url(incident, "resolution")).context["form"].initial["message"]
+    assert "resolved after 4 h 2 min." in message
+
+
 def test_posting_records_the_update_and_a_timeline_entry(responder_client, responder, open_incident):
     response = responder_client.post(reverse("incidents:status_update", args=[open_incident.pk]), {
         "kind": "initial", "visibility": "public", "headline": "Payments failing",

@@ -99,3 +99,36 @@ def test_a_list_under_the_cap_is_counted_exactly(viewer_client, make_incident):
         make_incident()
     html = viewer_client.get(reverse("incidents:list")).content.decode()
     assert ">3 incidents</p>" in html and "3+ incidents" not in html
+
+
+def test_title_sort_ignores_case(viewer_client, make_incident):
+    for title in ("ARPANET routing loop", "Allegro checkout down", "billing export stuck"):
+        make_incident(title=title)
+    ascending = titles(viewer_client.get(reverse("incidents:list"), {"sort": "title"}))
+    assert ascending == ["Allegro checkout down", "ARPANET routing loop", "billing export stuck"]
+    descending = titles(viewer_client.get(reverse("incidents:list"), {"sort": "-title"}))
+    assert descending == ["billing export stuck", "ARPANET routing loop", "Allegro checkout down"]
+
+
+def test_service_and_category_choices_ignore_case(viewer_client):
+    from incidents.models import Category, Service
+
+    for name in ("ARPANET-gateway", "allegro-api", "Billing"):
+        Service.objects.create(name=name, team="Core")
+    for name in ("config change", "Capacity", "bad deploy"):
+        Category.objects.create(name=name)
+    form = viewer_client.get(reverse("incidents:list")).context["filter"].form
+    services = [label for value, label in form.fields["service"].choices if value]
+    assert services == ["allegro-api", "ARPANET-gateway", "Billing"]
+    categories = [label for value, label in form.fields["category"].choices if value]
+    assert categories == ["bad deploy", "Capacity", "config change"]
+
+
+def test_people_lists_ignore_case(db):
+    from django.contrib.auth import get_user_model
+
+    from incidents.forms import people
+
+    for username, first_name in (("arpa", "ARPANET"), ("alle", "Allegro"), ("bea", "bea")):
+        get_user_model().objects.create_user(username=username, first_name=first_name)
+    assert [user.first_name for user in people()] == ["Allegro", "ARPANET", "bea"]

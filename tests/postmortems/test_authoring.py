@@ -224,6 +224,24 @@ def test_review_publish_and_reopen_workflow(editor_client, editor, postmortem):
     assert postmortem.status == "draft" and not postmortem.is_locked
 
 
+def test_publishing_runs_the_blameless_check_and_warns_without_blocking(editor_client, make_postmortem):
+    postmortem = make_postmortem(body="## Summary\n\nA tired admin deleted the wrong directory.\n")
+    workflow = reverse("postmortems:workflow", args=[postmortem.pk])
+    response = editor_client.post(workflow, {"action": "publish"}, follow=True)
+    postmortem.refresh_from_db()
+    assert postmortem.status == "published"
+    warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
+    assert any("Published anyway" in text and "deleted the wrong" in text for text in warnings)
+
+
+def test_published_postmortem_shows_its_blameless_findings(viewer_client, make_postmortem, editor):
+    postmortem = make_postmortem(body="## Summary\n\nAn engineer made a typo in the proxy config.\n")
+    postmortem.publish(editor)
+    page = viewer_client.get(postmortem.get_absolute_url()).content.decode()
+    assert "made a typo" in page
+    assert "reopen it to change the wording" in page
+
+
 def test_viewer_cannot_edit_or_publish(viewer_client, postmortem):
     assert viewer_client.get(reverse("postmortems:edit", args=[postmortem.pk])).status_code == 403
     workflow = reverse("postmortems:workflow", args=[postmortem.pk])

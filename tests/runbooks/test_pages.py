@@ -180,3 +180,17 @@ def test_library_query_count_does_not_grow(viewer_client, make_runbook):
     for _ in range(30):
         make_runbook(tags=[tag], services=[Service.objects.create(name=f"svc{_}", team=f"team{_}")])
     assert count() == few
+
+
+def test_library_title_sort_ignores_case(viewer_client, make_runbook):
+    for title in ("ARPANET routing", "Allegro checkout", "backups"):
+        make_runbook(title=title)
+    assert library(viewer_client) == ["Allegro checkout", "ARPANET routing", "backups"]
+    assert library(viewer_client, sort="-title") == ["backups", "ARPANET routing", "Allegro checkout"]
+
+
+def test_team_choices_ignore_case(viewer_client, make_runbook):
+    for team in ("Platform", "apps", "Billing"):
+        make_runbook(title=f"{team} runbook", owner_team=team)
+    form = viewer_client.get(reverse("runbooks:list")).context["filter"].form
+    assert [label for value, label in form.fields["team"].choices if value] == ["apps", "Billing", "Platform"]
