@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "perf",
     "axes",
     "accounts",
+    "transfer",
 ]
 
 MIDDLEWARE = [

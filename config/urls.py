@@ -8,6 +8,7 @@ from documents import uploads
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
     path("incidents/", include("incidents.urls")),
+    path("incidents/", include("transfer.urls")),
     path("postmortems/", include("postmortems.urls")),
     path("action-items/", include("postmortems.action_urls")),
     path("runbooks/", include("runbooks.urls")),

@@ -49,7 +49,8 @@ def recent_actions(incident):
 def draft_status_update(incident, kind, now=None):
     """Initial values for the status-update form: headline, message and when the next update is due."""
     now = now or timezone.now()
-    next_update_at = None if kind == StatusUpdate.Kind.RESOLUTION else now + incident.update_cadence
+    cadence = incident.update_cadence
+    next_update_at = None if kind == StatusUpdate.Kind.RESOLUTION or cadence is None else now + cadence
     return {
         "kind": kind,
         # Not the incident's title: that is written for responders and often names the internal cause.

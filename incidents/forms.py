@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from .models import KEY_TIMESTAMPS, Incident, Service, Status, StatusUpdate, TimelineEntry
+from .models import KEY_TIMESTAMPS, Incident, Service, Severity, Status, StatusUpdate, TimelineEntry
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -38,6 +38,11 @@ class DeclareIncidentForm(forms.ModelForm):
             "severity": forms.RadioSelect,
             "summary": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # "Unknown" is for imported history; someone declaring an incident now can judge its severity.
+        self.fields["severity"].choices = [c for c in Severity.choices if c[0] != Severity.UNKNOWN]
 
     def save(self, user):
         incident = super().save(commit=False)

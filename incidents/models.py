@@ -14,6 +14,9 @@ class Severity(models.IntegerChoices):
     SEV2 = 2, "SEV-2"
     SEV3 = 3, "SEV-3"
     SEV4 = 4, "SEV-4"
+    # History imported without a severity: shown as SEV-?, has no response target or update cadence, and
+    # sorts after SEV-4 (an explicit value rather than NULL, so filters, ordering and indexes stay simple).
+    UNKNOWN = 9, "SEV-?"
 
 
 SEVERITY_DESCRIPTIONS = {
@@ -40,6 +43,7 @@ class DetectionSource(models.TextChoices):
     INTERNAL = "internal", "Internal report (staff)"
     SYNTHETIC = "synthetic", "Synthetic check"
     OTHER = "other", "Other"
+    UNKNOWN = "unknown", "Unknown"  # imported history that never recorded how it was detected
 
 
 class Service(models.Model):
@@ -164,6 +168,10 @@ class Incident(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Imported history: the id the incident had where it came from (re-importing updates instead of
+    # duplicating) and a link back to the source record.
+    external_id = models.CharField(max_length=200, null=True, blank=True, unique=True, editable=False)
+    source_url = models.URLField("source link", max_length=500, blank=True)
 
     objects = IncidentQuerySet.as_manager()
 
@@ -245,14 +253,18 @@ class Incident(models.Model):
 
     @property
     def response_target(self):
-        return settings.HINDSIGHT_RESPONSE_TARGETS[self.severity]
+        """The acknowledgement target for the severity; None for SEV-? (history without a severity)."""
+        return settings.HINDSIGHT_RESPONSE_TARGETS.get(self.severity)
 
     def response_target_check(self, now=None):
         """Was (or is) acknowledgement within the severity's response target?
 
-        Returns a dict: target, elapsed, met (True/False), pending (still waiting for acknowledgement).
+        Returns a dict: target, elapsed, met (True/False), pending (still waiting for acknowledgement);
+        None when the severity is unknown (no target to check against).
         """
         target = self.response_target
+        if target is None:
+            return None
         start = self.detected_at or self.started_at
         if self.acknowledged_at:
             elapsed = self.acknowledged_at - start
@@ -291,11 +303,12 @@ class Incident(models.Model):
 
     @property
     def update_cadence(self):
-        return settings.HINDSIGHT_UPDATE_CADENCE[self.severity]
+        """How often updates are due for the severity; None for SEV-?."""
+        return settings.HINDSIGHT_UPDATE_CADENCE.get(self.severity)
 
     def next_update_due(self, last_update_at):
-        """When the next status update is due by the cadence (None once resolved)."""
-        if not self.is_open:
+        """When the next status update is due by the cadence (None once resolved or for SEV-?)."""
+        if not self.is_open or self.update_cadence is None:
             return None
         return (last_update_at or self.detected_at or self.started_at) + self.update_cadence
 

@@ -187,7 +187,7 @@ def _incident(run, seeder, people, is_open):
         summary=f"Users saw {symptom}. Mitigated by rolling back; see the timeline.",
         severity=run.weighted_severity(),
         status=rng.choice([Status.INVESTIGATING, Status.IDENTIFIED, Status.MONITORING]) if is_open else Status.RESOLVED,
-        detection_source=rng.choices(DetectionSource.values, weights=[60, 15, 15, 8, 2])[0],
+        detection_source=rng.choices(DetectionSource.values, weights=[60, 15, 15, 8, 2, 0])[0],
         customer_impact=f"Some customers saw {symptom}.",
         started_at=started, detected_at=detected, acknowledged_at=acknowledged,
         mitigated_at=mitigated, resolved_at=resolved,

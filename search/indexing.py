@@ -64,3 +64,34 @@ def rebuild_index(kinds=None, batch_size=500):
         stale = SearchDocument.objects.filter(content_type=content_type).exclude(object_id__in=present)
         stale.delete()
     return indexed
+
+
+def index_objects_in_bulk(model, pks, batch_size=500):
+    """Index many objects of one kind in a few queries per batch (bulk imports skip the per-save signals).
+
+    Replaces any documents those objects already had. Returns how many objects were indexed."""
+    kind = kind_for_model(model)
+    if kind is None:
+        return 0
+    content_type = ContentType.objects.get_for_model(model)
+    through = SearchDocument.services.through
+    pks = list(pks)
+    for start in range(0, len(pks), batch_size):
+        batch = pks[start:start + batch_size]
+        objects = list(kind.objects_for_rebuild().filter(pk__in=batch))
+        texts = [(obj.pk, kind.describe(obj)) for obj in objects]
+        SearchDocument.objects.filter(content_type=content_type, object_id__in=batch).delete()
+        documents = SearchDocument.objects.bulk_create(
+            SearchDocument(
+                content_type=content_type, object_id=pk, kind=kind.name, title=text.title[:300], body=text.body,
+                keywords=text.keywords.strip(), url=text.url[:300], updated_at=text.updated_at,
+            )
+            for pk, text in texts
+        )
+        through.objects.bulk_create(
+            through(searchdocument_id=document.pk, service_id=service_id)
+            for document, (_, text) in zip(documents, texts, strict=True)
+            for service_id in set(text.service_ids)
+        )
+        refresh_vectors(SearchDocument.objects.filter(pk__in=[document.pk for document in documents]))
+    return len(pks)

@@ -18,7 +18,7 @@ def html_as_plain_text(markup):
 
 
 def markdown_as_plain_text(text):
-    return html_as_plain_text(render_markdown(text or ""))
+    return html_as_plain_text(render_markdown(text)) if text else ""
 
 
 def url_of(obj):

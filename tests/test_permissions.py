@@ -66,6 +66,7 @@ LEAST_ROLE_FOR_POST = {
     "runbooks:mark_reviewed": EDITOR,
     "runbooks:revision_restore": EDITOR,
     "runbooks:record_usage": RESPONDER,
+    "transfer:import": EDITOR,
 }
 ROLE_ORDER = [VIEWER, RESPONDER, EDITOR]
 # Plausible form data, so a view that validated before checking permissions would be caught writing.

@@ -17,7 +17,8 @@ def test_seed_demo_is_varied_and_idempotent():
     first = snapshot()
     assert Service.objects.count() == 12
     assert 35 <= Incident.objects.count() <= 45
-    assert set(Incident.objects.values_list("severity", flat=True)) == set(Severity.values)
+    # SEV-? is for imported history only; the demo declares its incidents with a severity.
+    assert set(Incident.objects.values_list("severity", flat=True)) == set(Severity.values) - {Severity.UNKNOWN}
     assert Incident.objects.open().exists() and Incident.objects.resolved().exists()
     assert TimelineEntry.objects.count() > 3 * Incident.objects.count()
     for incident in Incident.objects.all():
