@@ -168,8 +168,10 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MARKDOWNX_MEDIA_PATH = "markdownx/"
 MARKDOWNX_UPLOAD_MAX_SIZE = 2 * 1024 * 1024
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"]
-MARKDOWNX_MARKDOWN_EXTENSIONS = ["markdown.extensions.extra", "markdown.extensions.toc", "markdown.extensions.sane_lists"]
+# Every Markdown render (live preview included) goes through markdown-it-py: linear time, then nh3.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "documents.markdown.render_markdown"
+# Live previews (markdownx's markdownify, the blameless check) per person per minute; beyond it a 429.
+HINDSIGHT_PREVIEW_RATE_PER_MINUTE = int(os.environ.get("HINDSIGHT_PREVIEW_RATE_PER_MINUTE", "60"))
 
 # --- Hindsight's own knobs -------------------------------------------------------------------
 # Response targets per severity: acknowledge within this long of detection.

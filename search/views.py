@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from .backends import run_search, snippet_html
+from .backends import run_search, snippet_for
 from .forms import SearchForm
 from .query import ParsedQuery
 from .registry import all_kinds
@@ -23,7 +23,7 @@ def search(request):
         )
         results = list(page.object_list.prefetch_related("services"))
         for result in results:
-            result.snippet = snippet_html(result.snippet_source)
+            result.snippet = snippet_for(result, parsed)
         context.update(
             page_obj=page,
             groups=group_by_kind(results),
