@@ -1,6 +1,8 @@
 import django_filters
 from django import forms
 
+from core.filters import WindowedDateFromToRangeFilter
+
 from .models import Category, DetectionSource, Incident, Service, Severity, Status
 
 
@@ -15,7 +17,7 @@ class IncidentFilter(django_filters.FilterSet):
     service = django_filters.ModelChoiceFilter(field_name="services", queryset=Service.objects.all())
     category = django_filters.ModelChoiceFilter(field_name="categories", queryset=Category.objects.all())
     detection_source = django_filters.ChoiceFilter(choices=DetectionSource.choices)
-    started = django_filters.DateFromToRangeFilter(
+    started = WindowedDateFromToRangeFilter(
         field_name="started_at",
         label="Started between",
         widget=django_filters.widgets.RangeWidget(attrs={"type": "date"}),

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from core.dates import validate_in_date_window
 from documents.limits import MAX_ENTRY_LENGTH, MAX_SUMMARY_LENGTH, text_limit
 from documents.markdown import render_markdown
 
@@ -153,11 +154,15 @@ class Incident(models.Model):
     services = models.ManyToManyField(Service, related_name="incidents")
     categories = models.ManyToManyField(Category, related_name="incidents", blank=True)
 
-    started_at = models.DateTimeField(default=timezone.now, db_index=True)
-    detected_at = models.DateTimeField(null=True, blank=True)
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
-    mitigated_at = models.DateTimeField(null=True, blank=True)
-    resolved_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    started_at = models.DateTimeField(
+        default=timezone.now, db_index=True, validators=[validate_in_date_window],
+    )
+    detected_at = models.DateTimeField(null=True, blank=True, validators=[validate_in_date_window])
+    acknowledged_at = models.DateTimeField(null=True, blank=True, validators=[validate_in_date_window])
+    mitigated_at = models.DateTimeField(null=True, blank=True, validators=[validate_in_date_window])
+    resolved_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, validators=[validate_in_date_window],
+    )
 
     commander = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
@@ -340,7 +345,7 @@ class TimelineEntry(models.Model):
         STATUS_CHANGE = "status_change", "Status change"
 
     incident = models.ForeignKey(Incident, models.CASCADE, related_name="timeline")
-    occurred_at = models.DateTimeField(default=timezone.now)
+    occurred_at = models.DateTimeField(default=timezone.now, validators=[validate_in_date_window])
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OBSERVATION)
     text = models.TextField(**text_limit(MAX_ENTRY_LENGTH))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
@@ -386,8 +391,8 @@ class StatusUpdate(models.Model):
         max_length=200, help_text="The public title: describe the symptom customers see, not the internal cause."
     )
     message = models.TextField(**text_limit(MAX_ENTRY_LENGTH))
-    next_update_at = models.DateTimeField(null=True, blank=True)
-    posted_at = models.DateTimeField(default=timezone.now)
+    next_update_at = models.DateTimeField(null=True, blank=True, validators=[validate_in_date_window])
+    posted_at = models.DateTimeField(default=timezone.now, validators=[validate_in_date_window])
     author = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
 
     objects = StatusUpdateQuerySet.as_manager()

@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core.dates import validate_in_date_window
 from documents.limits import MAX_ENTRY_LENGTH, text_limit
 from documents.models import VersionedDocument
 from incidents.models import Incident
@@ -167,7 +168,7 @@ class ActionItem(models.Model):
         max_length=100, blank=True, db_index=True,
         help_text="Defaults to the owning team of the incident's first service.",
     )
-    due_date = models.DateField(null=True, blank=True, db_index=True)
+    due_date = models.DateField(null=True, blank=True, db_index=True, validators=[validate_in_date_window])
     runbook = models.ForeignKey(
         "runbooks.Runbook", models.SET_NULL, null=True, blank=True, related_name="action_items",
         help_text="For “update runbook X” items: shown on that runbook.",

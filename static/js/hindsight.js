@@ -2,12 +2,13 @@
 (function () {
   "use strict";
 
-  // Tell the server the browser's time zone so times are shown in it (reload once when it changes).
+  // Tell the server the browser's time zone so times are shown in it. Zone names ("Asia/Tokyo") are valid
+  // cookie values as they are: written unencoded, so the server reads exactly the name.
   try {
     var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
     var current = (document.cookie.match(/(?:^|; )hindsight_tz=([^;]*)/) || [])[1];
-    if (zone && decodeURIComponent(current || "") !== zone) {
-      document.cookie = "hindsight_tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; SameSite=Lax";
+    if (zone && /^[A-Za-z0-9_+\/-]+$/.test(zone) && current !== zone) {
+      document.cookie = "hindsight_tz=" + zone + "; path=/; max-age=31536000; SameSite=Lax";
     }
   } catch (e) { /* old browser: stay in UTC */ }
 
