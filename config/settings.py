@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -209,6 +210,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Scripts that post (postmortems.js, markdownx's preview) read the token from the page's form, not the cookie.
+CSRF_COOKIE_HTTPONLY = True
 
 # Content Security Policy (django-csp), in every mode so browser tests see what production sends: scripts and
 # style sheets only from our own origin (no inline <script>, no on*= handlers, no <style> blocks); style
@@ -239,6 +242,9 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"no_traceback_for_client_errors": {"()": "core.logging.NoTracebackForClientErrors"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["no_traceback_for_client_errors"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

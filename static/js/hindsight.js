@@ -12,6 +12,32 @@
     }
   } catch (e) { /* old browser: stay in UTC */ }
 
+  // Text limits: count characters under every bounded text box and refuse to submit past the limit, keeping the
+  // text. A maxlength attribute would silently cut a long paste short, so it becomes data-max-length here.
+  document.querySelectorAll("textarea[maxlength], textarea[data-max-length]").forEach(function (box) {
+    var limit = parseInt(box.getAttribute("data-max-length") || box.getAttribute("maxlength"), 10);
+    if (!limit) return;
+    box.removeAttribute("maxlength");
+    box.setAttribute("data-max-length", String(limit));
+    var counter = document.createElement("p");
+    counter.className = "char-count";
+    counter.setAttribute("aria-live", "polite");
+    if (box.id) counter.id = box.id + "-count";
+    box.insertAdjacentElement("afterend", counter);
+    function update() {
+      var over = box.value.length - limit;
+      var message = over > 0
+        ? "Too long to save: " + over.toLocaleString() + " characters over the limit of " + limit.toLocaleString() + "."
+        : "";
+      counter.textContent = box.value.length.toLocaleString() + " / " + limit.toLocaleString() + " characters"
+        + (message ? " — " + message : "");
+      counter.classList.toggle("char-count--over", over > 0);
+      box.setCustomValidity(message);
+    }
+    box.addEventListener("input", update);
+    update();
+  });
+
   // Copy buttons on code blocks in rendered Markdown.
   document.querySelectorAll(".prose pre").forEach(function (pre) {
     if (!navigator.clipboard) return;
