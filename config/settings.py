@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -172,8 +173,10 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MARKDOWNX_MEDIA_PATH = "markdownx/"
 MARKDOWNX_UPLOAD_MAX_SIZE = 2 * 1024 * 1024
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"]
-MARKDOWNX_MARKDOWN_EXTENSIONS = ["markdown.extensions.extra", "markdown.extensions.toc", "markdown.extensions.sane_lists"]
+# Every Markdown render (live preview included) goes through markdown-it-py: linear time, then nh3.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "documents.markdown.render_markdown"
+# Live previews (markdownx's markdownify, the blameless check) per person per minute; beyond it a 429.
+HINDSIGHT_PREVIEW_RATE_PER_MINUTE = int(os.environ.get("HINDSIGHT_PREVIEW_RATE_PER_MINUTE", "60"))
 
 # --- Hindsight's own knobs -------------------------------------------------------------------
 # Response targets per severity: acknowledge within this long of detection.
@@ -211,6 +214,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Scripts that post (postmortems.js, markdownx's preview) read the token from the page's form, not the cookie.
+CSRF_COOKIE_HTTPONLY = True
 
 # Content Security Policy (django-csp), in every mode so browser tests see what production sends: scripts and
 # style sheets only from our own origin (no inline <script>, no on*= handlers, no <style> blocks); style
@@ -241,6 +246,9 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"no_traceback_for_client_errors": {"()": "core.logging.NoTracebackForClientErrors"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["no_traceback_for_client_errors"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

@@ -14,7 +14,12 @@ class VersionedDocumentForm(forms.ModelForm):
         elif not self.instance.pk:
             self.fields["loaded_version"].initial = 0
         if "body" in self.fields:
-            self.fields["body"].widget = MarkdownxWidget(attrs={"rows": 24, "class": "markdown-editor"})
+            # No maxlength: browsers cut a long paste short without a word. hindsight.js counts against
+            # data-max-length instead, and the form error below it is the server's word on the same limit.
+            limit = self.fields["body"].max_length
+            self.fields["body"].widget = MarkdownxWidget(
+                attrs={"rows": 24, "class": "markdown-editor", "data-max-length": limit}
+            )
 
     def save_revision(self, author, note=""):
         """Save through the document's compare-and-swap; raises documents.models.EditConflict."""

@@ -12,9 +12,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils.safestring import mark_safe
 
+from .limits import MAX_BODY_LENGTH, text_limit
 from .markdown import render_markdown
 
-MAX_BODY_LENGTH = 200_000
 
 
 class EditConflict(Exception):
@@ -47,7 +47,7 @@ class Revision(models.Model):
 
 
 class VersionedDocument(models.Model):
-    body = models.TextField(blank=True, max_length=MAX_BODY_LENGTH)
+    body = models.TextField(blank=True, **text_limit(MAX_BODY_LENGTH))
     version = models.PositiveIntegerField(default=0, editable=False)
     rendered_body = models.TextField(blank=True, editable=False, help_text="Sanitised HTML cache of body.")
     updated_at = models.DateTimeField(auto_now=True)
@@ -65,7 +65,7 @@ class VersionedDocument(models.Model):
     @property
     def body_html(self):
         """The body as sanitised HTML, cached at save time."""
-        return mark_safe(self.rendered_body if self.rendered_body or not self.body else render_markdown(self.body))  # noqa: S308
+        return mark_safe(self.rendered_body)  # noqa: S308 - sanitised by render_markdown at save time
 
     def save(self, *args, **kwargs):
         self.rendered_body = render_markdown(self.body)

@@ -11,12 +11,16 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.utils._os import safe_join
 from django.views.decorators.http import require_POST, require_safe
 from markdownx.forms import ImageForm
-from PIL import Image
 from markdownx.views import ImageUploadView, MarkdownifyView
+from PIL import Image
+
+from core.ratelimit import rate_limited
+
+from .limits import MAX_BODY_LENGTH
 
 # Anyone who may write a document that has an editor may add images to it.
 DOCUMENT_EDIT_PERMISSIONS = ("postmortems.change_postmortem", "runbooks.change_runbook")
@@ -69,8 +73,12 @@ def upload_image(request):
 
 
 @require_POST
+@rate_limited("markdown_preview")
 def markdown_preview(request):
     """markdownx's live preview (sanitised HTML); a request without content previews nothing."""
+    if len(request.POST.get("content", "")) > MAX_BODY_LENGTH:
+        message = f"The preview stops at {MAX_BODY_LENGTH:,} characters: shorten the text to see it and to save it."
+        return HttpResponse(f"<p>{message}</p>", status=400)
     if "content" not in request.POST:
         request.POST = request.POST.copy()
         request.POST["content"] = ""

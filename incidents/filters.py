@@ -1,6 +1,7 @@
 import django_filters
 from django import forms
 
+from core.filters import WindowedDateFromToRangeFilter
 from documents.ordering import CaseInsensitiveOrderingFilter
 
 from .models import Category, DetectionSource, Incident, Service, Severity, Status
@@ -21,7 +22,7 @@ class IncidentFilter(django_filters.FilterSet):
         field_name="categories", queryset=Category.objects.all(), empty_label="Any category"
     )
     detection_source = django_filters.ChoiceFilter(choices=DetectionSource.choices, empty_label="Any source")
-    started = django_filters.DateFromToRangeFilter(
+    started = WindowedDateFromToRangeFilter(
         field_name="started_at",
         label="Started between",
         widget=django_filters.widgets.RangeWidget(attrs={"type": "date"}),

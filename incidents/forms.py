@@ -5,6 +5,9 @@ from django.contrib.auth import get_user_model
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from core.dates import validate_in_date_window
+from core.forms import CheckedModelMultipleChoiceField
+
 from .models import KEY_TIMESTAMPS, Incident, Service, Severity, Status, StatusUpdate, TimelineEntry
 
 
@@ -26,7 +29,7 @@ def people():
 class DeclareIncidentForm(forms.ModelForm):
     """The minimum to get a response going; everything else can be filled in later."""
 
-    services = forms.ModelMultipleChoiceField(
+    services = CheckedModelMultipleChoiceField(
         queryset=Service.objects.all(), widget=forms.SelectMultiple(attrs={"size": 6})
     )
 
@@ -79,6 +82,7 @@ class IncidentForm(forms.ModelForm):
             "categories": forms.SelectMultiple(attrs={"size": 6}),
             "smes": forms.SelectMultiple(attrs={"size": 6}),
         }
+        field_classes = {name: CheckedModelMultipleChoiceField for name in ("services", "categories", "smes")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -89,7 +93,8 @@ class IncidentForm(forms.ModelForm):
 
 class TimelineEntryForm(forms.ModelForm):
     occurred_at = forms.DateTimeField(
-        required=False, widget=LocalDateTimeInput(), help_text="Leave empty for now."
+        required=False, widget=LocalDateTimeInput(), help_text="Leave empty for now.",
+        validators=[validate_in_date_window],
     )
 
     class Meta:
@@ -106,7 +111,8 @@ class TimelineEntryForm(forms.ModelForm):
 
     def clean_occurred_at(self):
         value = self.cleaned_data.get("occurred_at") or timezone.now()
-        if self.incident and value < self.incident.started_at - timedelta(days=1):
+        # Step from the entered time (inside the date window), never back from a stored one that may not be.
+        if self.incident and value + timedelta(days=1) < self.incident.started_at:
             raise forms.ValidationError("This is more than a day before the incident started.")
         return value
 

@@ -7,6 +7,11 @@ from django.db.models import DurationField, ExpressionWrapper, F, OuterRef, Q, S
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from core.dates import validate_in_date_window
+from documents.limits import MAX_ENTRY_LENGTH, MAX_SUMMARY_LENGTH, text_limit
+from documents.markdown import render_markdown
 
 
 class Severity(models.IntegerChoices):
@@ -54,7 +59,7 @@ class Service(models.Model):
 
     name = models.CharField(max_length=100, unique=True)
     team = models.CharField("owning team", max_length=100, db_index=True)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, **text_limit(MAX_ENTRY_LENGTH))
     tier = models.PositiveSmallIntegerField(choices=Tier.choices, default=Tier.TIER2)
 
     class Meta:
@@ -66,7 +71,7 @@ class Service(models.Model):
 
 class Category(models.Model):
     name = models.CharField(max_length=100, unique=True)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, **text_limit(MAX_ENTRY_LENGTH))
 
     class Meta:
         ordering = [Lower("name"), "name"]
@@ -133,21 +138,35 @@ KEY_TIMESTAMPS = [
 
 class Incident(models.Model):
     title = models.CharField(max_length=200)
-    summary = models.TextField(blank=True, help_text="What happened, in a paragraph. Markdown allowed.")
+    summary = models.TextField(
+        blank=True, **text_limit(MAX_SUMMARY_LENGTH),
+        help_text="What happened, in a paragraph. Markdown allowed.",
+    )
+    rendered_summary = models.TextField(blank=True, editable=False, help_text="Sanitised HTML of summary.")
     severity = models.PositiveSmallIntegerField(choices=Severity.choices, default=Severity.SEV3, db_index=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.INVESTIGATING, db_index=True)
     detection_source = models.CharField(
         max_length=20, choices=DetectionSource.choices, default=DetectionSource.ALERT, db_index=True
     )
-    customer_impact = models.TextField(blank=True, help_text="Who was affected and how, in customers' terms.")
+    customer_impact = models.TextField(
+        blank=True, **text_limit(MAX_SUMMARY_LENGTH),
+        help_text="Who was affected and how, in customers' terms.",
+    )
+    rendered_customer_impact = models.TextField(
+        blank=True, editable=False, help_text="Sanitised HTML of customer impact."
+    )
     services = models.ManyToManyField(Service, related_name="incidents")
     categories = models.ManyToManyField(Category, related_name="incidents", blank=True)
 
-    started_at = models.DateTimeField(default=timezone.now, db_index=True)
-    detected_at = models.DateTimeField(null=True, blank=True)
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
-    mitigated_at = models.DateTimeField(null=True, blank=True)
-    resolved_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    started_at = models.DateTimeField(
+        default=timezone.now, db_index=True, validators=[validate_in_date_window],
+    )
+    detected_at = models.DateTimeField(null=True, blank=True, validators=[validate_in_date_window])
+    acknowledged_at = models.DateTimeField(null=True, blank=True, validators=[validate_in_date_window])
+    mitigated_at = models.DateTimeField(null=True, blank=True, validators=[validate_in_date_window])
+    resolved_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, validators=[validate_in_date_window],
+    )
 
     commander = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
@@ -206,6 +225,23 @@ class Incident(models.Model):
     @property
     def is_open(self):
         return self.status != Status.RESOLVED
+
+    @property
+    def summary_html(self):
+        return mark_safe(self.rendered_summary)  # noqa: S308 - sanitised by render_markdown at save time
+
+    @property
+    def customer_impact_html(self):
+        return mark_safe(self.rendered_customer_impact)  # noqa: S308 - sanitised by render_markdown at save time
+
+    def save(self, *args, **kwargs):
+        """Render the Markdown once, here, so no page view ever has to."""
+        self.rendered_summary = render_markdown(self.summary)
+        self.rendered_customer_impact = render_markdown(self.customer_impact)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"summary", "customer_impact"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "rendered_summary", "rendered_customer_impact"}
+        super().save(*args, **kwargs)
 
     def clean(self):
         errors = {}
@@ -322,9 +358,9 @@ class TimelineEntry(models.Model):
         STATUS_CHANGE = "status_change", "Status change"
 
     incident = models.ForeignKey(Incident, models.CASCADE, related_name="timeline")
-    occurred_at = models.DateTimeField(default=timezone.now)
+    occurred_at = models.DateTimeField(default=timezone.now, validators=[validate_in_date_window])
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OBSERVATION)
-    text = models.TextField(max_length=5000)
+    text = models.TextField(**text_limit(MAX_ENTRY_LENGTH))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -367,9 +403,9 @@ class StatusUpdate(models.Model):
     headline = models.CharField(
         max_length=200, help_text="The public title: describe the symptom customers see, not the internal cause."
     )
-    message = models.TextField(max_length=5000)
-    next_update_at = models.DateTimeField(null=True, blank=True)
-    posted_at = models.DateTimeField(default=timezone.now)
+    message = models.TextField(**text_limit(MAX_ENTRY_LENGTH))
+    next_update_at = models.DateTimeField(null=True, blank=True, validators=[validate_in_date_window])
+    posted_at = models.DateTimeField(default=timezone.now, validators=[validate_in_date_window])
     author = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
 
     objects = StatusUpdateQuerySet.as_manager()

@@ -48,8 +48,18 @@ def public_incident(request, pk):
     return render(request, "status/incident.html", {"incident": incident})
 
 
+class PlainTextAtom1Feed(Atom1Feed):
+    """Atom whose entry summaries are type="text": a status message is plain text, and a feed reader must show
+    `<img onerror=…>` in one as those characters, never parse it as HTML."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item.get("description") is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
 class PublicUpdatesFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtom1Feed
     title = "Service status updates"
     subtitle = "Public updates about incidents affecting our services."
 

@@ -1,6 +1,7 @@
 import django_filters
 from django import forms
 
+from core.filters import WindowedDateFromToRangeFilter
 from incidents.models import Incident, Service, Severity
 
 
@@ -10,7 +11,7 @@ def team_choices():
 
 
 class InsightsFilter(django_filters.FilterSet):
-    started = django_filters.DateFromToRangeFilter(
+    started = WindowedDateFromToRangeFilter(
         field_name="started_at", label="Started between",
         widget=django_filters.widgets.RangeWidget(attrs={"type": "date"}),
     )

@@ -182,13 +182,15 @@ def _incident(run, seeder, people, is_open):
     mitigated = None if is_open else acknowledged + timedelta(minutes=rng.randint(5, 240))
     resolved = None if is_open else mitigated + timedelta(minutes=rng.randint(5, 600))
     symptom = rng.choice(SYMPTOMS)
+    summary = f"Users saw {symptom}. Mitigated by rolling back; see the timeline."
+    impact = f"Some customers saw {symptom}."
     return Incident(
         title=f"{symptom.capitalize()} on {rng.choice(SERVICE_WORDS)} ({started:%Y-%m-%d})",
-        summary=f"Users saw {symptom}. Mitigated by rolling back; see the timeline.",
+        summary=summary, rendered_summary=rendered(summary),
         severity=run.weighted_severity(),
         status=rng.choice([Status.INVESTIGATING, Status.IDENTIFIED, Status.MONITORING]) if is_open else Status.RESOLVED,
         detection_source=rng.choices(DetectionSource.values, weights=[60, 15, 15, 8, 2, 0])[0],
-        customer_impact=f"Some customers saw {symptom}.",
+        customer_impact=impact, rendered_customer_impact=rendered(impact),
         started_at=started, detected_at=detected, acknowledged_at=acknowledged,
         mitigated_at=mitigated, resolved_at=resolved,
         commander_id=rng.choice(people), tech_lead_id=rng.choice(people), scribe_id=rng.choice(people),

@@ -2,7 +2,10 @@
 
 Each client owns one incident, one draft postmortem and one action item, so after the run every write that got
 a success response can be checked exactly: timeline entries present once each, the action item in the last
-acknowledged status, the postmortem holding the last acknowledged text (and a revision for every save).
+acknowledged status, the postmortem holding the last acknowledged text (and a revision for every save). Two
+clients also edit one shared postmortem at the same time, each adding its own lines: their saves conflict (409,
+expected) and are merged by re-reading and re-applying the addition; every acknowledged line must survive.
+Any 4xx a client did not deliberately provoke is counted as a failure: a soak must not pass by not testing.
 Standard library only (urllib), so it measures the server, not a client library.
 """
 
@@ -70,6 +73,7 @@ class Ledger:
     timeline_texts: list = field(default_factory=list)
     action_statuses: list = field(default_factory=list)
     postmortem_bodies: list = field(default_factory=list)
+    shared_lines: list = field(default_factory=list)  # lines added to the shared postmortem, acknowledged
 
 
 @dataclass
@@ -79,6 +83,8 @@ class Outcome:
     server_errors: list = field(default_factory=list)  # (time, method, path, status)
     unavailable: list = field(default_factory=list)  # times of 503s
     unfriendly_503s: int = 0  # a 503 that is not our outage page (e.g. a stack trace or a bare proxy error)
+    unexpected_4xx: list = field(default_factory=list)  # (method, path, status) the client did not provoke
+    conflicts: int = 0  # 409s from the shared postmortem (expected: two people editing at once)
     successes_at: list = field(default_factory=list)
 
 
@@ -90,6 +96,7 @@ class Owned:
     postmortem_id: int
     action_item_id: int
     user_id: int
+    shared_postmortem_id: int | None = None  # set for the clients that edit one postmortem together
 
 
 OUTAGE_PAGE_TEXT = "Hindsight is briefly unavailable"
@@ -109,7 +116,7 @@ class SoakClient(threading.Thread):
         self.sequence = 0
 
     # --- HTTP -----------------------------------------------------------------------------------------
-    def request(self, method, path, data=None):
+    def request(self, method, path, data=None, expected_4xx=frozenset()):
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
         request = urllib.request.Request(self.base_url + path, data=body, method=method)
         try:
@@ -130,19 +137,22 @@ class SoakClient(threading.Thread):
                 self.outcome.unfriendly_503s += 1
         else:
             self.outcome.successes_at.append(now)
+            if 400 <= status < 500 and status not in expected_4xx:
+                self.outcome.unexpected_4xx.append((method, path, status))
         return status, text
 
     def csrf_token(self):
         return next((cookie.value for cookie in self.jar if cookie.name == "csrftoken"), "")
 
-    def post(self, path, data):
-        return self.request("POST", path, {**data, "csrfmiddlewaretoken": self.csrf_token()})
+    def post(self, path, data, expected_4xx=frozenset()):
+        return self.request("POST", path, {**data, "csrfmiddlewaretoken": self.csrf_token()}, expected_4xx)
 
     def log_in(self):
         while time.monotonic() < self.deadline:
             self.request("GET", "/accounts/login/")
             status, _ = self.post("/accounts/login/", {"username": self.owned.username,
                                                        "password": self.owned.password})
+            # (a 200 here is the login form again: wrong password or the database was down; retried)
             if status == 302:
                 return True
             time.sleep(0.5)
@@ -154,6 +164,8 @@ class SoakClient(threading.Thread):
             return
         actions = [self.read] * 10 + [self.add_timeline_entry] * 4 + [self.change_action_item] * 3 \
             + [self.save_postmortem] * 3
+        if self.owned.shared_postmortem_id:
+            actions += [self.edit_shared_postmortem] * 6
         while time.monotonic() < self.deadline:
             self.rng.choice(actions)()
 
@@ -177,21 +189,46 @@ class SoakClient(threading.Thread):
         new_status = ACTION_STATUSES[self.sequence % len(ACTION_STATUSES)]
         self.next_marker()
         status, _ = self.post(f"/action-items/{self.owned.action_item_id}/quick/",
-                              {"owner": self.owned.user_id, "status": new_status, "wont_do_reason": ""})
+                              {"owner": self.owned.username, "status": new_status, "wont_do_reason": ""})
         if status == 302:
             self.ledger.action_statuses.append(new_status)
 
-    def save_postmortem(self):
-        edit_path = f"/postmortems/{self.owned.postmortem_id}/edit/"
+    def editor_form(self, edit_path):
+        """The edit page's form fields as a browser would submit them, or None if the page did not load."""
         status, page = self.request("GET", edit_path)
         if status != 200:
-            return
+            return None
         parser = FormFields(edit_path)
         parser.feed(page)
-        data = [(name, value) for name, value in parser.fields if name != "csrfmiddlewaretoken"]
+        return [(name, value) for name, value in parser.fields if name != "csrfmiddlewaretoken"]
+
+    def save_postmortem(self):
+        edit_path = f"/postmortems/{self.owned.postmortem_id}/edit/"
+        data = self.editor_form(edit_path)
+        if data is None:
+            return
         body = f"## Summary\nSaved by the soak test: {self.next_marker()}."
         data = [(name, body if name == "body" else value) for name, value in data]
         data.append(("csrfmiddlewaretoken", self.csrf_token()))
         status, _ = self.request("POST", edit_path, data)
         if status == 302:
             self.ledger.postmortem_bodies.append(body)
+
+    def edit_shared_postmortem(self, attempts=5):
+        """Add one line to the postmortem another client is editing too; on a conflict, merge and try again."""
+        edit_path = f"/postmortems/{self.owned.shared_postmortem_id}/edit/"
+        line = f"- {self.next_marker()}"
+        for _ in range(attempts):
+            data = self.editor_form(edit_path)
+            if data is None:
+                return
+            # A person's merge: their text as it now is, plus my line.
+            data = [(name, f"{value.rstrip()}\n{line}\n" if name == "body" else value) for name, value in data]
+            data.append(("csrfmiddlewaretoken", self.csrf_token()))
+            status, _ = self.request("POST", edit_path, data, expected_4xx={409})
+            if status == 302:
+                self.ledger.shared_lines.append(line)
+                return
+            if status != 409:
+                return
+            self.outcome.conflicts += 1

@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django_filters.fields import ModelChoiceField
 
+from core.filters import WindowedDateFromToRangeFilter
 from incidents.models import Service
 
 from .forms import people
@@ -60,7 +61,7 @@ class ActionItemFilter(django_filters.FilterSet):
         choices=[("open", "Open or in progress"), ("closed", "Done or won't do"), *ActionItem.Status.choices],
         method="filter_status", empty_label="Any status",
     )
-    due = django_filters.DateFromToRangeFilter(
+    due = WindowedDateFromToRangeFilter(
         field_name="due_date", label="Due between",
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
     )

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Value
 from django.db.models.functions import Concat, Lower
 
+from core.forms import CheckedModelMultipleChoiceField
 from documents.forms import VersionedDocumentForm
 
 from .models import ActionItem, Postmortem
@@ -66,7 +67,7 @@ class OwnedItemForm(forms.ModelForm):
                 self.initial["owner"] = self.instance.owner.get_username()
 
 
-class PeopleChoiceField(forms.ModelMultipleChoiceField):
+class PeopleChoiceField(CheckedModelMultipleChoiceField):
     def label_from_instance(self, user):
         return user.get_full_name() or user.get_username()
 

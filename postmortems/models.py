@@ -9,6 +9,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core.dates import validate_in_date_window
+from documents.limits import MAX_ENTRY_LENGTH, text_limit
 from documents.models import VersionedDocument
 from incidents.models import Incident
 
@@ -156,7 +158,7 @@ class ActionItem(models.Model):
 
     postmortem = models.ForeignKey(Postmortem, models.CASCADE, related_name="action_items")
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True, max_length=5000)
+    description = models.TextField(blank=True, **text_limit(MAX_ENTRY_LENGTH))
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PREVENT, db_index=True)
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.P3, db_index=True)
     owner = models.ForeignKey(
@@ -166,13 +168,13 @@ class ActionItem(models.Model):
         max_length=100, blank=True, db_index=True,
         help_text="Defaults to the owning team of the incident's first service.",
     )
-    due_date = models.DateField(null=True, blank=True, db_index=True)
+    due_date = models.DateField(null=True, blank=True, db_index=True, validators=[validate_in_date_window])
     runbook = models.ForeignKey(
         "runbooks.Runbook", models.SET_NULL, null=True, blank=True, related_name="action_items",
         help_text="For “update runbook X” items: shown on that runbook.",
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True)
-    wont_do_reason = models.TextField("reason for not doing it", blank=True, max_length=2000)
+    wont_do_reason = models.TextField("reason for not doing it", blank=True, **text_limit(2000))
     completed_at = models.DateTimeField(
         null=True, blank=True, db_index=True, help_text="When the item was closed (done, or decided against)."
     )

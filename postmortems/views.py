@@ -13,6 +13,8 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, UpdateView
 from django_filters.views import FilterView
 
+from core.ratelimit import rate_limited
+from documents.limits import MAX_BODY_LENGTH
 from documents.models import EditConflict
 from documents.views import ConflictSafeEditMixin
 from incidents.models import Incident, TimelineEntry
@@ -191,9 +193,13 @@ def warn_about_blaming_language(request, body, done="Saved anyway"):
 
 
 @require_POST
+@rate_limited("check_language")
 def check_language(request):
     """The editor's preview calls this with the current text; returns the findings as an HTML fragment."""
-    findings = check_text(request.POST.get("body", ""))
+    body = request.POST.get("body", "")
+    if len(body) > MAX_BODY_LENGTH:
+        return JsonResponse({"error": f"body: at most {MAX_BODY_LENGTH:,} characters can be checked."}, status=400)
+    findings = check_text(body)
     html = render_to_string("postmortems/_findings.html", {"findings": findings}, request=request)
     return JsonResponse({"count": len(findings), "html": html})
 

@@ -1,22 +1,8 @@
-"""A runbook's table of contents, from the same Markdown headings (and ids) the rendered body carries."""
+"""A runbook's table of contents, read from the headings (and ids) of the HTML stored when it was saved."""
 
-import html
-
-import markdown as markdown_lib
-from django.conf import settings
+from documents.markdown import headings
 
 
-def table_of_contents(text, max_level=3):
+def table_of_contents(rendered_body: str, max_level: int = 3) -> list[dict[str, object]]:
     """A flat list of {"level", "id", "name"} for headings down to `max_level`, in document order."""
-    renderer = markdown_lib.Markdown(extensions=settings.MARKDOWNX_MARKDOWN_EXTENSIONS)
-    renderer.convert(text or "")
-    entries = []
-
-    def walk(tokens):
-        for token in tokens:
-            if token["level"] <= max_level:
-                entries.append({"level": token["level"], "id": token["id"], "name": html.unescape(token["name"])})
-            walk(token["children"])
-
-    walk(renderer.toc_tokens)
-    return entries
+    return headings(rendered_body or "", max_level=max_level)

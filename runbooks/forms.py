@@ -2,6 +2,7 @@ from django import forms
 from django.db.models.functions import Lower
 from django.utils.text import slugify
 
+from core.forms import CheckedModelMultipleChoiceField
 from documents.forms import VersionedDocumentForm
 from incidents.models import Service
 
@@ -20,6 +21,7 @@ class RunbookForm(VersionedDocumentForm):
         model = Runbook
         fields = ["title", "slug", "services", "tag_names", "owner_team", "review_interval_days", "body"]
         widgets = {"services": forms.SelectMultiple(attrs={"size": 6})}
+        field_classes = {"services": CheckedModelMultipleChoiceField}
         help_texts = {"slug": "Used in the runbook's address; leave empty to make one from the title."}
 
     def __init__(self, *args, **kwargs):

@@ -46,7 +46,7 @@ class RunbookDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         runbook = self.object
-        context["toc"] = table_of_contents(runbook.body)
+        context["toc"] = table_of_contents(runbook.rendered_body)
         context["usages"] = runbook.usages.select_related("incident", "recorded_by")[:USAGES_SHOWN]
         context["open_action_items"] = open_action_items_for(runbook)
         return context

@@ -8,6 +8,7 @@ Both backends weight title above keywords (tags, services) above body.
 """
 
 import operator
+import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import reduce
@@ -15,6 +16,7 @@ from functools import reduce
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import BooleanField, F, Func
+from django.db.models.functions import Left, Substr
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -25,6 +27,9 @@ from .models import SearchDocument
 # Control characters never present in indexed text: marks matches until the snippet is escaped for HTML.
 SNIPPET_START, SNIPPET_END = "\x02", "\x03"
 SNIPPET_WORDS = 30
+# Snippets come from the start of a document only: highlighting cost grows with the matches in the text it reads
+# (quadratically in SQLite's snippet()), so it reads a bounded prefix, never a whole 200 KB body.
+SNIPPET_PREFIX_CHARS = 10_000
 CANDIDATE_LIMIT = 2000
 # ts_rank weights for D, C, B, A: a title hit outweighs many body hits.
 POSTGRES_WEIGHTS = [0.02, 0.1, 0.4, 1.0]
@@ -94,6 +99,38 @@ def narrow(documents, kind=None, service=None):
     return documents
 
 
+def snippet_for(document, parsed):
+    """The highlighted snippet of a ranked document: PostgreSQL marked it already, SQLite's is marked here."""
+    if connection.vendor == "postgresql":
+        return snippet_html(document.snippet_source)
+    return snippet_html(marked_snippet(document.snippet_source or "", parsed.highlight_terms))
+
+
+def marked_snippet(text, terms, words=SNIPPET_WORDS):
+    """About `words` words of `text` around the first word matching a term (or its stem), matches marked.
+
+    Linear in the text: one pass finds the words, one regex marks those in the window.
+    """
+    stems = sorted({stem_of(term) for term in terms if term}, key=len, reverse=True)
+    if not stems:
+        return " ".join(text.split()[:words])
+    matcher = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, stems)) + r")\w*", re.IGNORECASE)
+    tokens = text.split()
+    first = next((i for i, token in enumerate(tokens) if matcher.search(token)), 0)
+    start = max(0, first - words // 3)
+    window = " ".join(tokens[start:start + words])
+    marked = matcher.sub(lambda m: f"{SNIPPET_START}{m.group(0)}{SNIPPET_END}", window)
+    return ("… " if start else "") + marked + (" …" if start + words < len(tokens) else "")
+
+
+def stem_of(word):
+    """A crude English stem, enough to highlight "scale" for "scaling" (FTS5's Porter stemmer matched it)."""
+    for suffix in ("ing", "ed", "es", "er", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
 def snippet_html(source):
     """Escape a snippet for HTML, then turn the match markers into <mark> elements."""
     escaped = escape(source or "")
@@ -147,7 +184,7 @@ def _postgres_ranked(parsed, candidate_ids):
                 highlight_all=True,
             ),
             snippet_source=SearchHeadline(
-                "body", query, config=SEARCH_CONFIG, start_sel=SNIPPET_START, stop_sel=SNIPPET_END,
+                Left("body", SNIPPET_PREFIX_CHARS), query, config=SEARCH_CONFIG, start_sel=SNIPPET_START, stop_sel=SNIPPET_END,
                 max_words=SNIPPET_WORDS, min_words=12, max_fragments=2, fragment_delimiter=" … ",
             ),
         )
@@ -203,6 +240,7 @@ def _sqlite_ranked(parsed, candidate_ids):
             rank=RawSQL(f"-({rank_sql})", [match]),
             snippet_source=RawSQL(snippet_sql, [match]),
             title_source=RawSQL(title_sql, [match]),
+            snippet_source=Substr("body", 1, SNIPPET_PREFIX_CHARS),
         )
         .order_by("-title_hit", "-rank", "-updated_at", "-id")
     )

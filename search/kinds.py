@@ -39,7 +39,8 @@ def describe_incident(incident):
         title=f"{incident.reference} {incident.title}",
         body="\n\n".join(
             part for part in (
-                markdown_as_plain_text(incident.summary), markdown_as_plain_text(incident.customer_impact), timeline,
+                html_as_plain_text(incident.rendered_summary), html_as_plain_text(incident.rendered_customer_impact),
+                timeline,
             ) if part
         ),
         keywords=f"{_names(services)} {_names(incident.categories.all())}",

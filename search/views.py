@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from .backends import run_search, snippet_html
+from .backends import run_search, snippet_for, snippet_html
 from .forms import SearchForm
 from .query import ParsedQuery
 from .registry import HitFacts, all_kinds, get_kind
@@ -26,7 +26,7 @@ def search(request):
         results = list(page.object_list.prefetch_related("services"))
         for result in results:
             result.title_html = snippet_html(result.title_source or result.title)
-            result.snippet = snippet_html(result.snippet_source)
+            result.snippet = snippet_for(result, parsed)
         attach_hit_facts(results)
         context.update(
             page_obj=page,

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.utils import timezone
 
 from accounts.roles import EDITOR, RESPONDER, VIEWER
@@ -13,6 +14,14 @@ from incidents.models import Category, Incident, Service, Status, TimelineEntry
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is used there only by the test itself.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate-limit counters live in the cache: no test inherits another's."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def make_user(username, role=None, **extra):

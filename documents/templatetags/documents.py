@@ -2,15 +2,7 @@ import math
 
 from django import template
 
-from documents.markdown import markdown_to_safe_html
-
 register = template.Library()
-
-
-@register.filter
-def markdown(text):
-    """Render user Markdown as sanitised HTML: `{{ incident.summary|markdown }}`."""
-    return markdown_to_safe_html(text)
 
 
 @register.filter

@@ -2,12 +2,13 @@
 (function () {
   "use strict";
 
-  // Tell the server the browser's time zone so times are shown in it (reload once when it changes).
+  // Tell the server the browser's time zone so times are shown in it. Zone names ("Asia/Tokyo") are valid
+  // cookie values as they are: written unencoded, so the server reads exactly the name.
   try {
     var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
     var current = (document.cookie.match(/(?:^|; )hindsight_tz=([^;]*)/) || [])[1];
-    if (zone && decodeURIComponent(current || "") !== zone) {
-      document.cookie = "hindsight_tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; SameSite=Lax";
+    if (zone && /^[A-Za-z0-9_+\/-]+$/.test(zone) && current !== zone) {
+      document.cookie = "hindsight_tz=" + zone + "; path=/; max-age=31536000; SameSite=Lax";
     }
   } catch (e) { /* old browser: stay in UTC */ }
 
@@ -15,6 +16,31 @@
   if (window.matchMedia("(min-width: 48rem)").matches) {
     document.querySelectorAll("details[data-open-wide]").forEach(function (fold) { fold.open = true; });
   }
+  // Text limits: count characters under every bounded text box and refuse to submit past the limit, keeping the
+  // text. A maxlength attribute would silently cut a long paste short, so it becomes data-max-length here.
+  document.querySelectorAll("textarea[maxlength], textarea[data-max-length]").forEach(function (box) {
+    var limit = parseInt(box.getAttribute("data-max-length") || box.getAttribute("maxlength"), 10);
+    if (!limit) return;
+    box.removeAttribute("maxlength");
+    box.setAttribute("data-max-length", String(limit));
+    var counter = document.createElement("p");
+    counter.className = "char-count";
+    counter.setAttribute("aria-live", "polite");
+    if (box.id) counter.id = box.id + "-count";
+    box.insertAdjacentElement("afterend", counter);
+    function update() {
+      var over = box.value.length - limit;
+      var message = over > 0
+        ? "Too long to save: " + over.toLocaleString() + " characters over the limit of " + limit.toLocaleString() + "."
+        : "";
+      counter.textContent = box.value.length.toLocaleString() + " / " + limit.toLocaleString() + " characters"
+        + (message ? " — " + message : "");
+      counter.classList.toggle("char-count--over", over > 0);
+      box.setCustomValidity(message);
+    }
+    box.addEventListener("input", update);
+    update();
+  });
 
   // Copy buttons on code blocks in rendered Markdown.
   document.querySelectorAll(".prose pre").forEach(function (pre) {

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from incidents.models import Service
+from search.backends import SNIPPET_END, SNIPPET_PREFIX_CHARS, SNIPPET_START, marked_snippet
 from search.models import SearchDocument
 
 from .conftest import postgres_only, sqlite_only
@@ -175,3 +176,23 @@ def test_very_common_words_rank_only_the_newest_matches_and_say_so(viewer_client
     assert response.context["capped"]
     assert "showing the best of the 3 most recently updated" in response.content.decode()
     assert not search(viewer_client, q='"pool runbook 1"').context["capped"]
+
+
+def hit_snippets(response):
+    return [str(hit.snippet) for _, hits in response.context["groups"] for hit in hits]
+
+
+def test_a_document_of_one_repeated_word_is_found_with_a_marked_snippet(viewer_client, make_runbook):
+    make_runbook("Repetition", "q " * 100_000)
+    [snippet] = hit_snippets(search(viewer_client, q="q"))
+    assert "<mark>q</mark>" in snippet
+
+
+def test_snippet_is_read_from_a_bounded_prefix_of_the_document(viewer_client, make_runbook):
+    make_runbook("Long runbook", "filler " * (SNIPPET_PREFIX_CHARS // 7 + 10) + "zebra")
+    [snippet] = hit_snippets(search(viewer_client, q="zebra"))
+    assert "<mark>" not in snippet
+
+
+def test_snippet_highlights_a_stem_of_the_word_searched():
+    assert f"{SNIPPET_START}scale{SNIPPET_END}" in marked_snippet("Then scale the consumers.", ["scaling"])

@@ -23,6 +23,8 @@ from perf.server import running_gunicorn
 from perf.soak import Owned, SoakClient
 
 SOAK_PASSWORD = "soak-test-password"
+SHARED_EDITORS = 2  # clients editing one postmortem at the same time
+WRITE_KINDS = ["timeline_entries", "action_item_changes", "postmortem_saves", "shared_postmortem_saves"]
 RESTART_COMMAND = ["pg_ctlcluster", "--skip-systemctl-redirect", "15", "main", "restart"]
 
 
@@ -51,7 +53,27 @@ def prepare_owned_objects(clients):
             postmortem.save_revision(user)
         item, _ = ActionItem.objects.get_or_create(postmortem=postmortem, title=f"Soak action item {number}")
         owned.append(Owned(user.username, SOAK_PASSWORD, incident.pk, postmortem.pk, item.pk, user.pk))
+    shared = shared_postmortem(service, get_user_model().objects.get(username=owned[0].username))
+    for client in owned[:SHARED_EDITORS]:
+        client.shared_postmortem_id = shared.pk
     return owned
+
+
+def shared_postmortem(service, author):
+    """The postmortem SHARED_EDITORS clients edit at the same time (conflicts expected, lost lines not)."""
+    Postmortem = apps.get_model("postmortems", "Postmortem")
+    incident = Incident.objects.filter(title="Soak shared incident").first()
+    if incident is None:
+        started = timezone.now() - timedelta(hours=2)
+        incident = Incident.objects.create(title="Soak shared incident", status=Status.INVESTIGATING,
+                                           started_at=started, detected_at=started, created_by=author)
+        incident.services.add(service)
+    postmortem = Postmortem.objects.filter(incident=incident).first()
+    if postmortem is None:
+        postmortem = Postmortem(incident=incident, title="Soak shared postmortem", body="## Timeline\n")
+    postmortem.body = "## Timeline\n"  # each run starts from a short text
+    postmortem.save_revision(author)
+    return postmortem
 
 
 def verify(client):
@@ -75,6 +97,10 @@ def verify(client):
         revisions = {body.replace("\r\n", "\n") for body in Revision.objects.filter(
             content_type__model="postmortem", object_id=owned.postmortem_id).values_list("body", flat=True)}
         lost += [f"postmortem revision {body!r}" for body in ledger.postmortem_bodies if body not in revisions]
+    if ledger.shared_lines:
+        shared_body = Postmortem.objects.values_list("body", flat=True).get(pk=owned.shared_postmortem_id)
+        present = set(shared_body.replace("\r\n", "\n").splitlines())
+        lost += [f"shared postmortem line {line!r}" for line in ledger.shared_lines if line not in present]
     return lost
 
 
@@ -91,6 +117,8 @@ class Command(BaseCommand):
         parser.add_argument("--output", help="JSON report (default perf/results/soak-<database>.json).")
 
     def handle(self, *args, clients, seconds, port, restart_database, output, **options):
+        if clients < SHARED_EDITORS:
+            raise CommandError(f"--clients must be at least {SHARED_EDITORS} (two of them share a postmortem).")
         if restart_database and connection.vendor != "postgresql":
             raise CommandError("--restart-database needs DATABASE_URL pointing at the local PostgreSQL.")
         seconds = max(5, min(seconds, 600))
@@ -119,10 +147,14 @@ class Command(BaseCommand):
         path.write_text(json.dumps(report, indent=2) + "\n")
         self.stdout.write(json.dumps({k: v for k, v in report.items() if k != "lost"}, indent=2))
         failed = (report["lost_writes"] or report["server_errors"] or report["unfriendly_503s"]
+                  or report["unexpected_4xx"] or report["write_kinds_never_acknowledged"]
                   or report["clients_that_never_logged_in"] or not report.get("recovered", True))
         if failed:
             raise CommandError(f"Soak failed: see {path}")
-        self.stdout.write(self.style.SUCCESS(f"Soak passed: 0 lost writes, 0 server errors. Report: {path}"))
+        self.stdout.write(self.style.SUCCESS(
+            f"Soak passed: every write kind acknowledged, 0 lost writes, 0 server errors, 0 unprovoked 4xx. "
+            f"Report: {path}"
+        ))
 
     def restart_postgresql(self, restart, started):
         restart["began"] = time.monotonic()
@@ -138,7 +170,8 @@ class Command(BaseCommand):
             statuses.update(thread.outcome.statuses)
             acknowledged.update(timeline_entries=len(thread.ledger.timeline_texts),
                                 action_item_changes=len(thread.ledger.action_statuses),
-                                postmortem_saves=len(thread.ledger.postmortem_bodies))
+                                postmortem_saves=len(thread.ledger.postmortem_bodies),
+                                shared_postmortem_saves=len(thread.ledger.shared_lines))
             lost += verify(thread)
         unavailable = sorted(t for thread in threads for t in thread.outcome.unavailable)
         report = {
@@ -151,7 +184,12 @@ class Command(BaseCommand):
             "connection_errors": sum(thread.outcome.connection_errors for thread in threads),
             "server_errors": sum(len(thread.outcome.server_errors) for thread in threads),
             "unfriendly_503s": sum(thread.outcome.unfriendly_503s for thread in threads),
-            "acknowledged_writes": dict(acknowledged),
+            "unexpected_4xx": sum(len(thread.outcome.unexpected_4xx) for thread in threads),
+            "unexpected_4xx_examples": [f"{m} {p} {s}" for t in threads for m, p, s in t.outcome.unexpected_4xx][:20],
+            "shared_postmortem_conflicts": sum(thread.outcome.conflicts for thread in threads),
+            "acknowledged_writes": {kind: acknowledged[kind] for kind in WRITE_KINDS},
+            # A kind nobody managed to write means that part of the soak tested nothing: a failure.
+            "write_kinds_never_acknowledged": [kind for kind in WRITE_KINDS if not acknowledged[kind]],
             "lost_writes": len(lost),
             "lost": lost[:50],
             "clients_that_never_logged_in": sum(1 for thread in threads if not thread.outcome.successes_at),
