@@ -14,6 +14,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from .models import is_web_link
+
 # Timestamps outside this window around now are refused: they would skew time-to-detect by years.
 OLDEST_ALERT = timedelta(days=366)
 CLOCK_SKEW = timedelta(days=1)
@@ -145,11 +147,6 @@ def _parse_alert(raw: object, where: str, now: datetime) -> ReceivedAlert:
         state=state, labels=labels, annotations=annotations, starts_at=starts_at, ends_at=ends_at,
         fingerprint=fingerprint, generator_url=generator_url if is_web_link(generator_url) else "",
     )
-
-
-def is_web_link(url: str) -> bool:
-    """Only http(s) addresses and site paths become links (never javascript: or data:)."""
-    return url.startswith(("https://", "http://")) or (url.startswith("/") and not url.startswith("//"))
 
 
 def _string_map(value: object, where: str) -> dict[str, str]:

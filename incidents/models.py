@@ -410,6 +410,11 @@ class StatusUpdate(models.Model):
         return self.visibility == self.Visibility.PUBLIC
 
 
+def is_web_link(url):
+    """Only http(s) addresses and paths on this site become links (never javascript: or data:)."""
+    return url.startswith(("https://", "http://")) or (url.startswith("/") and not url.startswith("//"))
+
+
 # --- Alerts in: one row per alert Alertmanager reported, on the incident that saw it fire -----------------
 class AlertQuerySet(models.QuerySet):
     def firing(self):
@@ -477,8 +482,14 @@ class Alert(models.Model):
         return self.annotations.get("runbook_url", "")
 
     @property
-    def dashboard_url(self):
-        return self.annotations.get("dashboard", "") or self.annotations.get("dashboard_url", "")
+    def runbook_link(self):
+        """runbook_url when it is safe to link (http(s) or a path on this site)."""
+        return self.runbook_url if is_web_link(self.runbook_url) else ""
+
+    @property
+    def dashboard_link(self):
+        url = self.annotations.get("dashboard", "") or self.annotations.get("dashboard_url", "")
+        return url if is_web_link(url) else ""
 
     @property
     def other_labels(self):
