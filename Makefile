@@ -26,7 +26,7 @@ run: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Browser tests drive Chromium through Playwright: Debian's package where apt can install it (as root), otherwise
-# Playwright's own build. Nothing to do when a Chromium is already there.
+# Playwright's own build. The webhook tests drive Debian's prometheus-alertmanager. Nothing to do when both are there.
 browser: $(STAMP)
 	@if command -v chromium >/dev/null || [ -n "$$HINDSIGHT_CHROMIUM" ]; then :; \
 	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
@@ -37,6 +37,12 @@ browser: $(STAMP)
 	else \
 		echo "Installing Playwright's Chromium for the browser tests…"; \
 		$(BIN)/python -m playwright install chromium; \
+	fi
+	@if ! command -v prometheus-alertmanager >/dev/null && command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Debian's prometheus-alertmanager for the webhook tests…"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get install -y -q prometheus-alertmanager >/dev/null 2>&1 || \
+			{ apt-get update -q >/dev/null && apt-get install -y -q prometheus-alertmanager >/dev/null; }; \
 	fi
 
 test: $(STAMP) browser

@@ -4,6 +4,7 @@ Everything that differs between a laptop and production comes from the environme
 SECRET_KEY, DEBUG, ALLOWED_HOSTS, DATABASE_URL (SQLite when unset) and the HINDSIGHT_* knobs below.
 """
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -26,6 +27,44 @@ def env_list(name, default):
     if not value:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_int(name, default, minimum=None, maximum=None):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+    if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
+        raise ImproperlyConfigured(f"{name} must be between {minimum} and {maximum}, not {number}.")
+    return number
+
+
+def alert_severity_words(defaults, overrides, overrides_file):
+    """Alert `severity` label words (lower-case) → SEV level 1–4: the defaults, then a JSON file of
+    {"word": level}, then `word=level,word=level` from the environment, each replacing what came before."""
+    words = {word: level for level, level_words in defaults.items() for word in level_words}
+    pairs = []
+    if overrides_file:
+        try:
+            pairs += list(json.loads(Path(overrides_file).read_text()).items())
+        except (OSError, ValueError, AttributeError) as error:
+            raise ImproperlyConfigured(
+                f"HINDSIGHT_ALERT_SEVERITY_FILE must name a JSON object of word → level (1-4): {error}"
+            ) from None
+    for item in filter(None, (part.strip() for part in overrides.split(","))):
+        word, _, level = item.partition("=")
+        pairs.append((word, level))
+    for word, level in pairs:
+        if str(level).strip() not in {"1", "2", "3", "4"} or not str(word).strip():
+            raise ImproperlyConfigured(
+                f"Alert severity mapping: {word!r} → {level!r} is not word=level with a level of 1, 2, 3 or 4 "
+                "(HINDSIGHT_ALERT_SEVERITIES / HINDSIGHT_ALERT_SEVERITY_FILE)."
+            )
+        words[str(word).strip().lower()] = int(str(level).strip())
+    return words
 
 
 DEBUG = env_bool("DEBUG", default=False)
@@ -198,6 +237,20 @@ HINDSIGHT_UPDATE_CADENCE = {
     4: timedelta(hours=24),
 }
 HINDSIGHT_ALERTMANAGER_TOKEN = os.environ.get("HINDSIGHT_ALERTMANAGER_TOKEN", "")
+# Alerts in (README "Alerts from Prometheus Alertmanager"). A 1,500-alert group is about 1.5 MB of JSON.
+HINDSIGHT_ALERTMANAGER_MAX_BYTES = env_int("HINDSIGHT_ALERTMANAGER_MAX_MB", 16, minimum=1) * 1024 * 1024
+HINDSIGHT_ALERT_SERVICE_LABELS = env_list("HINDSIGHT_ALERT_SERVICE_LABELS", ["service", "job", "app", "namespace"])
+HINDSIGHT_ALERT_DEFAULT_SEVERITY = env_int("HINDSIGHT_ALERT_DEFAULT_SEVERITY", 3, minimum=1, maximum=4)
+HINDSIGHT_ALERT_SEVERITIES = alert_severity_words(
+    {
+        1: ["critical", "crit", "page", "urgent", "emergency", "fatal", "disaster", "p1", "sev1", "sev-1", "1"],
+        2: ["high", "major", "error", "p2", "sev2", "sev-2", "2"],
+        3: ["warning", "warn", "medium", "moderate", "minor", "p3", "sev3", "sev-3", "3"],
+        4: ["info", "informational", "notice", "low", "none", "debug", "p4", "p5", "sev4", "sev-4", "4", "5"],
+    },
+    overrides=os.environ.get("HINDSIGHT_ALERT_SEVERITIES", ""),
+    overrides_file=os.environ.get("HINDSIGHT_ALERT_SEVERITY_FILE", ""),
+)
 HINDSIGHT_PAGE_SIZE = 25
 
 # --- Production hardening (PRODUCTION=1) --------------------------------------------------------

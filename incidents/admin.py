@@ -1,13 +1,21 @@
 from django.contrib import admin
 
-from .models import AlertEvent, Category, Incident, Service, StatusUpdate, TimelineEntry
+from .models import Alert, Category, Incident, Service, ServiceAlias, StatusUpdate, TimelineEntry
+
+
+class ServiceAliasInline(admin.TabularInline):
+    model = ServiceAlias
+    extra = 1
+    verbose_name = "alias (another name alerts use for this service)"
+    verbose_name_plural = "aliases (other names alerts use for this service: a job, app or namespace label)"
 
 
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
     list_display = ["name", "team", "tier"]
     list_filter = ["tier", "team"]
-    search_fields = ["name", "team", "description"]
+    search_fields = ["name", "team", "description", "aliases__name"]
+    inlines = [ServiceAliasInline]
 
 
 @admin.register(Category)
@@ -28,7 +36,7 @@ class IncidentAdmin(admin.ModelAdmin):
     list_filter = ["severity", "status", "detection_source", "services", "categories", "started_at"]
     search_fields = ["title", "summary", "customer_impact"]
     date_hierarchy = "started_at"
-    autocomplete_fields = ["commander", "tech_lead", "comms_lead", "scribe", "smes", "created_by"]
+    autocomplete_fields = ["commander", "tech_lead", "comms_lead", "scribe", "smes", "created_by", "recurrence_of"]
     filter_horizontal = ["services", "categories"]
     inlines = [TimelineEntryInline]
     list_select_related = True
@@ -52,9 +60,10 @@ class StatusUpdateAdmin(admin.ModelAdmin):
     date_hierarchy = "posted_at"
 
 
-@admin.register(AlertEvent)
-class AlertEventAdmin(admin.ModelAdmin):
-    list_display = ["alertname", "state", "starts_at", "group_key", "incident", "received_at"]
-    list_filter = ["state"]
-    search_fields = ["alertname", "group_key", "fingerprint"]
-    raw_id_fields = ["incident"]
+@admin.register(Alert)
+class AlertAdmin(admin.ModelAdmin):
+    list_display = ["alertname", "state", "service_label", "starts_at", "ends_at", "incident"]
+    list_filter = ["state", "starts_at"]
+    search_fields = ["alertname", "fingerprint", "service_label", "group_key"]
+    raw_id_fields = ["incident", "suggested_runbook"]
+    list_select_related = ["incident"]

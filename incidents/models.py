@@ -69,6 +69,24 @@ class Service(models.Model):
         return self.name
 
 
+class ServiceAlias(models.Model):
+    """Another name alerts use for a service (a Prometheus job, an app or namespace label), matched case-blind."""
+
+    service = models.ForeignKey(Service, models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200, unique=True, help_text="Stored lower-case; matched case-insensitively.")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "service aliases"
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = self.name.strip().lower()
+        super().save(*args, **kwargs)
+
+
 class Category(models.Model):
     name = models.CharField(max_length=100, unique=True)
     description = models.TextField(blank=True, **text_limit(MAX_ENTRY_LENGTH))
@@ -192,6 +210,17 @@ class Incident(models.Model):
     external_id = models.CharField(max_length=200, null=True, blank=True, unique=True, editable=False)
     source_url = models.URLField("source link", max_length=500, blank=True)
 
+    # Alerts in: kept up to date by incidents.alerts on every notification, so lists need no extra query.
+    alerts_total = models.PositiveIntegerField(default=0, editable=False)
+    alerts_firing = models.PositiveIntegerField(default=0, editable=False)
+    alerts_resolved_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the last firing alert resolved (empty while any fires)."
+    )
+    recurrence_of = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, related_name="recurrences",
+        help_text="An earlier incident, resolved by a person, whose alerts fired again.",
+    )
+
     objects = IncidentQuerySet.as_manager()
 
     class Meta:
@@ -242,6 +271,11 @@ class Incident(models.Model):
         if update_fields is not None and {"summary", "customer_impact"} & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "rendered_summary", "rendered_customer_impact"}
         super().save(*args, **kwargs)
+
+    @property
+    def all_alerts_resolved(self):
+        """Every alert that fired for this open incident has resolved: time to ask whether the incident has."""
+        return self.is_open and self.alerts_resolved_at is not None
 
     def clean(self):
         errors = {}
@@ -425,28 +459,87 @@ class StatusUpdate(models.Model):
         return self.visibility == self.Visibility.PUBLIC
 
 
-# --- Alerts in: one row per alert received, so a replayed webhook creates nothing twice ---------------
-class AlertEvent(models.Model):
+def is_web_link(url):
+    """Only http(s) addresses and paths on this site become links (never javascript: or data:)."""
+    return url.startswith(("https://", "http://")) or (url.startswith("/") and not url.startswith("//"))
+
+
+# --- Alerts in: one row per alert Alertmanager reported, on the incident that saw it fire -----------------
+class AlertQuerySet(models.QuerySet):
+    def firing(self):
+        return self.filter(state=Alert.State.FIRING)
+
+    def for_table(self):
+        """Firing first, then the most recently started: the order responders read the table in."""
+        return self.select_related("suggested_runbook").order_by("state", "-starts_at", "id")
+
+
+class Alert(models.Model):
+    """One Prometheus alert (identified by Alertmanager's fingerprint of its labels) on one incident.
+
+    A resolve goes to the incident holding the fingerprint; a repeated notification that changes nothing
+    leaves the row as it is, so replays are harmless.
+    """
+
     class State(models.TextChoices):
         FIRING = "firing", "Firing"
         RESOLVED = "resolved", "Resolved"
 
-    group_key = models.CharField(max_length=500, db_index=True)
-    fingerprint = models.CharField(max_length=100, blank=True)
-    state = models.CharField(max_length=10, choices=State.choices)
-    starts_at = models.DateTimeField()
+    incident = models.ForeignKey(Incident, models.CASCADE, related_name="alerts")
+    fingerprint = models.CharField(max_length=100)
     alertname = models.CharField(max_length=200)
+    service_label = models.CharField(
+        max_length=200, blank=True, help_text="The value of the first service label found, lower-cased."
+    )
+    group_key = models.CharField(max_length=500, help_text="Alertmanager's group key when last seen.")
+    state = models.CharField(max_length=10, choices=State.choices)
     labels = models.JSONField(default=dict)
-    incident = models.ForeignKey(Incident, models.CASCADE, related_name="alert_events")
-    received_at = models.DateTimeField(auto_now_add=True)
+    annotations = models.JSONField(default=dict)
+    generator_url = models.URLField(max_length=2000, blank=True)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField(null=True, blank=True)
+    suggested_runbook = models.ForeignKey(
+        "runbooks.Runbook", models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="The library runbook the alert's runbook_url points to.",
+    )
+    received_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = AlertQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-received_at", "-id"]
+        ordering = ["state", "-starts_at", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["group_key", "fingerprint", "starts_at", "state"], name="alert_event_once_per_state"
-            ),
+            models.UniqueConstraint(fields=["incident", "fingerprint"], name="alert_once_per_incident"),
+        ]
+        indexes = [
+            models.Index(fields=["fingerprint"], name="alert_fingerprint"),
+            models.Index(fields=["alertname", "service_label"], name="alert_name_service"),
+            models.Index(fields=["group_key"], name="alert_group_key"),
+            models.Index(fields=["incident", "state", "-starts_at"], name="alert_incident_table"),
         ]
 
     def __str__(self):
         return f"{self.alertname} {self.state} ({self.starts_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def summary(self):
+        return self.annotations.get("summary") or self.annotations.get("description") or ""
+
+    @property
+    def runbook_url(self):
+        return self.annotations.get("runbook_url", "")
+
+    @property
+    def runbook_link(self):
+        """runbook_url when it is safe to link (http(s) or a path on this site)."""
+        return self.runbook_url if is_web_link(self.runbook_url) else ""
+
+    @property
+    def dashboard_link(self):
+        url = self.annotations.get("dashboard", "") or self.annotations.get("dashboard_url", "")
+        return url if is_web_link(url) else ""
+
+    @property
+    def other_labels(self):
+        return sorted((key, value) for key, value in self.labels.items() if key != "alertname")

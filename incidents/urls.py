@@ -9,6 +9,7 @@ urlpatterns = [
     path("export.csv", exports.export_incidents, name="export"),
     path("declare/", views.DeclareIncidentView.as_view(), name="declare"),
     path("<int:pk>/", views.IncidentDetailView.as_view(), name="detail"),
+    path("<int:pk>/alerts/", views.incident_alerts, name="alerts"),
     path("<int:pk>/edit/", views.IncidentUpdateView.as_view(), name="edit"),
     path("<int:pk>/timeline/", views.add_timeline_entry, name="add_timeline_entry"),
     path("<int:pk>/status/", views.change_status, name="change_status"),

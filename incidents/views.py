@@ -3,8 +3,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db import transaction
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
@@ -17,6 +18,9 @@ from .filters import IncidentFilter
 from .forms import DeclareIncidentForm, IncidentForm, StatusChangeForm, TimelineEntryForm
 from .communication import communication_state
 from .models import SEVERITY_DESCRIPTIONS, Incident, StatusUpdate, TimelineEntry
+from .selectors import alert_panel
+
+ALERTS_PER_PAGE = 100
 
 
 class IncidentListView(FilterView):
@@ -89,7 +93,16 @@ class IncidentDetailView(DetailView):
             ("Time to resolve", incident.time_to_resolve_value, "started → resolved"),
         ]
         context["communication"] = communication_state(incident)
+        context["alert_panel"] = alert_panel(incident)
         return context
+
+
+def incident_alerts(request, pk):
+    """Every alert of an incident, a page at a time (the incident page shows the first few)."""
+    incident = get_object_or_404(Incident.objects.only("id", "title", "alerts_total", "alerts_firing"), pk=pk)
+    paginator = Paginator(incident.alerts.for_table(), ALERTS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "incidents/incident_alerts.html", {"incident": incident, "page_obj": page})
 
 
 class IncidentUpdateView(PermissionRequiredMixin, UpdateView):
