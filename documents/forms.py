@@ -14,7 +14,9 @@ class VersionedDocumentForm(forms.ModelForm):
         elif not self.instance.pk:
             self.fields["loaded_version"].initial = 0
         if "body" in self.fields:
-            self.fields["body"].widget = MarkdownxWidget(attrs={"rows": 24, "class": "markdown-editor"})
+            self.fields["body"].widget = MarkdownxWidget(
+                attrs={"rows": 24, "class": "markdown-editor", "aria-describedby": "markdown-keys"}
+            )
 
     def save_revision(self, author, note=""):
         """Save through the document's compare-and-swap; raises documents.models.EditConflict."""
