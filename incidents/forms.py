@@ -107,7 +107,9 @@ class StatusChangeForm(forms.Form):
     status = forms.ChoiceField(choices=Status.choices)
     note = forms.CharField(
         required=False, max_length=1000,
-        widget=forms.TextInput(attrs={"placeholder": "Optional note", "aria-label": "Note on the status change"}),
+        widget=forms.TextInput(
+            attrs={"placeholder": "Optional note", "aria-label": "Note on the status change"}
+        ),
     )
 
 

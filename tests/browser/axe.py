@@ -8,8 +8,8 @@ from axe_playwright_python.base import AXE_SCRIPT
 from playwright.sync_api import BrowserContext, Page
 
 WCAG_A_AND_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
-# Two best-practice rules the site holds itself to as well: one <h1> per page, and repeated landmarks (sections,
-# navigation, scroll regions) told apart by their names.
+# Two best-practice rules the site holds itself to as well: one <h1> per page, and repeated landmarks
+# (sections, navigation, scroll regions) told apart by their names.
 EXTRA_RULES = {"page-has-heading-one": {"enabled": True}, "landmark-unique": {"enabled": True}}
 AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": WCAG_A_AND_AA}, "rules": EXTRA_RULES, "resultTypes": ["violations"],
@@ -28,7 +28,7 @@ def describe_node(rule: dict, node: dict) -> str:
 
 
 def axe_violations(page: Page) -> list[str]:
-    """One readable line per element that breaks a WCAG A/AA rule (or the two extra rules) on the current page."""
+    """One readable line per element on the current page that breaks a WCAG A/AA rule (or an extra rule)."""
     if not page.evaluate("typeof window.axe === 'object'"):
         page.evaluate(AXE_SCRIPT)
     results = page.evaluate("options => window.axe.run(document, options)", AXE_OPTIONS)

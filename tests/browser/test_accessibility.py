@@ -1,5 +1,5 @@
-"""axe-core finds no WCAG 2.2 A/AA violation on any page: desktop and phone width, light and dark, forms showing
-their errors and the edit-conflict pages; the keyboard reaches the skip link and the inline actions.
+"""axe-core finds no WCAG 2.2 A/AA violation on any page: desktop and phone width, light and dark, forms
+showing their errors and the edit-conflict pages; the keyboard reaches the skip link and the inline actions.
 
 The demo data is seeded once for the module and served by one live server; one browser page visits every page
 in turn. The pages are every HTML page the URL resolver knows (sample values as in tests/test_permissions.py),
@@ -18,7 +18,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from accounts.roles import EDITOR
 from incidents.models import Incident
-from postmortems.models import ActionItem, Postmortem
+from postmortems.models import ActionItem
 from runbooks.models import Runbook
 from tests.browser.axe import axe_violations, load_axe_on_every_page
 from tests.conftest import make_user
@@ -53,8 +53,8 @@ FORMS_WITH_ERRORS = [
 ]
 EMPTY_REQUIRED_FIELDS = """button => {
     button.form.noValidate = true;
-    const fields = 'input[required]:not([type=hidden]):not([type=radio]):not([type=checkbox]), textarea[required]';
-    button.form.querySelectorAll(fields).forEach(field => { field.value = ''; });
+    const text = 'input[required]:not([type=hidden]):not([type=radio]):not([type=checkbox])';
+    button.form.querySelectorAll(text + ', textarea[required]').forEach(field => { field.value = ''; });
 }"""
 
 
@@ -73,11 +73,13 @@ def parameter_samples() -> dict[tuple[str | None, str], object]:
     # An incident whose postmortem can still be edited (a published one is read-only until reopened).
     incident = Incident.objects.filter(postmortem__isnull=False).exclude(postmortem__status="published")
     incident = incident.order_by("pk").first()
+    publicly_updated = Incident.objects.filter(status_updates__visibility="public").order_by("pk").first()
+    without_postmortem = Incident.objects.filter(postmortem__isnull=True).order_by("pk").first()
     return {
         ("incidents", "pk"): incident.pk,
-        ("status", "pk"): Incident.objects.filter(status_updates__visibility="public").order_by("pk").first().pk,
+        ("status", "pk"): publicly_updated.pk,
         ("postmortems", "pk"): incident.postmortem.pk,
-        ("postmortems", "incident_pk"): Incident.objects.filter(postmortem__isnull=True).order_by("pk").first().pk,
+        ("postmortems", "incident_pk"): without_postmortem.pk,
         ("postmortems", "number"): 1,
         ("actions", "pk"): ActionItem.objects.order_by("pk").first().pk,
         ("runbooks", "slug"): Runbook.objects.order_by("pk").first().slug,

@@ -1,4 +1,4 @@
-"""Empty states pass axe too: a fresh database, where every list, chart and attention block says it has nothing."""
+"""Empty states pass axe too: a fresh database, where every list, chart and block says it has nothing yet."""
 
 import pytest
 
@@ -6,8 +6,10 @@ from tests.browser.axe import axe_violations
 
 pytestmark = pytest.mark.browser
 
-EMPTY_PAGES = ["/", "/incidents/", "/postmortems/", "/action-items/review/", "/action-items/", "/action-items/mine/",
-               "/runbooks/", "/insights/", "/search/", "/search/?q=nothing-matches-this", "/status/"]
+EMPTY_PAGES = [
+    "/", "/incidents/", "/postmortems/", "/action-items/review/", "/action-items/", "/action-items/mine/",
+    "/runbooks/", "/insights/", "/search/", "/search/?q=nothing-matches-this", "/status/",
+]
 
 
 @pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}],
