@@ -119,7 +119,12 @@ class TimelineEntryForm(forms.ModelForm):
 
 class StatusChangeForm(forms.Form):
     status = forms.ChoiceField(choices=Status.choices)
-    note = forms.CharField(required=False, max_length=1000, widget=forms.TextInput(attrs={"placeholder": "Optional note"}))
+    note = forms.CharField(
+        required=False, max_length=1000,
+        widget=forms.TextInput(
+            attrs={"placeholder": "Optional note", "aria-label": "Note on the status change"}
+        ),
+    )
 
 
 class StatusUpdateForm(forms.ModelForm):

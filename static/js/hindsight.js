@@ -58,6 +58,22 @@
     pre.appendChild(button);
   });
 
+  // The Markdown editor (django-markdownx) indents with Tab. After Esc, the next Tab leaves the editor as usual,
+  // so a keyboard is never trapped in it: stopping the event here keeps it from markdownx's own listener.
+  var releasedEditor = null;
+  document.addEventListener("keydown", function (event) {
+    var editor = event.target.closest ? event.target.closest(".markdownx textarea") : null;
+    if (!editor) return;
+    if (event.key === "Escape") {
+      releasedEditor = editor;
+    } else if (event.key === "Tab" && releasedEditor === editor) {
+      event.stopPropagation();
+      releasedEditor = null;
+    } else if (event.key !== "Shift") {
+      releasedEditor = null;
+    }
+  }, true);
+
   // Browsers skip `autofocus` when the window is not focused yet (a new tab, a background window).
   var wanted = document.querySelector("[autofocus]");
   if (wanted && document.activeElement !== wanted) wanted.focus();
