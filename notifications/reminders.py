@@ -21,9 +21,11 @@ from incidents.models import Incident
 from postmortems.models import ActionItem, Postmortem
 from runbooks.models import Runbook
 
-from .messages import Message
-from .models import ChatChannel, Delivery, Kind, Notification, State, Subscription, Team
-from .services import Target, chat_notification, enqueue_on_commit, insert_once, personal_notification
+from .messages import Message, render_text
+from .models import Channel, ChatChannel, Delivery, Kind, Notification, State, Subscription, Team
+from .services import (
+    Target, chat_notification, enqueue_on_commit, insert_many, insert_once, personal_notification,
+)
 
 DUE_SOON_DAYS = 3
 POSTMORTEM_WARNING = timedelta(hours=24)
@@ -180,51 +182,70 @@ def subscription_choices(user_ids: list[int]) -> dict[tuple[int, str], str]:
 
 
 def queue_for_person(user, items: list[Pending], choices: dict, now: datetime) -> list[Notification]:
+    emailed = [item for item in items if choices.get((user.pk, item.kind), Delivery.IMMEDIATELY) == Delivery.IMMEDIATELY]
+    if len(emailed) <= settings.HINDSIGHT_REMINDER_BATCH:
+        emailed = []  # few enough: each goes on its own
+    batched = {id(item) for item in emailed}
+    included = insert_many([included_notification(item, recipient=user) for item in emailed])
     inserted = []
     for item in items:
-        delivery = choices.get((user.pk, item.kind), Delivery.IMMEDIATELY)
+        if id(item) in batched:
+            continue
         notification = insert_once(personal_notification(
             kind=item.kind, recipient=user, message=item.message, target=item.target,
-            dedupe_key=item.dedupe_key, delivery=delivery,
+            dedupe_key=item.dedupe_key, delivery=choices.get((user.pk, item.kind), Delivery.IMMEDIATELY),
         ))
         if notification:
-            inserted.append(notification)
-    immediate = [n for n in inserted if n.state == State.QUEUED and not n.held_for_digest]
-    if len(immediate) <= settings.HINDSIGHT_REMINDER_BATCH:
-        for notification in immediate:
             enqueue_on_commit(notification)
-        return inserted
-    combined = personal_notification(
-        kind=Kind.REMINDER_DIGEST, recipient=user, delivery=Delivery.IMMEDIATELY,
-        message=combined_message(immediate, f"{len(immediate)} reminders for you"),
+            inserted.append(notification)
+    if included:
+        combined = personal_notification(
+            kind=Kind.REMINDER_DIGEST, recipient=user, delivery=Delivery.IMMEDIATELY,
+            message=combined_message(included, f"{len(included)} reminders for you"),
+        )
+        combined.save()
+        enqueue_on_commit(combined)
+        mark_included(included, combined)
+        inserted += [*included, combined]
+    return inserted
+
+
+def included_notification(item: Pending, *, recipient=None, chat_channel=None) -> Notification:
+    """A reminder that travels inside a combined message: recorded (and deduplicated) but not sent alone."""
+    return Notification(
+        kind=item.kind, channel=Channel.CHAT if chat_channel else Channel.EMAIL, recipient=recipient,
+        chat_channel=chat_channel, team=chat_channel.team.name if chat_channel else "",
+        address=recipient.email if recipient else chat_channel.name, subject=item.message.subject[:250],
+        body_text=render_text(item.message), link=item.message.link, dedupe_key=item.dedupe_key,
+        target_type=item.target.type if item.target else "", target_id=item.target.id if item.target else None,
+        state=State.SKIPPED, reason="Sent together with others in one message.",
     )
-    combined.save()
-    enqueue_on_commit(combined)
-    mark_included(immediate, combined)
-    return [*inserted, combined]
 
 
 def queue_for_channel(items: list[Pending], now: datetime) -> list[Notification]:
-    inserted = []
-    for item in items:
-        notification = insert_once(chat_notification(
-            kind=item.kind, channel=item.chat_channel, message=item.message, target=item.target,
-            dedupe_key=item.dedupe_key,
-        ))
-        if notification:
-            inserted.append(notification)
-    if len(inserted) <= settings.HINDSIGHT_REMINDER_BATCH:
-        for notification in inserted:
-            enqueue_on_commit(notification)
-        return inserted
-    combined = chat_notification(
-        kind=Kind.REMINDER_DIGEST, channel=items[0].chat_channel,
-        message=combined_message(inserted, f"{len(inserted)} reminders for {items[0].chat_channel.team.name}"),
-    )
-    combined.save()
-    enqueue_on_commit(combined)
-    mark_included(inserted, combined)
-    return [*inserted, combined]
+    channel = items[0].chat_channel
+    batch = len(items) > settings.HINDSIGHT_REMINDER_BATCH
+    if batch:
+        inserted = insert_many([included_notification(item, chat_channel=channel) for item in items])
+    else:
+        inserted = []
+        for item in items:
+            notification = insert_once(chat_notification(
+                kind=item.kind, channel=channel, message=item.message, target=item.target, dedupe_key=item.dedupe_key,
+            ))
+            if notification:
+                enqueue_on_commit(notification)
+                inserted.append(notification)
+    if batch and inserted:
+        combined = chat_notification(
+            kind=Kind.REMINDER_DIGEST, channel=channel,
+            message=combined_message(inserted, f"{len(inserted)} reminders for {channel.team.name}"),
+        )
+        combined.save()
+        enqueue_on_commit(combined)
+        mark_included(inserted, combined)
+        inserted.append(combined)
+    return inserted
 
 
 def combined_message(notifications: list[Notification], subject: str, lines: list[str] | None = None) -> Message:
@@ -235,10 +256,12 @@ def combined_message(notifications: list[Notification], subject: str, lines: lis
 
 
 def mark_included(notifications: list[Notification], combined: Notification) -> None:
-    Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(
-        state=State.SKIPPED, held_for_digest=False, digest=combined,
-        reason=f"Sent together with others in message #{combined.pk}.",
-    )
+    ids = [n.pk for n in notifications]
+    for start in range(0, len(ids), KEY_CHUNK):
+        Notification.objects.filter(pk__in=ids[start:start + KEY_CHUNK]).update(
+            state=State.SKIPPED, held_for_digest=False, digest=combined,
+            reason=f"Sent together with others in message #{combined.pk}.",
+        )
 
 
 # --- digests ----------------------------------------------------------------------------------------------

@@ -79,6 +79,19 @@ def insert_once(notification: Notification) -> Notification | None:
     return notification
 
 
+def insert_many(notifications: list[Notification], chunk_size: int = 500) -> list[Notification]:
+    """Insert in bulk; a chunk that hits an existing dedupe key is retried row by row, keeping only new rows."""
+    inserted = []
+    for start in range(0, len(notifications), chunk_size):
+        chunk = notifications[start:start + chunk_size]
+        try:
+            with transaction.atomic():
+                inserted += Notification.objects.bulk_create(chunk)
+        except IntegrityError:
+            inserted += [row for row in (insert_once(notification) for notification in chunk) if row]
+    return inserted
+
+
 def personal_notification(*, kind: str, recipient: AbstractBaseUser, message: Message,
                           target: Target | None = None, dedupe_key: str | None = None, ics: str = "",
                           delivery: str | None = None) -> Notification:
