@@ -40,7 +40,9 @@ def email_settings(environ: Mapping[str, str]) -> dict[str, Any]:
 def settings_from_url(url: str) -> dict[str, Any]:
     parts = urlsplit(url)
     if parts.scheme not in SCHEMES:
-        raise ImproperlyConfigured(f"EMAIL_URL must start with smtp://, smtps:// or console:// (got {url!r}).")
+        raise ImproperlyConfigured(
+            f"EMAIL_URL must start with smtp://, smtps:// or console:// (got {url!r})."
+        )
     if parts.scheme == "console":
         return {"EMAIL_BACKEND": CONSOLE_BACKEND}
     if not parts.hostname:
@@ -48,7 +50,9 @@ def settings_from_url(url: str) -> dict[str, Any]:
     query = {key: values[-1] for key, values in parse_qs(parts.query, keep_blank_values=True).items()}
     unknown = set(query) - {"tls", "ssl"}
     if unknown:
-        raise ImproperlyConfigured(f"EMAIL_URL accepts only ?tls= and ?ssl= (got {', '.join(sorted(unknown))}).")
+        raise ImproperlyConfigured(
+            f"EMAIL_URL accepts only ?tls= and ?ssl= (got {', '.join(sorted(unknown))})."
+        )
     use_ssl = SCHEMES[parts.scheme] or flag("EMAIL_URL ssl", query.get("ssl", "0"))
     return {
         "EMAIL_BACKEND": SMTP_BACKEND,

@@ -32,7 +32,9 @@ def action_item_event(item: ActionItem) -> Event:
     event.add("dtstart", item.due_date)
     event.add("dtend", item.due_date + timedelta(days=1))
     event.add("summary", f"Due: {item.title}" if item.is_open else f"Closed: {item.title}")
-    event.add("description", f"Action item from “{item.postmortem.title}”.\n{absolute_url(item.get_absolute_url())}")
+    event.add(
+        "description", f"Action item from “{item.postmortem.title}”.\n{absolute_url(item.get_absolute_url())}"
+    )
     event.add("url", absolute_url(item.get_absolute_url()))
     event.add("transp", "TRANSPARENT")
     return event
@@ -53,7 +55,10 @@ def meeting_event(meeting: ReviewMeeting, *, with_people: bool) -> Event:
     event.add("dtstart", meeting.starts_at)
     event.add("dtend", meeting.ends_at)
     event.add("summary", f"Postmortem review: {postmortem.title}")
-    event.add("description", f"Review of the postmortem “{postmortem.title}”.\n{absolute_url(postmortem.get_absolute_url())}")
+    event.add(
+        "description",
+        f"Review of the postmortem “{postmortem.title}”.\n{absolute_url(postmortem.get_absolute_url())}",
+    )
     event.add("url", absolute_url(postmortem.get_absolute_url()))
     if meeting.location:
         event.add("location", meeting.location)
@@ -62,7 +67,9 @@ def meeting_event(meeting: ReviewMeeting, *, with_people: bool) -> Event:
         if organizer is not None and organizer.email:
             event.add("organizer", person_address(organizer))
         else:
-            event.add("organizer", vCalAddress(f"mailto:{settings.DEFAULT_FROM_EMAIL.split('<')[-1].rstrip('>')}"))
+            event.add(
+                "organizer", vCalAddress(f"mailto:{settings.DEFAULT_FROM_EMAIL.split('<')[-1].rstrip('>')}")
+            )
         for attendee in meeting.attendees.all():
             if attendee.email:
                 address = person_address(attendee)

@@ -1,9 +1,9 @@
 """Sending one queued notification: claim it, check it still makes sense, send, record the outcome.
 
-A claim is one conditional UPDATE (state still queued, attempt time reached), so two workers never send the
-same row; the claim pushes `next_attempt_at` a lease ahead, so a worker that dies mid-send leaves a row that is
-picked up again later. Transient failures (mail server down, chat service 500 or timeout) are retried with the
-pauses in settings.HINDSIGHT_NOTIFICATION_RETRY_DELAYS, then the row ends as failed with the reason.
+A claim is one conditional UPDATE (state still queued, attempt time reached), so two workers never send
+the same row; the claim pushes `next_attempt_at` a lease ahead, so a row whose worker died mid-send is
+picked up again later. Transient failures (mail server down, chat service 500 or timeout) are retried
+after the pauses in settings.HINDSIGHT_NOTIFICATION_RETRY_DELAYS, then the row ends as failed with the reason.
 """
 
 import logging
@@ -53,15 +53,21 @@ def deliver(notification_id: int) -> str | None:
         send(notification)
     except PermanentFailure as error:
         return finish(notification, State.FAILED, str(error))
-    except Exception as error:  # noqa: BLE001 — any other failure is worth another try; the worker must live on
-        logger.warning("Notification %s failed (attempt %s): %s", notification.pk, notification.attempts, error)
+    except Exception as error:
+        logger.warning(
+            "Notification %s failed (attempt %s): %s", notification.pk, notification.attempts, error
+        )
         return retry_later(notification, describe(error))
     return finish(notification, State.SENT, "")
 
 
 def deliver_due(now: datetime | None = None, limit: int = SWEEP_BATCH) -> int:
     """Deliver whatever is due (the safety net behind the per-message tasks); returns how many were tried."""
-    due = list(Notification.objects.due_for_delivery(now).order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
+    due = list(
+        Notification.objects.due_for_delivery(now)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
     for notification_id in due:
         deliver(notification_id)
     return len(due)
@@ -80,7 +86,9 @@ def retry_later(notification: Notification, error: str) -> str:
         return finish(notification, State.FAILED, f"Gave up after {notification.attempts} attempts: {error}")
     when = timezone.now() + delays[notification.attempts - 1]
     notification.next_attempt_at = when
-    notification.reason = f"Attempt {notification.attempts} failed: {error}. Next try at {when:%Y-%m-%d %H:%M:%S %Z}."
+    notification.reason = (
+        f"Attempt {notification.attempts} failed: {error}. Next try at {when:%Y-%m-%d %H:%M:%S %Z}."
+    )
     notification.save(update_fields=["next_attempt_at", "reason"])
     from .services import enqueue_delivery
 
@@ -131,8 +139,13 @@ def send_email(notification: Notification) -> None:
     notification.address = address
     unsubscribe = unsubscribe_url(user_id=notification.recipient_id, kind=notification.kind)
     email = EmailMultiAlternatives(
-        subject=notification.subject, body=notification.body_text, to=[address],
-        headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+        subject=notification.subject,
+        body=notification.body_text,
+        to=[address],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
     )
     if notification.body_html:
         email.attach_alternative(notification.body_html, "text/html")
@@ -144,13 +157,15 @@ def send_email(notification: Notification) -> None:
         raise PermanentFailure(f"The mail server refused {address!r}: {error.recipients}") from error
     except smtplib.SMTPResponseException as error:
         if error.smtp_code >= 500:
-            raise PermanentFailure(f"The mail server refused the message: {error.smtp_code} {error.smtp_error!r}") from error
+            raise PermanentFailure(
+                f"The mail server refused the message: {error.smtp_code} {error.smtp_error!r}"
+            ) from error
         raise
     Notification.objects.filter(pk=notification.pk).update(address=address)
 
 
 def with_timeouts(url: str) -> str:
-    """Apprise's connect (cto) and read (rto) timeouts, unless the URL sets its own: a hanging hook can't stall us."""
+    """Apprise's connect (cto) and read (rto) timeouts unless the URL sets them: no hanging hook stalls us."""
     parts = urlsplit(url)
     query = dict(parse_qsl(parts.query, keep_blank_values=True))
     seconds = str(settings.HINDSIGHT_CHAT_TIMEOUT_SECONDS)
@@ -162,9 +177,13 @@ def with_timeouts(url: str) -> str:
 def post_to_chat(url: str, *, title: str, body: str) -> None:
     notifier = apprise.Apprise()
     if not notifier.add(with_timeouts(url)):
-        raise PermanentFailure("Not a chat URL Apprise understands (slack://, mmost://, msteams://, discord://, json://…).")
+        raise PermanentFailure(
+            "Not a chat URL Apprise understands (slack://, mmost://, msteams://, discord://, json://…)."
+        )
     with apprise.LogCapture(level=apprise.logging.WARNING) as log:
         delivered = bool(notifier.notify(title=title, body=body))
     if not delivered:
         lines = log.getvalue().strip().splitlines()
-        raise ConnectionError(lines[-1].split(" - ", 2)[-1] if lines else "The chat service refused the message.")
+        raise ConnectionError(
+            lines[-1].split(" - ", 2)[-1] if lines else "The chat service refused the message."
+        )

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from .models import PERSONAL_KINDS, ChatChannel, Channel, Delivery, Kind, State, Team
+from .models import PERSONAL_KINDS, Channel, ChatChannel, Delivery, Kind, State, Team
 
 
 class OutboxFilterForm(forms.Form):
@@ -30,9 +30,11 @@ class PreferencesForm(forms.Form):
     def __init__(self, *args, current: dict[str, str], **kwargs):
         super().__init__(*args, **kwargs)
         for kind in PERSONAL_KINDS:
-            choices = Delivery.choices if kind != Kind.REVIEW_MEETING else [
-                (value, label) for value, label in Delivery.choices if value != Delivery.DIGEST
-            ]
+            choices = (
+                Delivery.choices
+                if kind != Kind.REVIEW_MEETING
+                else [(value, label) for value, label in Delivery.choices if value != Delivery.DIGEST]
+            )
             self.fields[kind] = forms.ChoiceField(
                 label=Kind(kind).label, choices=choices, initial=current.get(kind, Delivery.IMMEDIATELY)
             )
@@ -57,7 +59,8 @@ class ChatChannelForm(forms.ModelForm):
         url = self.cleaned_data["url"].strip()
         if not apprise.Apprise().add(url):
             raise forms.ValidationError(
-                "Not a chat URL Apprise understands: use e.g. slack://…, https://hooks.slack.com/…, mmost://…, "
+                "Not a chat URL Apprise understands: use e.g. slack://…, https://hooks.slack.com/…, "
+                "mmost://…, "
                 "msteams://…, discord://… or json://host/path."
             )
         return url
@@ -69,7 +72,8 @@ class ReviewMeetingForm(forms.Form):
     duration_minutes = forms.IntegerField(label="Duration (minutes)", min_value=15, max_value=480, initial=60)
     location = forms.CharField(max_length=200, required=False, help_text="A room or a video-call link.")
     attendees = forms.CharField(
-        help_text="Usernames, separated by commas or spaces.", widget=forms.TextInput(attrs={"autocomplete": "off"})
+        help_text="Usernames, separated by commas or spaces.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
     def clean_attendees(self):

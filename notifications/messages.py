@@ -1,4 +1,4 @@
-"""What a message says: subject, plain text and HTML, with a link to the thing and, for a person, a way out."""
+"""What a message says: subject, plain text and HTML, a link to the thing and, for a person, a way out."""
 
 from dataclasses import dataclass, field
 
@@ -33,31 +33,41 @@ def read_unsubscribe_token(token: str) -> tuple[int, str]:
 
 
 def unsubscribe_url(*, user_id: int, kind: str) -> str:
-    return absolute_url(reverse("notifications:unsubscribe", args=[unsubscribe_token(user_id=user_id, kind=kind)]))
+    return absolute_url(
+        reverse("notifications:unsubscribe", args=[unsubscribe_token(user_id=user_id, kind=kind)])
+    )
 
 
 def render_text(message: Message, *, unsubscribe: str = "", kind_label: str = "") -> str:
     parts = ["\n".join(message.lines)]
     if message.items:
-        parts.append("\n".join(f"- {text}: {absolute_url(link)}" if link else f"- {text}"
-                               for text, link in message.items))
+        parts.append(
+            "\n".join(
+                f"- {text}: {absolute_url(link)}" if link else f"- {text}" for text, link in message.items
+            )
+        )
     if message.link:
         parts.append(f"Open it: {absolute_url(message.link)}")
     if unsubscribe:
-        parts.append(f"-- \nStop “{kind_label}” messages: {unsubscribe}\n"
-                     f"All your settings: {absolute_url(reverse('notifications:preferences'))}")
+        parts.append(
+            f"-- \nStop “{kind_label}” messages: {unsubscribe}\n"
+            f"All your settings: {absolute_url(reverse('notifications:preferences'))}"
+        )
     return "\n\n".join(parts) + "\n"
 
 
 def render_html(message: Message, *, unsubscribe: str = "", kind_label: str = "") -> str:
-    return render_to_string("notifications/email/message.html", {
-        "message": message,
-        "link": absolute_url(message.link) if message.link else "",
-        "items": [(text, absolute_url(link) if link else "") for text, link in message.items],
-        "unsubscribe": unsubscribe,
-        "kind_label": kind_label,
-        "preferences": absolute_url(reverse("notifications:preferences")),
-    })
+    return render_to_string(
+        "notifications/email/message.html",
+        {
+            "message": message,
+            "link": absolute_url(message.link) if message.link else "",
+            "items": [(text, absolute_url(link) if link else "") for text, link in message.items],
+            "unsubscribe": unsubscribe,
+            "kind_label": kind_label,
+            "preferences": absolute_url(reverse("notifications:preferences")),
+        },
+    )
 
 
 def render_chat(message: Message) -> str:

@@ -1,8 +1,8 @@
 """Notifications: every message Hindsight sends (the Outbox), who wants which, teams' channels and calendars.
 
 A Notification row is written in the same transaction as the change it reports, and delivered afterwards by a
-background task (tasks.py). Its `dedupe_key` is UNIQUE: a reminder stage for one item is inserted once, however
-many `send_reminders` runs race for it.
+background task (tasks.py). Its `dedupe_key` is UNIQUE: a reminder stage for one item is inserted once,
+however many `send_reminders` runs race for it.
 """
 
 import secrets
@@ -42,9 +42,16 @@ class Kind(models.TextChoices):
 
 # Kinds a person receives and may choose about on the preferences page (team-channel kinds go to chat).
 PERSONAL_KINDS = [
-    Kind.ACTION_ASSIGNED, Kind.ACTION_REASSIGNED, Kind.ACTION_DUE_SOON, Kind.ACTION_OVERDUE,
-    Kind.POSTMORTEM_NAMED, Kind.POSTMORTEM_REVIEW_REQUESTED, Kind.POSTMORTEM_DUE_SOON, Kind.POSTMORTEM_OVERDUE,
-    Kind.STATUS_UPDATE_DUE, Kind.REVIEW_MEETING,
+    Kind.ACTION_ASSIGNED,
+    Kind.ACTION_REASSIGNED,
+    Kind.ACTION_DUE_SOON,
+    Kind.ACTION_OVERDUE,
+    Kind.POSTMORTEM_NAMED,
+    Kind.POSTMORTEM_REVIEW_REQUESTED,
+    Kind.POSTMORTEM_DUE_SOON,
+    Kind.POSTMORTEM_OVERDUE,
+    Kind.STATUS_UPDATE_DUE,
+    Kind.REVIEW_MEETING,
 ]
 # Personal kinds that may wait for the daily digest (an invitation or a digest itself never waits).
 DIGESTIBLE_KINDS = [kind for kind in PERSONAL_KINDS if kind != Kind.REVIEW_MEETING]
@@ -106,7 +113,9 @@ class Notification(models.Model):
     target_id = models.PositiveBigIntegerField(null=True, blank=True)
 
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
-    reason = models.TextField(blank=True, help_text="Why it failed or was skipped; the last error while retrying.")
+    reason = models.TextField(
+        blank=True, help_text="Why it failed or was skipped; the last error while retrying."
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     held_for_digest = models.BooleanField(default=False)
@@ -147,12 +156,16 @@ class Delivery(models.TextChoices):
 class Subscription(models.Model):
     """A person's choice for one kind; no row means the default, an email each time."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="notification_subscriptions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="notification_subscriptions"
+    )
     kind = models.CharField(max_length=30, choices=Kind.choices)
     delivery = models.CharField(max_length=15, choices=Delivery.choices, default=Delivery.IMMEDIATELY)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="one_subscription_per_user_kind")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="one_subscription_per_user_kind")
+        ]
 
     def __str__(self):
         return f"{self.user}: {self.kind} → {self.delivery}"
@@ -174,7 +187,9 @@ class Team(models.Model):
     digest_weekday = models.PositiveSmallIntegerField(
         "weekly digest day", choices=Weekday.choices, default=Weekday.MONDAY
     )
-    digest_time = models.TimeField("weekly digest time", default=time(9, 0), help_text="In the server's time zone.")
+    digest_time = models.TimeField(
+        "weekly digest time", default=time(9, 0), help_text="In the server's time zone."
+    )
     calendar_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
 
     class Meta:
@@ -193,7 +208,8 @@ class ChatChannel(models.Model):
     team = models.ForeignKey(Team, models.CASCADE, related_name="chat_channels")
     name = models.CharField(max_length=100, help_text="How the Outbox names it, e.g. “#payments-incidents”.")
     url = models.CharField(
-        max_length=1000, help_text="Apprise URL, e.g. slack://T…/B…/… or https://hooks.slack.com/… or json://host/path"
+        max_length=1000,
+        help_text="Apprise URL, e.g. slack://T…/B…/… or https://hooks.slack.com/… or json://host/path",
     )
     enabled = models.BooleanField(default=True)
 
@@ -205,7 +221,7 @@ class ChatChannel(models.Model):
 
 
 class CalendarFeed(models.Model):
-    """A person's secret iCalendar address; revoking it gives a new token and the old address stops working."""
+    """A person's secret iCalendar address; revoking it gives a new token and the old address stops."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="calendar_feed")
     token = models.CharField(max_length=64, unique=True, default=new_token)
@@ -223,7 +239,9 @@ class ReviewMeeting(models.Model):
     duration_minutes = models.PositiveSmallIntegerField(default=60)
     location = models.CharField(max_length=200, blank=True, help_text="A room or a video-call link.")
     attendees = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="review_meetings")
-    sequence = models.PositiveIntegerField(default=0, help_text="Raised on every change (iCalendar SEQUENCE).")
+    sequence = models.PositiveIntegerField(
+        default=0, help_text="Raised on every change (iCalendar SEQUENCE)."
+    )
     organizer = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 

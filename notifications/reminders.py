@@ -24,7 +24,12 @@ from runbooks.models import Runbook
 from .messages import Message, render_text
 from .models import Channel, ChatChannel, Delivery, Kind, Notification, State, Subscription, Team
 from .services import (
-    Target, chat_notification, enqueue_on_commit, insert_many, insert_once, personal_notification,
+    Target,
+    chat_notification,
+    enqueue_on_commit,
+    insert_many,
+    insert_once,
+    personal_notification,
 )
 
 DUE_SOON_DAYS = 3
@@ -56,30 +61,50 @@ def action_item_reminders(today: date) -> Iterator[Pending]:
         days = (item.due_date - today).days
         when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
         yield Pending(
-            kind=Kind.ACTION_DUE_SOON, recipient_id=item.owner_id, target=Target.of(item),
+            kind=Kind.ACTION_DUE_SOON,
+            recipient_id=item.owner_id,
+            target=Target.of(item),
             dedupe_key=f"action-due-soon:{item.pk}:{item.due_date}:u{item.owner_id}",
-            message=Message(subject=f"Due {when}: {item.title}", link=item.get_absolute_url(), lines=[
-                f"Your action item “{item.title}” from “{item.postmortem.title}” is due {when} ({item.due_date})."
-            ]),
+            message=Message(
+                subject=f"Due {when}: {item.title}",
+                link=item.get_absolute_url(),
+                lines=[
+                    f"Your action item “{item.title}” from “{item.postmortem.title}” "
+                    f"is due {when} ({item.due_date})."
+                ],
+            ),
         )
     for item in items.filter(due_date__lt=today).select_related("postmortem").iterator(chunk_size=2000):
         days = (today - item.due_date).days
         yield Pending(
-            kind=Kind.ACTION_OVERDUE, recipient_id=item.owner_id, target=Target.of(item),
+            kind=Kind.ACTION_OVERDUE,
+            recipient_id=item.owner_id,
+            target=Target.of(item),
             dedupe_key=f"action-overdue:{item.pk}:{item.due_date}:u{item.owner_id}:w{days // 7}",
-            message=Message(subject=f"Overdue: {item.title}", link=item.get_absolute_url(), lines=[
-                f"Your action item “{item.title}” from “{item.postmortem.title}” was due on {item.due_date} "
-                f"({days} day{'s' if days != 1 else ''} ago). Close it, move the date, or hand it on."
-            ]),
+            message=Message(
+                subject=f"Overdue: {item.title}",
+                link=item.get_absolute_url(),
+                lines=[
+                    f"Your action item “{item.title}” from “{item.postmortem.title}” "
+                    f"was due on {item.due_date} "
+                    f"({days} day{'s' if days != 1 else ''} ago). Close it, move the date, or hand it on."
+                ],
+            ),
         )
 
 
 def postmortem_reminders(now: datetime) -> Iterator[Pending]:
     """24 h before the postmortem deadline, and once when it passes: to the commander and the authors."""
     due = settings.HINDSIGHT_POSTMORTEM_DUE
-    incidents = Incident.objects.resolved().filter(
-        resolved_at__gt=now - due - OVERDUE_POSTMORTEMS_LOOKBACK, resolved_at__lte=now - due + POSTMORTEM_WARNING
-    ).exclude(postmortem__status=Postmortem.Status.PUBLISHED).select_related("postmortem")
+    incidents = (
+        Incident.objects.resolved()
+        .filter(
+            resolved_at__gt=now - due - OVERDUE_POSTMORTEMS_LOOKBACK,
+            resolved_at__lte=now - due + POSTMORTEM_WARNING,
+        )
+        .exclude(postmortem__status=Postmortem.Status.PUBLISHED)
+        .select_related("postmortem")
+    )
     authors = defaultdict(set)
     through = Postmortem.authors.through.objects.filter(postmortem__incident__in=incidents)
     for incident_id, user_id in through.values_list("postmortem__incident_id", "user_id"):
@@ -87,17 +112,27 @@ def postmortem_reminders(now: datetime) -> Iterator[Pending]:
     for incident in incidents:
         deadline = incident.resolved_at + due
         overdue = deadline <= now
-        stage, kind = ("overdue", Kind.POSTMORTEM_OVERDUE) if overdue else ("due-soon", Kind.POSTMORTEM_DUE_SOON)
+        stage, kind = (
+            ("overdue", Kind.POSTMORTEM_OVERDUE) if overdue else ("due-soon", Kind.POSTMORTEM_DUE_SOON)
+        )
         postmortem = getattr(incident, "postmortem", None)
         link = postmortem.get_absolute_url() if postmortem else incident.get_absolute_url()
-        text = (f"The postmortem for {incident.reference} “{incident.title}” was due at {deadline:%Y-%m-%d %H:%M %Z}."
-                if overdue else
-                f"The postmortem for {incident.reference} “{incident.title}” is due by {deadline:%Y-%m-%d %H:%M %Z}.")
+        text = (
+            f"The postmortem for {incident.reference} “{incident.title}” "
+            f"was due at {deadline:%Y-%m-%d %H:%M %Z}."
+            if overdue
+            else f"The postmortem for {incident.reference} “{incident.title}” "
+            f"is due by {deadline:%Y-%m-%d %H:%M %Z}."
+        )
         subject = f"{'Overdue' if overdue else 'Due within 24 hours'}: postmortem for {incident.reference}"
         for user_id in {incident.commander_id, *authors[incident.pk]} - {None}:
-            yield Pending(kind=kind, recipient_id=user_id, target=Target.of(incident),
-                          dedupe_key=f"postmortem-{stage}:{incident.pk}:u{user_id}",
-                          message=Message(subject=subject, lines=[text], link=link))
+            yield Pending(
+                kind=kind,
+                recipient_id=user_id,
+                target=Target.of(incident),
+                dedupe_key=f"postmortem-{stage}:{incident.pk}:u{user_id}",
+                message=Message(subject=subject, lines=[text], link=link),
+            )
 
 
 def status_update_reminders(now: datetime) -> Iterator[Pending]:
@@ -109,29 +144,44 @@ def status_update_reminders(now: datetime) -> Iterator[Pending]:
         cadence = settings.HINDSIGHT_UPDATE_CADENCE[incident.severity]
         due_at = incident.last_communicated_at + cadence
         yield Pending(
-            kind=Kind.STATUS_UPDATE_DUE, recipient_id=user_id, target=Target.of(incident),
+            kind=Kind.STATUS_UPDATE_DUE,
+            recipient_id=user_id,
+            target=Target.of(incident),
             dedupe_key=f"update-due:{incident.pk}:{incident.last_communicated_at.isoformat()}",
-            message=Message(subject=f"Status update due for {incident.reference}", link=incident.get_absolute_url(),
-                            lines=[f"{incident.reference} “{incident.title}” needs a status update by "
-                                   f"{due_at:%H:%M %Z} (every {int(cadence.total_seconds() // 60)} minutes for "
-                                   f"{incident.get_severity_display()})."]),
+            message=Message(
+                subject=f"Status update due for {incident.reference}",
+                link=incident.get_absolute_url(),
+                lines=[
+                    f"{incident.reference} “{incident.title}” needs a status update by "
+                    f"{due_at:%H:%M %Z} (every {int(cadence.total_seconds() // 60)} minutes for "
+                    f"{incident.get_severity_display()})."
+                ],
+            ),
         )
 
 
 def runbook_reminders(now: datetime) -> Iterator[Pending]:
     channels = channels_by_team()
-    runbooks = Runbook.objects.due_for_review(now).filter(owner_team__in=channels).only(
-        "pk", "title", "slug", "owner_team", "last_reviewed_at", "review_interval_days"
+    runbooks = (
+        Runbook.objects.due_for_review(now)
+        .filter(owner_team__in=channels)
+        .only("pk", "title", "slug", "owner_team", "last_reviewed_at", "review_interval_days")
     )
     for runbook in runbooks.iterator(chunk_size=2000):
         reviewed = runbook.last_reviewed_at.date().isoformat() if runbook.last_reviewed_at else "never"
         message = Message(
-            subject=f"Runbook due for review: {runbook.title}", link=runbook.get_absolute_url(),
+            subject=f"Runbook due for review: {runbook.title}",
+            link=runbook.get_absolute_url(),
             lines=[f"“{runbook.title}” was last reviewed {reviewed}; it is due for its review."],
         )
         for channel in channels[runbook.owner_team]:
-            yield Pending(kind=Kind.RUNBOOK_REVIEW_DUE, chat_channel=channel, target=Target.of(runbook),
-                          dedupe_key=f"runbook-review:{runbook.pk}:{reviewed}:chat{channel.pk}", message=message)
+            yield Pending(
+                kind=Kind.RUNBOOK_REVIEW_DUE,
+                chat_channel=channel,
+                target=Target.of(runbook),
+                dedupe_key=f"runbook-review:{runbook.pk}:{reviewed}:chat{channel.pk}",
+                message=message,
+            )
 
 
 def channels_by_team() -> dict[str, list[ChatChannel]]:
@@ -182,7 +232,11 @@ def subscription_choices(user_ids: list[int]) -> dict[tuple[int, str], str]:
 
 
 def queue_for_person(user, items: list[Pending], choices: dict, now: datetime) -> list[Notification]:
-    emailed = [item for item in items if choices.get((user.pk, item.kind), Delivery.IMMEDIATELY) == Delivery.IMMEDIATELY]
+    emailed = [
+        item
+        for item in items
+        if choices.get((user.pk, item.kind), Delivery.IMMEDIATELY) == Delivery.IMMEDIATELY
+    ]
     if len(emailed) <= settings.HINDSIGHT_REMINDER_BATCH:
         emailed = []  # few enough: each goes on its own
     batched = {id(item) for item in emailed}
@@ -191,16 +245,24 @@ def queue_for_person(user, items: list[Pending], choices: dict, now: datetime) -
     for item in items:
         if id(item) in batched:
             continue
-        notification = insert_once(personal_notification(
-            kind=item.kind, recipient=user, message=item.message, target=item.target,
-            dedupe_key=item.dedupe_key, delivery=choices.get((user.pk, item.kind), Delivery.IMMEDIATELY),
-        ))
+        notification = insert_once(
+            personal_notification(
+                kind=item.kind,
+                recipient=user,
+                message=item.message,
+                target=item.target,
+                dedupe_key=item.dedupe_key,
+                delivery=choices.get((user.pk, item.kind), Delivery.IMMEDIATELY),
+            )
+        )
         if notification:
             enqueue_on_commit(notification)
             inserted.append(notification)
     if included:
         combined = personal_notification(
-            kind=Kind.REMINDER_DIGEST, recipient=user, delivery=Delivery.IMMEDIATELY,
+            kind=Kind.REMINDER_DIGEST,
+            recipient=user,
+            delivery=Delivery.IMMEDIATELY,
             message=combined_message(included, f"{len(included)} reminders for you"),
         )
         combined.save()
@@ -213,12 +275,20 @@ def queue_for_person(user, items: list[Pending], choices: dict, now: datetime) -
 def included_notification(item: Pending, *, recipient=None, chat_channel=None) -> Notification:
     """A reminder that travels inside a combined message: recorded (and deduplicated) but not sent alone."""
     return Notification(
-        kind=item.kind, channel=Channel.CHAT if chat_channel else Channel.EMAIL, recipient=recipient,
-        chat_channel=chat_channel, team=chat_channel.team.name if chat_channel else "",
-        address=recipient.email if recipient else chat_channel.name, subject=item.message.subject[:250],
-        body_text=render_text(item.message), link=item.message.link, dedupe_key=item.dedupe_key,
-        target_type=item.target.type if item.target else "", target_id=item.target.id if item.target else None,
-        state=State.SKIPPED, reason="Sent together with others in one message.",
+        kind=item.kind,
+        channel=Channel.CHAT if chat_channel else Channel.EMAIL,
+        recipient=recipient,
+        chat_channel=chat_channel,
+        team=chat_channel.team.name if chat_channel else "",
+        address=recipient.email if recipient else chat_channel.name,
+        subject=item.message.subject[:250],
+        body_text=render_text(item.message),
+        link=item.message.link,
+        dedupe_key=item.dedupe_key,
+        target_type=item.target.type if item.target else "",
+        target_id=item.target.id if item.target else None,
+        state=State.SKIPPED,
+        reason="Sent together with others in one message.",
     )
 
 
@@ -230,15 +300,22 @@ def queue_for_channel(items: list[Pending], now: datetime) -> list[Notification]
     else:
         inserted = []
         for item in items:
-            notification = insert_once(chat_notification(
-                kind=item.kind, channel=channel, message=item.message, target=item.target, dedupe_key=item.dedupe_key,
-            ))
+            notification = insert_once(
+                chat_notification(
+                    kind=item.kind,
+                    channel=channel,
+                    message=item.message,
+                    target=item.target,
+                    dedupe_key=item.dedupe_key,
+                )
+            )
             if notification:
                 enqueue_on_commit(notification)
                 inserted.append(notification)
     if batch and inserted:
         combined = chat_notification(
-            kind=Kind.REMINDER_DIGEST, channel=channel,
+            kind=Kind.REMINDER_DIGEST,
+            channel=channel,
             message=combined_message(inserted, f"{len(inserted)} reminders for {channel.team.name}"),
         )
         combined.save()
@@ -248,9 +325,12 @@ def queue_for_channel(items: list[Pending], now: datetime) -> list[Notification]
     return inserted
 
 
-def combined_message(notifications: list[Notification], subject: str, lines: list[str] | None = None) -> Message:
+def combined_message(
+    notifications: list[Notification], subject: str, lines: list[str] | None = None
+) -> Message:
     return Message(
-        subject=subject, lines=lines or [f"{subject}, all at once rather than one message each:"],
+        subject=subject,
+        lines=lines or [f"{subject}, all at once rather than one message each:"],
         items=[(n.subject, n.link) for n in notifications],
     )
 
@@ -258,8 +338,10 @@ def combined_message(notifications: list[Notification], subject: str, lines: lis
 def mark_included(notifications: list[Notification], combined: Notification) -> None:
     ids = [n.pk for n in notifications]
     for start in range(0, len(ids), KEY_CHUNK):
-        Notification.objects.filter(pk__in=ids[start:start + KEY_CHUNK]).update(
-            state=State.SKIPPED, held_for_digest=False, digest=combined,
+        Notification.objects.filter(pk__in=ids[start : start + KEY_CHUNK]).update(
+            state=State.SKIPPED,
+            held_for_digest=False,
+            digest=combined,
             reason=f"Sent together with others in message #{combined.pk}.",
         )
 
@@ -272,15 +354,23 @@ def queue_daily_digests(now: datetime) -> list[Notification]:
         return []
     queued = []
     waiting = defaultdict(list)
-    for notification in Notification.objects.held_for_digest().select_related("recipient").order_by("created_at"):
+    for notification in (
+        Notification.objects.held_for_digest().select_related("recipient").order_by("created_at")
+    ):
         waiting[notification.recipient].append(notification)
     for user, notifications in waiting.items():
         with transaction.atomic():
-            digest = insert_once(personal_notification(
-                kind=Kind.DAILY_DIGEST, recipient=user, delivery=Delivery.IMMEDIATELY,
-                dedupe_key=f"daily-digest:u{user.pk}:{local.date()}",
-                message=combined_message(notifications, f"Your Hindsight digest for {local.date():%A %d %B}"),
-            ))
+            digest = insert_once(
+                personal_notification(
+                    kind=Kind.DAILY_DIGEST,
+                    recipient=user,
+                    delivery=Delivery.IMMEDIATELY,
+                    dedupe_key=f"daily-digest:u{user.pk}:{local.date()}",
+                    message=combined_message(
+                        notifications, f"Your Hindsight digest for {local.date():%A %d %B}"
+                    ),
+                )
+            )
             if digest:
                 enqueue_on_commit(digest)
                 mark_included(notifications, digest)
@@ -308,10 +398,14 @@ def queue_team_digests(now: datetime) -> list[Notification]:
         message = team_digest(team=team.name, today=timezone.localdate(now), now=now)
         for channel in channels:
             with transaction.atomic():
-                notification = insert_once(chat_notification(
-                    kind=Kind.TEAM_DIGEST, channel=channel, message=message,
-                    dedupe_key=f"team-digest:{team.pk}:{moment.date()}:chat{channel.pk}",
-                ))
+                notification = insert_once(
+                    chat_notification(
+                        kind=Kind.TEAM_DIGEST,
+                        channel=channel,
+                        message=message,
+                        dedupe_key=f"team-digest:{team.pk}:{moment.date()}:chat{channel.pk}",
+                    )
+                )
                 if notification:
                     enqueue_on_commit(notification)
                     queued.append(notification)
@@ -331,4 +425,3 @@ def send_reminders(now: datetime | None = None) -> dict[str, int]:
         "daily digests": len(queue_daily_digests(now)),
     }
     return counts
-

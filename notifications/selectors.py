@@ -41,14 +41,20 @@ def team_digest(*, team: str, today: date, now: datetime) -> Message:
         found = list(queryset.order_by("due_date", "pk")[: DIGEST_ROWS + 1])
         lines.append(f"{label}: {len(found) if len(found) <= DIGEST_ROWS else f'{DIGEST_ROWS}+'}")
         rows += [(f"{label}: {item.title}", item.get_absolute_url()) for item in found[:DIGEST_ROWS]]
-    waiting = list(team_postmortems(team).unpublished().order_by("created_at")[: DIGEST_ROWS])
+    waiting = list(team_postmortems(team).unpublished().order_by("created_at")[:DIGEST_ROWS])
     lines.append(f"Postmortems waiting: {len(waiting)}{'+' if len(waiting) == DIGEST_ROWS else ''}")
     rows += [(f"Postmortem: {postmortem.title}", postmortem.get_absolute_url()) for postmortem in waiting]
-    runbooks = list(Runbook.objects.due_for_review(now).filter(owner_team=team).order_by("title")[:DIGEST_ROWS])
+    runbooks = list(
+        Runbook.objects.due_for_review(now).filter(owner_team=team).order_by("title")[:DIGEST_ROWS]
+    )
     lines.append(f"Runbooks due for review: {len(runbooks)}{'+' if len(runbooks) == DIGEST_ROWS else ''}")
     rows += [(f"Runbook: {runbook.title}", runbook.get_absolute_url()) for runbook in runbooks]
-    return Message(subject=f"Weekly digest: {team}", lines=lines, items=rows,
-                   link=f"{reverse('actions:review')}?team={team}")
+    return Message(
+        subject=f"Weekly digest: {team}",
+        lines=lines,
+        items=rows,
+        link=f"{reverse('actions:review')}?team={team}",
+    )
 
 
 def calendar_action_items(*, owner=None, team: str | None = None, today: date):

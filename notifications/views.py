@@ -17,7 +17,16 @@ from postmortems.models import Postmortem
 from . import calendars, selectors, services
 from .forms import ChatChannelForm, OutboxFilterForm, PreferencesForm, ReviewMeetingForm, TeamForm
 from .messages import absolute_url, read_unsubscribe_token
-from .models import PERSONAL_KINDS, CalendarFeed, ChatChannel, Kind, Notification, ReviewMeeting, Subscription, Team
+from .models import (
+    PERSONAL_KINDS,
+    CalendarFeed,
+    ChatChannel,
+    Kind,
+    Notification,
+    ReviewMeeting,
+    Subscription,
+    Team,
+)
 
 OUTBOX_PAGE_SIZE = 50
 CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -30,16 +39,23 @@ def outbox(request):
     if form.is_valid():
         notifications = form.filter(notifications)
     page = BoundedCountPaginator(notifications, OUTBOX_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "notifications/outbox.html", {
-        "form": form, "page_obj": page, "notifications": page.object_list,
-        "sees_everyone": request.user.has_perm("notifications.view_all_notifications"),
-    })
+    return render(
+        request,
+        "notifications/outbox.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "notifications": page.object_list,
+            "sees_everyone": request.user.has_perm("notifications.view_all_notifications"),
+        },
+    )
 
 
 @require_safe
 def notification_detail(request, pk):
     notification = get_object_or_404(
-        Notification.objects.visible_to(request.user).select_related("recipient", "chat_channel", "digest"), pk=pk
+        Notification.objects.visible_to(request.user).select_related("recipient", "chat_channel", "digest"),
+        pk=pk,
     )
     included = notification.included.order_by("pk")[:200]
     return render(request, "notifications/detail.html", {"notification": notification, "included": included})
@@ -55,12 +71,18 @@ def preferences(request):
         messages.success(request, "Notification settings saved.")
         return redirect("notifications:preferences")
     feed = CalendarFeed.objects.filter(user=request.user).first()
-    return render(request, "notifications/preferences.html", {
-        "form": form,
-        "feed_url": absolute_url(reverse("notifications:person_calendar", args=[feed.token])) if feed else "",
-        "has_email": bool(request.user.email),
-        "digest_hour": settings.HINDSIGHT_DAILY_DIGEST_HOUR,
-    })
+    return render(
+        request,
+        "notifications/preferences.html",
+        {
+            "form": form,
+            "feed_url": absolute_url(reverse("notifications:person_calendar", args=[feed.token]))
+            if feed
+            else "",
+            "has_email": bool(request.user.email),
+            "digest_hour": settings.HINDSIGHT_DAILY_DIGEST_HOUR,
+        },
+    )
 
 
 @require_POST
@@ -117,7 +139,9 @@ def team_calendar(request, team_token):
 @require_safe
 def team_list(request):
     names = selectors.team_names()
-    settings_by_name = Team.objects.filter(name__in=names).prefetch_related("chat_channels").in_bulk(field_name="name")
+    settings_by_name = (
+        Team.objects.filter(name__in=names).prefetch_related("chat_channels").in_bulk(field_name="name")
+    )
     teams = [(name, settings_by_name.get(name)) for name in names if "/" not in name]
     return render(request, "notifications/team_list.html", {"teams": teams})
 
@@ -135,11 +159,21 @@ def team_settings(request, team):
             messages.success(request, f"Settings for {team} saved.")
             return redirect("notifications:team", team=team)
     channels = list(current.chat_channels.all()) if current.pk else []
-    return render(request, "notifications/team.html", {
-        "team": current, "form": form, "channels": channels, "channel_form": ChatChannelForm(),
-        "calendar_url": absolute_url(reverse("notifications:team_calendar", args=[current.calendar_token]))
-        if current.pk else "",
-    })
+    return render(
+        request,
+        "notifications/team.html",
+        {
+            "team": current,
+            "form": form,
+            "channels": channels,
+            "channel_form": ChatChannelForm(),
+            "calendar_url": absolute_url(
+                reverse("notifications:team_calendar", args=[current.calendar_token])
+            )
+            if current.pk
+            else "",
+        },
+    )
 
 
 @require_POST
@@ -149,15 +183,24 @@ def add_channel(request, team):
         raise Http404("No such team.")
     form = ChatChannelForm(request.POST)
     if form.is_valid():
-        services.add_chat_channel(team=services.team_named(name=team), name=form.cleaned_data["name"],
-                                  url=form.cleaned_data["url"])
+        services.add_chat_channel(
+            team=services.team_named(name=team), name=form.cleaned_data["name"], url=form.cleaned_data["url"]
+        )
         messages.success(request, f"Chat channel {form.cleaned_data['name']} added.")
         return redirect("notifications:team", team=team)
     current = Team.objects.filter(name=team).first() or Team(name=team)
-    return render(request, "notifications/team.html", {
-        "team": current, "form": TeamForm(instance=current), "channel_form": form,
-        "channels": list(current.chat_channels.all()) if current.pk else [], "calendar_url": "",
-    }, status=400)
+    return render(
+        request,
+        "notifications/team.html",
+        {
+            "team": current,
+            "form": TeamForm(instance=current),
+            "channel_form": form,
+            "channels": list(current.chat_channels.all()) if current.pk else [],
+            "calendar_url": "",
+        },
+        status=400,
+    )
 
 
 @require_POST
@@ -185,9 +228,13 @@ def review_meeting(request, postmortem_pk):
     initial = {}
     if meeting:
         local = timezone.localtime(meeting.starts_at)
-        initial = {"date": local.date(), "time": local.time().replace(second=0, microsecond=0),
-                   "duration_minutes": meeting.duration_minutes, "location": meeting.location,
-                   "attendees": " ".join(person.get_username() for person in meeting.attendees.all())}
+        initial = {
+            "date": local.date(),
+            "time": local.time().replace(second=0, microsecond=0),
+            "duration_minutes": meeting.duration_minutes,
+            "location": meeting.location,
+            "attendees": " ".join(person.get_username() for person in meeting.attendees.all()),
+        }
     else:
         people = [*postmortem.authors.all(), *postmortem.reviewers.all()]
         initial = {"attendees": " ".join(dict.fromkeys(person.get_username() for person in people))}
@@ -197,12 +244,21 @@ def review_meeting(request, postmortem_pk):
             raise PermissionDenied
         if form.is_valid():
             services.schedule_review_meeting(
-                postmortem=postmortem, starts_at=form.starts_at(), by=request.user,
-                duration_minutes=form.cleaned_data["duration_minutes"], location=form.cleaned_data["location"],
+                postmortem=postmortem,
+                starts_at=form.starts_at(),
+                by=request.user,
+                duration_minutes=form.cleaned_data["duration_minutes"],
+                location=form.cleaned_data["location"],
                 attendees=form.cleaned_data["attendees"],
             )
             messages.success(request, "Review meeting saved; invitations are on their way.")
             return redirect(postmortem)
-    return render(request, "notifications/review_meeting.html", {
-        "postmortem": postmortem, "meeting": meeting, "form": form,
-    })
+    return render(
+        request,
+        "notifications/review_meeting.html",
+        {
+            "postmortem": postmortem,
+            "meeting": meeting,
+            "form": form,
+        },
+    )

@@ -1,4 +1,4 @@
-"""Real protocols on loopback: an SMTP server (aiosmtpd) and an HTTP receiver standing in for a chat service."""
+"""Real protocols on loopback: an SMTP server (aiosmtpd) and an HTTP receiver standing in for chat."""
 
 import json
 import socket
@@ -37,7 +37,9 @@ class SMTPServer:
         self.port, self.inbox, self.controller = port, Inbox(), None
 
     def start(self):
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port, server_hostname="localhost")
+        self.controller = Controller(
+            self.inbox, hostname="127.0.0.1", port=self.port, server_hostname="localhost"
+        )
         self.controller.start()
 
     def stop(self):

@@ -11,8 +11,11 @@ pytestmark = pytest.mark.django_db
 
 
 def post(team_channel, subject="SEV-1 declared: INC-1 Checkout down"):
-    [notification] = queue_for_teams(kind=Kind.INCIDENT_DECLARED, teams=[team_channel.team.name],
-                                     message=Message(subject=subject, lines=["Commander: Eddie."], link="/incidents/1/"))
+    [notification] = queue_for_teams(
+        kind=Kind.INCIDENT_DECLARED,
+        teams=[team_channel.team.name],
+        message=Message(subject=subject, lines=["Commander: Eddie."], link="/incidents/1/"),
+    )
     delivery.deliver(notification.pk)
     notification.refresh_from_db()
     return notification

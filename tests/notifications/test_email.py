@@ -15,9 +15,16 @@ pytestmark = pytest.mark.django_db
 
 
 def queue(recipient, subject="Assigned to you: rotate the keys", **extra):
-    return queue_personal(kind=Kind.ACTION_ASSIGNED, recipient=recipient, **extra, message=Message(
-        subject=subject, lines=["Eddie gave you the action item."], link="/action-items/7/edit/",
-    ))
+    return queue_personal(
+        kind=Kind.ACTION_ASSIGNED,
+        recipient=recipient,
+        **extra,
+        message=Message(
+            subject=subject,
+            lines=["Eddie gave you the action item."],
+            link="/action-items/7/edit/",
+        ),
+    )
 
 
 def test_an_email_has_plain_text_and_html_parts(smtp_server, owner):
@@ -36,7 +43,11 @@ def test_an_email_links_to_the_thing(smtp_server, owner):
 def test_an_email_carries_one_click_unsubscribe_headers(smtp_server, owner):
     delivery.deliver(queue(owner).pk)
     message = smtp_server.messages[0]
-    assert message["List-Unsubscribe"].strip().startswith("<https://hindsight.example.com/notifications/unsubscribe/")
+    assert (
+        message["List-Unsubscribe"]
+        .strip()
+        .startswith("<https://hindsight.example.com/notifications/unsubscribe/")
+    )
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
@@ -84,7 +95,9 @@ def test_delivery_gives_up_after_the_last_retry_with_the_reason(smtp_server, own
     smtp_server.stop()
     notification = queue(owner)
     for _ in range(3):  # one try and two retries (short_retry_delays)
-        monkeypatch.setattr(timezone, "now", lambda: Notification.objects.get(pk=notification.pk).next_attempt_at)
+        monkeypatch.setattr(
+            timezone, "now", lambda: Notification.objects.get(pk=notification.pk).next_attempt_at
+        )
         delivery.deliver(notification.pk)
     notification.refresh_from_db()
     assert notification.state == State.FAILED
@@ -96,7 +109,10 @@ def test_an_invalid_address_fails_without_retrying(smtp_server):
     notification = queue(person)
     delivery.deliver(notification.pk)
     notification.refresh_from_db()
-    assert (notification.state, notification.reason) == (State.FAILED, "Invalid email address 'not-an-address@'.")
+    assert (notification.state, notification.reason) == (
+        State.FAILED,
+        "Invalid email address 'not-an-address@'.",
+    )
 
 
 def test_a_person_without_email_is_skipped(smtp_server):
@@ -113,7 +129,10 @@ def test_an_inactive_person_is_skipped(smtp_server):
     person.save()
     delivery.deliver(notification.pk)
     notification.refresh_from_db()
-    assert (notification.state, notification.reason) == (State.SKIPPED, "The recipient's account is inactive.")
+    assert (notification.state, notification.reason) == (
+        State.SKIPPED,
+        "The recipient's account is inactive.",
+    )
 
 
 def test_a_reminder_about_a_deleted_action_item_is_skipped(smtp_server, owner, make_action_item):

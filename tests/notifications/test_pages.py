@@ -10,7 +10,15 @@ from icalendar import Calendar
 
 from accounts.roles import EDITOR, VIEWER
 from notifications.messages import Message, unsubscribe_token
-from notifications.models import CalendarFeed, ChatChannel, Delivery, Kind, Notification, ReviewMeeting, Subscription
+from notifications.models import (
+    CalendarFeed,
+    ChatChannel,
+    Delivery,
+    Kind,
+    Notification,
+    ReviewMeeting,
+    Subscription,
+)
 from notifications.services import queue_personal
 from tests.conftest import make_user
 
@@ -63,12 +71,14 @@ def test_the_outbox_needs_the_same_queries_for_many_messages(owner, django_asser
 
 def test_someone_elses_message_is_not_found(owner):
     notification = queue_personal(kind=Kind.ACTION_ASSIGNED, recipient=owner, message=message())
-    response = logged_in(make_user("nosy", VIEWER)).get(reverse("notifications:detail", args=[notification.pk]))
+    response = logged_in(make_user("nosy", VIEWER)).get(
+        reverse("notifications:detail", args=[notification.pk])
+    )
     assert response.status_code == 404
 
 
 def test_preferences_choose_the_daily_digest_for_a_kind(owner):
-    data = {kind: Delivery.IMMEDIATELY for kind in Kind.values}
+    data = dict.fromkeys(Kind.values, Delivery.IMMEDIATELY)
     data[Kind.ACTION_OVERDUE] = Delivery.DIGEST
     logged_in(owner).post(reverse("notifications:preferences"), data)
     assert Subscription.objects.get(user=owner, kind=Kind.ACTION_OVERDUE).delivery == Delivery.DIGEST
@@ -82,8 +92,9 @@ def test_a_preferences_post_missing_choices_changes_nothing(owner):
 
 def test_one_click_unsubscribe_turns_the_kind_off(owner):
     token = unsubscribe_token(user_id=owner.pk, kind=Kind.ACTION_OVERDUE)
-    Client(enforce_csrf_checks=True).post(reverse("notifications:unsubscribe", args=[token]),
-                                          {"List-Unsubscribe": "One-Click"})
+    Client(enforce_csrf_checks=True).post(
+        reverse("notifications:unsubscribe", args=[token]), {"List-Unsubscribe": "One-Click"}
+    )
     assert Subscription.objects.get(user=owner, kind=Kind.ACTION_OVERDUE).delivery == Delivery.OFF
 
 
@@ -114,7 +125,9 @@ def test_a_revoked_calendar_address_stops_working(owner):
 
 
 def test_the_team_calendar_lists_the_teams_review_meetings(postmortem, owner, service):
-    meeting = ReviewMeeting.objects.create(postmortem=postmortem, starts_at=timezone.now() + timedelta(days=1))
+    meeting = ReviewMeeting.objects.create(
+        postmortem=postmortem, starts_at=timezone.now() + timedelta(days=1)
+    )
     meeting.attendees.add(owner)
     from notifications.services import team_named
 
@@ -126,14 +139,17 @@ def test_the_team_calendar_lists_the_teams_review_meetings(postmortem, owner, se
 
 def test_an_editor_adds_a_chat_channel(service, chat_receiver):
     editor = logged_in(make_user("ed", EDITOR))
-    editor.post(reverse("notifications:add_channel", args=[service.team]), {"name": "#pay", "url": chat_receiver.url})
+    editor.post(
+        reverse("notifications:add_channel", args=[service.team]), {"name": "#pay", "url": chat_receiver.url}
+    )
     assert ChatChannel.objects.get().team.name == service.team
 
 
 def test_a_chat_url_apprise_does_not_know_is_a_form_error(service):
     editor = logged_in(make_user("ed", EDITOR))
-    response = editor.post(reverse("notifications:add_channel", args=[service.team]),
-                           {"name": "#pay", "url": "gopher://old"})
+    response = editor.post(
+        reverse("notifications:add_channel", args=[service.team]), {"name": "#pay", "url": "gopher://old"}
+    )
     assert response.status_code == 400
     assert "url" in response.context["channel_form"].errors
 
@@ -141,10 +157,16 @@ def test_a_chat_url_apprise_does_not_know_is_a_form_error(service):
 def test_scheduling_a_review_meeting_emails_an_invitation(postmortem, owner):
     editor = logged_in(make_user("ed", EDITOR, email="ed@example.com"))
     day = timezone.localdate() + timedelta(days=2)
-    editor.post(reverse("notifications:review_meeting", args=[postmortem.pk]), {
-        "date": day.isoformat(), "time": "14:00", "duration_minutes": "45", "location": "Room 4",
-        "attendees": "olga",
-    })
+    editor.post(
+        reverse("notifications:review_meeting", args=[postmortem.pk]),
+        {
+            "date": day.isoformat(),
+            "time": "14:00",
+            "duration_minutes": "45",
+            "location": "Room 4",
+            "attendees": "olga",
+        },
+    )
     invitation = Notification.objects.get(kind=Kind.REVIEW_MEETING, recipient=owner)
     assert "METHOD:REQUEST" in invitation.ics
 
@@ -153,18 +175,30 @@ def test_moving_a_review_meeting_sends_a_new_sequence(postmortem, owner):
     editor = logged_in(make_user("ed", EDITOR, email="ed@example.com"))
     url = reverse("notifications:review_meeting", args=[postmortem.pk])
     for hour in ("14:00", "15:00"):
-        editor.post(url, {"date": (timezone.localdate() + timedelta(days=2)).isoformat(), "time": hour,
-                          "duration_minutes": "45", "attendees": "olga"})
+        editor.post(
+            url,
+            {
+                "date": (timezone.localdate() + timedelta(days=2)).isoformat(),
+                "time": hour,
+                "duration_minutes": "45",
+                "attendees": "olga",
+            },
+        )
     latest = Notification.objects.filter(kind=Kind.REVIEW_MEETING).order_by("-pk").first()
     assert "SEQUENCE:1" in latest.ics
 
 
 def test_a_review_meeting_with_an_unknown_attendee_is_a_form_error(postmortem):
     editor = logged_in(make_user("ed", EDITOR))
-    response = editor.post(reverse("notifications:review_meeting", args=[postmortem.pk]), {
-        "date": (timezone.localdate() + timedelta(days=2)).isoformat(), "time": "14:00",
-        "duration_minutes": "45", "attendees": "nobody-here",
-    })
+    response = editor.post(
+        reverse("notifications:review_meeting", args=[postmortem.pk]),
+        {
+            "date": (timezone.localdate() + timedelta(days=2)).isoformat(),
+            "time": "14:00",
+            "duration_minutes": "45",
+            "attendees": "nobody-here",
+        },
+    )
     assert "attendees" in response.context["form"].errors
     assert not ReviewMeeting.objects.exists()
 
@@ -173,8 +207,14 @@ def test_an_invitation_email_carries_the_ics_attachment(postmortem, owner, smtp_
     from notifications import delivery
     from notifications.services import schedule_review_meeting
 
-    schedule_review_meeting(postmortem=postmortem, starts_at=timezone.now() + timedelta(days=1),
-                            duration_minutes=30, location="", attendees=[owner], by=make_user("ed"))
+    schedule_review_meeting(
+        postmortem=postmortem,
+        starts_at=timezone.now() + timedelta(days=1),
+        duration_minutes=30,
+        location="",
+        attendees=[owner],
+        by=make_user("ed"),
+    )
     delivery.deliver_due()
     parts = [part.get_content_type() for part in smtp_server.messages[0].walk()]
     assert "text/calendar" in parts

@@ -46,7 +46,9 @@ def test_a_key_taken_between_check_and_insert_is_not_sent_twice(owner, make_acti
     """The pre-check is only an optimisation: a concurrent run's row makes the insert fail quietly."""
     make_action_item(owner=owner, due_date=timezone.localdate() - timedelta(days=1))
     send_reminders(at(0))
-    monkeypatch.setattr(reminders, "_unsent", lambda chunk: chunk)  # as if the other run had not committed yet
+    monkeypatch.setattr(
+        reminders, "_unsent", lambda chunk: chunk
+    )  # as if the other run had not committed yet
     send_reminders(at(0))
     assert Notification.objects.count() == 1
 
@@ -55,8 +57,14 @@ def test_a_key_taken_between_check_and_insert_is_not_sent_twice(owner, make_acti
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL")
 def test_two_concurrent_runs_send_each_reminder_once(owner, postmortem):
     ActionItem.objects.bulk_create(
-        ActionItem(postmortem=postmortem, title=f"Item {n}", owner=owner, due_date=timezone.localdate(),
-                   team="Payments") for n in range(3)
+        ActionItem(
+            postmortem=postmortem,
+            title=f"Item {n}",
+            owner=owner,
+            due_date=timezone.localdate(),
+            team="Payments",
+        )
+        for n in range(3)
     )
     barrier = threading.Barrier(2)
 
@@ -80,15 +88,23 @@ def test_many_reminders_for_one_person_become_one_message(owner, postmortem, set
     other = make_user("otto", email="otto@example.com")
     overdue = timezone.localdate() - timedelta(days=2)
     ActionItem.objects.bulk_create(
-        ActionItem(postmortem=postmortem, title=f"Item {n}", owner=owner if n % 2 else other, due_date=overdue,
-                   team="Payments") for n in range(10_000)
+        ActionItem(
+            postmortem=postmortem,
+            title=f"Item {n}",
+            owner=owner if n % 2 else other,
+            due_date=overdue,
+            team="Payments",
+        )
+        for n in range(10_000)
     )
     send_reminders(at(0))
     combined = Notification.objects.filter(kind=Kind.REMINDER_DIGEST)
     assert sorted(combined.values_list("recipient__username", flat=True)) == ["olga", "otto"]
 
 
-def test_batched_reminders_stay_on_the_outbox_as_part_of_the_combined_message(owner, make_action_item, settings):
+def test_batched_reminders_stay_on_the_outbox_as_part_of_the_combined_message(
+    owner, make_action_item, settings
+):
     settings.HINDSIGHT_REMINDER_BATCH = 1
     for n in range(3):
         make_action_item(owner=owner, title=f"Item {n}", due_date=timezone.localdate() - timedelta(days=1))
@@ -121,8 +137,12 @@ def test_an_unsubscribed_kind_is_recorded_as_skipped(owner, make_action_item):
 def test_the_commander_hears_a_day_before_the_postmortem_deadline(make_incident, service, settings):
     commander = make_user("cora", email="cora@example.com")
     resolved = timezone.now() - settings.HINDSIGHT_POSTMORTEM_DUE + timedelta(hours=12)
-    make_incident(services=[service], commander=commander, started_at=resolved - timedelta(hours=2),
-                  resolved_at=resolved)
+    make_incident(
+        services=[service],
+        commander=commander,
+        started_at=resolved - timedelta(hours=2),
+        resolved_at=resolved,
+    )
     send_reminders()
     assert Notification.objects.get(recipient=commander).kind == Kind.POSTMORTEM_DUE_SOON
 
@@ -132,7 +152,8 @@ def test_an_overdue_postmortem_reminds_its_authors(postmortem, owner, settings):
     incident = postmortem.incident
     incident.resolved_at = timezone.now() - settings.HINDSIGHT_POSTMORTEM_DUE - timedelta(hours=1)
     incident.started_at = incident.detected_at = incident.acknowledged_at = incident.mitigated_at = (
-        incident.resolved_at - timedelta(hours=1))
+        incident.resolved_at - timedelta(hours=1)
+    )
     incident.save()
     send_reminders()
     assert Notification.objects.get(recipient=owner).kind == Kind.POSTMORTEM_OVERDUE
@@ -140,8 +161,14 @@ def test_an_overdue_postmortem_reminds_its_authors(postmortem, owner, settings):
 
 def test_the_comms_lead_hears_before_a_status_update_is_overdue(make_incident, service):
     lead = make_user("cole", email="cole@example.com")
-    make_incident(services=[service], status="investigating", severity=1, comms_lead=lead,
-                  started_at=timezone.now() - timedelta(minutes=30), detected_at=timezone.now() - timedelta(minutes=25))
+    make_incident(
+        services=[service],
+        status="investigating",
+        severity=1,
+        comms_lead=lead,
+        started_at=timezone.now() - timedelta(minutes=30),
+        detected_at=timezone.now() - timedelta(minutes=25),
+    )
     send_reminders()
     assert Notification.objects.get(recipient=lead).kind == Kind.STATUS_UPDATE_DUE
 

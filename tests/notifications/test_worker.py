@@ -12,8 +12,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def queue(recipient):
-    return queue_personal(kind=Kind.ACTION_ASSIGNED, recipient=recipient,
-                          message=Message(subject="Assigned to you", lines=["Yours."], link="/"))
+    return queue_personal(
+        kind=Kind.ACTION_ASSIGNED,
+        recipient=recipient,
+        message=Message(subject="Assigned to you", lines=["Yours."], link="/"),
+    )
 
 
 def test_the_worker_delivers_what_a_committed_change_queued(owner, smtp_server):

@@ -6,8 +6,9 @@ from notifications.tasks import deliver_due_notifications
 
 class Command(BaseCommand):
     help = (
-        "Queue the reminders and digests that are due (each stage once, however often or concurrently this runs), "
-        "then ask the worker to deliver anything waiting. Run it every few minutes from cron or a systemd timer."
+        "Queue the reminders and digests that are due (each stage once, however often or concurrently "
+        "this runs), then ask the worker to deliver anything waiting. Run it every few minutes from cron "
+        "or a systemd timer."
     )
 
     def handle(self, *args, **options):
