@@ -23,6 +23,11 @@ run: $(STAMP)
 	@echo "  Hindsight is running at http://$(HOST):$(PORT)/"
 	@echo "  Log in as  demo / hindsight-demo  (viewer-only: viewer / hindsight-viewer)"
 	@echo ""
+	@echo "  Notifications: the task worker runs beside the web server; see them at /notifications/"
+	@# The worker (db_worker) runs in the background of this shell; Ctrl-C reaches both, and the trap stops the
+	@# worker whenever runserver ends, however it ends.
+	DEBUG=1 $(BIN)/python manage.py db_worker --no-reload --interval 2 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Browser tests drive Chromium through Playwright: Debian's package where apt can install it (as root), otherwise

@@ -14,6 +14,7 @@ _VIEW = [
     "incidents.view_category",
     "postmortems.view_postmortem", "postmortems.view_actionitem",
     "runbooks.view_runbook", "runbooks.view_tag", "runbooks.view_runbookusage",
+    "notifications.view_team", "notifications.view_reviewmeeting",
 ]
 _RESPOND = [
     "incidents.add_incident", "incidents.change_incident", "incidents.add_timelineentry",
@@ -25,6 +26,8 @@ _EDIT = [
     "postmortems.add_postmortem", "postmortems.change_postmortem",
     "postmortems.add_actionitem", "postmortems.change_actionitem",
     "runbooks.add_runbook", "runbooks.change_runbook", "runbooks.add_tag",
+    "notifications.view_all_notifications", "notifications.change_team", "notifications.add_chatchannel",
+    "notifications.delete_chatchannel", "notifications.add_reviewmeeting", "notifications.change_reviewmeeting",
 ]
 
 ROLE_PERMISSIONS = {

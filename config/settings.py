@@ -12,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config.email_url import email_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -100,6 +102,9 @@ INSTALLED_APPS = [
     "dashboard",
     "perf",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
+    "notifications",  # before accounts: its permissions must exist when accounts syncs the role groups
     "accounts",
     "transfer",
 ]
@@ -252,6 +257,30 @@ HINDSIGHT_ALERT_SEVERITIES = alert_severity_words(
     overrides_file=os.environ.get("HINDSIGHT_ALERT_SEVERITY_FILE", ""),
 )
 HINDSIGHT_PAGE_SIZE = 25
+
+# --- Notifications (notifications/): background tasks, email, chat -------------------------------------
+# Tasks run through django-tasks with its database backend: the queue is a table, `manage.py db_worker` works it
+# (`make run` starts one beside the web server). Nothing else is needed, on one machine or several.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Redis, when configured, is the shared cache of several app nodes (the task queue stays in the database).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+# Email: EMAIL_URL (smtp://user:password@host:587/?tls=1, smtps://…, console://) or the usual EMAIL_* variables.
+# With neither, messages are written to the console and still listed on the Outbox.
+globals().update(email_settings(os.environ))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Hindsight <hindsight@localhost>")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+# Links in emails, chat messages and calendars point here.
+HINDSIGHT_BASE_URL = os.environ.get("HINDSIGHT_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# A failed delivery is retried after these pauses, then marked failed.
+HINDSIGHT_NOTIFICATION_RETRY_DELAYS = [timedelta(minutes=m) for m in (1, 5, 15, 60, 240)]
+# Seconds a chat service may take to accept a connection and to answer.
+HINDSIGHT_CHAT_TIMEOUT_SECONDS = int(os.environ.get("HINDSIGHT_CHAT_TIMEOUT_SECONDS", "5"))
+# More new reminders than this for one person in one run go out as one message.
+HINDSIGHT_REMINDER_BATCH = int(os.environ.get("HINDSIGHT_REMINDER_BATCH", "5"))
+# The daily digest (for people who chose it) goes out at this hour, server time.
+HINDSIGHT_DAILY_DIGEST_HOUR = int(os.environ.get("HINDSIGHT_DAILY_DIGEST_HOUR", "8"))
 
 # --- Production hardening (PRODUCTION=1) --------------------------------------------------------
 if env_bool("PRODUCTION"):

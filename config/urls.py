@@ -16,6 +16,7 @@ urlpatterns = [
     path("insights/", include("insights.urls")),
     path("status/", include("incidents.status_urls")),
     path("api/", include("incidents.api_urls")),
+    path("notifications/", include("notifications.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     # Markdown editor uploads and preview, checked and served safely (see documents/uploads.py); these come
     # first so they answer instead of markdownx's own views at the same addresses.

@@ -18,12 +18,15 @@ from django.utils import timezone
 
 from accounts.roles import EDITOR, RESPONDER, VIEWER
 from incidents.models import Incident, Status, TimelineEntry
+from notifications.messages import unsubscribe_token
 from tests.conftest import make_user
 
 # Reached without logging in (each has its own protection where it needs one).
 PUBLIC = {
     "status:page", "status:incident", "status:feed",   # the public status page and its Atom feed
     "api:alertmanager",                                 # token-authenticated webhook
+    "notifications:unsubscribe",                        # signed one-click unsubscribe link from an email
+    "notifications:person_calendar", "notifications:team_calendar",  # secret, revocable calendar addresses
     "login", "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete",
 }
 # POSTs a viewer may make because they change nothing (asserted below) or only their own account/session.
@@ -31,6 +34,11 @@ VIEWER_MAY_POST = {
     "markdownx_markdownify",     # live preview: renders Markdown, saves nothing
     "postmortems:check_language",  # blameless-language check on a draft, saves nothing
     "login", "logout", "password_change", "password_reset", "password_reset_confirm",
+    "notifications:preferences", "notifications:revoke_calendar",  # their own notification settings
+}
+# POSTs that change only the poster's own account (or, with a signed token, that token's owner's settings).
+OWN_ACCOUNT_WRITES = {
+    "password_change", "password_reset_confirm", "notifications:revoke_calendar", "notifications:unsubscribe",
 }
 # Sample values for URL parameters, by (namespace, parameter), then by parameter alone.
 PARAMETER_SAMPLES = {
@@ -43,6 +51,13 @@ PARAMETER_SAMPLES = {
     ("runbooks", "slug"): lambda s: s["runbook"].slug,
     ("runbooks", "number"): lambda s: 1,
     ("runbooks", "incident_pk"): lambda s: s["incident"].pk,
+    ("notifications", "pk"): lambda s: s["notification"].pk,
+    ("notifications", "token"): lambda s: s["unsubscribe_token"],
+    ("notifications", "feed_token"): lambda s: s["calendar_feed"].token,
+    ("notifications", "team_token"): lambda s: s["team"].calendar_token,
+    ("notifications", "team"): lambda s: s["team"].name,
+    ("notifications", "channel_pk"): lambda s: s["chat_channel"].pk,
+    ("notifications", "postmortem_pk"): lambda s: s["postmortem"].pk,
     (None, "uidb64"): lambda s: "MQ",
     (None, "token"): lambda s: "set-password",
     (None, "path"): lambda s: s["uploaded_image"],
@@ -67,6 +82,11 @@ LEAST_ROLE_FOR_POST = {
     "runbooks:revision_restore": EDITOR,
     "runbooks:record_usage": RESPONDER,
     "transfer:import": EDITOR,
+    "notifications:team": EDITOR,
+    "notifications:add_channel": EDITOR,
+    "notifications:remove_channel": EDITOR,
+    "notifications:revoke_team_calendar": EDITOR,
+    "notifications:review_meeting": EDITOR,
 }
 ROLE_ORDER = [VIEWER, RESPONDER, EDITOR]
 # Plausible form data, so a view that validated before checking permissions would be caught writing.
@@ -76,7 +96,9 @@ POST_DATA = {
     "message": "x", "action": "publish", "loaded_version": "1", "summary": "x",
 }
 # Tables a request could write to (sessions and login records change by design on some of these requests).
-PROJECT_APPS = {"auth", "incidents", "postmortems", "runbooks", "documents", "search", "insights", "dashboard"}
+PROJECT_APPS = {
+    "auth", "incidents", "postmortems", "runbooks", "documents", "search", "insights", "dashboard", "notifications",
+}
 PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
 
@@ -115,7 +137,7 @@ def quick_password_hashing(settings):
 
 
 @pytest.fixture
-def samples(db, make_incident, service, settings, tmp_path):
+def samples(db, make_incident, service, settings, tmp_path, viewer):
     """One of everything a URL can point at, built through each app's own saving paths where there is one."""
     author = make_user("sam", EDITOR)
     settings.MEDIA_ROOT = tmp_path
@@ -136,6 +158,14 @@ def samples(db, make_incident, service, settings, tmp_path):
     objects["runbook"] = Runbook(title="Checkout API", slug="checkout-api", body="## Overview")
     objects["runbook"].save_revision(author)
     objects["uploaded_image"] = "diagram.png"
+    notifications = apps.get_model("notifications", "Notification")
+    objects["notification"] = notifications.objects.create(
+        kind="action_assigned", recipient=viewer, subject="Assigned to you", body_text="You have it."
+    )
+    objects["unsubscribe_token"] = unsubscribe_token(user_id=author.pk, kind="action_overdue")
+    objects["calendar_feed"] = apps.get_model("notifications", "CalendarFeed").objects.create(user=author)
+    objects["team"] = apps.get_model("notifications", "Team").objects.create(name=service.team)
+    objects["chat_channel"] = objects["team"].chat_channels.create(name="#payments", url="json://127.0.0.1:9/hook")
     return objects
 
 
@@ -179,7 +209,7 @@ def test_a_viewers_post_is_refused_and_changes_nothing(name, route, samples, vie
         # Only a read page that ignores the method (a function view without @require_safe) gets here: it
         # must answer as it does to GET, and the database check below proves it wrote nothing.
         assert response.status_code == 200, f"{name}: a viewer's POST got {response.status_code}"
-    if name not in {"password_change", "password_reset_confirm"}:
+    if name not in OWN_ACCOUNT_WRITES:
         assert database_fingerprint() == before, f"{name}: a viewer's POST changed the database"
 
 
