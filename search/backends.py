@@ -221,10 +221,6 @@ def _sqlite_ranked(parsed, candidate_ids):
         f"SELECT bm25(search_fts, {', '.join(map(str, SQLITE_WEIGHTS))}) FROM search_fts "
         f"WHERE search_fts MATCH %s AND search_fts.rowid = {table}.id"
     )
-    snippet_sql = (
-        f"SELECT snippet(search_fts, 2, '{SNIPPET_START}', '{SNIPPET_END}', ' … ', {SNIPPET_WORDS}) FROM search_fts "
-        f"WHERE search_fts MATCH %s AND search_fts.rowid = {table}.id"
-    )
     title_sql = (
         f"SELECT highlight(search_fts, 0, '{SNIPPET_START}', '{SNIPPET_END}') FROM search_fts "
         f"WHERE search_fts MATCH %s AND search_fts.rowid = {table}.id"
@@ -238,7 +234,6 @@ def _sqlite_ranked(parsed, candidate_ids):
             title_hit=RawSQL(title_hit_sql, [fts5_title_match(parsed)], output_field=BooleanField()),
             # bm25 is lower-is-better; negate it so both backends sort on a "higher is better" rank.
             rank=RawSQL(f"-({rank_sql})", [match]),
-            snippet_source=RawSQL(snippet_sql, [match]),
             title_source=RawSQL(title_sql, [match]),
             snippet_source=Substr("body", 1, SNIPPET_PREFIX_CHARS),
         )
