@@ -126,7 +126,7 @@ def test_unknown_or_ambiguous_owner_is_refused_beside_the_field(editor_client, m
     })
     assert response.status_code == 400
     page = response.content.decode()
-    owner_field = page[page.index('<label for="id_owner">'):]
+    owner_field = page[page.index('<label for="id_owner"'):]
     owner_field = owner_field[:owner_field.index("</div>")]
     assert error in owner_field and f'value="{typed}"' in owner_field  # beside the field, as typed
     assert page.count('<datalist id="owner-options">') == 1
