@@ -218,3 +218,8 @@ def test_an_invitation_email_carries_the_ics_attachment(postmortem, owner, smtp_
     delivery.deliver_due()
     parts = [part.get_content_type() for part in smtp_server.messages[0].walk()]
     assert "text/calendar" in parts
+
+
+def test_the_postmortem_page_links_to_its_review_meeting(postmortem, viewer_client):
+    response = viewer_client.get(postmortem.get_absolute_url())
+    assert reverse("notifications:review_meeting", args=[postmortem.pk]) in response.content.decode()
