@@ -10,24 +10,44 @@ RESPONDER = "Responder"
 EDITOR = "Editor"
 
 _VIEW = [
-    "incidents.view_incident", "incidents.view_timelineentry", "incidents.view_service",
+    "incidents.view_incident",
+    "incidents.view_timelineentry",
+    "incidents.view_service",
     "incidents.view_category",
-    "postmortems.view_postmortem", "postmortems.view_actionitem",
-    "runbooks.view_runbook", "runbooks.view_tag", "runbooks.view_runbookusage",
-    "notifications.view_team", "notifications.view_reviewmeeting",
+    "postmortems.view_postmortem",
+    "postmortems.view_actionitem",
+    "runbooks.view_runbook",
+    "runbooks.view_tag",
+    "runbooks.view_runbookusage",
+    "notifications.view_team",
+    "notifications.view_reviewmeeting",
 ]
 _RESPOND = [
-    "incidents.add_incident", "incidents.change_incident", "incidents.add_timelineentry",
+    "incidents.add_incident",
+    "incidents.change_incident",
+    "incidents.add_timelineentry",
     "incidents.add_statusupdate",
-    "runbooks.add_runbookusage", "runbooks.change_runbookusage",
+    "runbooks.add_runbookusage",
+    "runbooks.change_runbookusage",
 ]
 _EDIT = [
-    "incidents.add_service", "incidents.change_service", "incidents.add_category", "incidents.change_category",
-    "postmortems.add_postmortem", "postmortems.change_postmortem",
-    "postmortems.add_actionitem", "postmortems.change_actionitem",
-    "runbooks.add_runbook", "runbooks.change_runbook", "runbooks.add_tag",
-    "notifications.view_all_notifications", "notifications.change_team", "notifications.add_chatchannel",
-    "notifications.delete_chatchannel", "notifications.add_reviewmeeting", "notifications.change_reviewmeeting",
+    "incidents.add_service",
+    "incidents.change_service",
+    "incidents.add_category",
+    "incidents.change_category",
+    "postmortems.add_postmortem",
+    "postmortems.change_postmortem",
+    "postmortems.add_actionitem",
+    "postmortems.change_actionitem",
+    "runbooks.add_runbook",
+    "runbooks.change_runbook",
+    "runbooks.add_tag",
+    "notifications.view_all_notifications",
+    "notifications.change_team",
+    "notifications.add_chatchannel",
+    "notifications.delete_chatchannel",
+    "notifications.add_reviewmeeting",
+    "notifications.change_reviewmeeting",
 ]
 
 ROLE_PERMISSIONS = {

@@ -244,11 +244,25 @@ HINDSIGHT_UPDATE_CADENCE = {
 HINDSIGHT_ALERTMANAGER_TOKEN = os.environ.get("HINDSIGHT_ALERTMANAGER_TOKEN", "")
 # Alerts in (README "Alerts from Prometheus Alertmanager"). A 1,500-alert group is about 1.5 MB of JSON.
 HINDSIGHT_ALERTMANAGER_MAX_BYTES = env_int("HINDSIGHT_ALERTMANAGER_MAX_MB", 16, minimum=1) * 1024 * 1024
-HINDSIGHT_ALERT_SERVICE_LABELS = env_list("HINDSIGHT_ALERT_SERVICE_LABELS", ["service", "job", "app", "namespace"])
+HINDSIGHT_ALERT_SERVICE_LABELS = env_list(
+    "HINDSIGHT_ALERT_SERVICE_LABELS", ["service", "job", "app", "namespace"]
+)
 HINDSIGHT_ALERT_DEFAULT_SEVERITY = env_int("HINDSIGHT_ALERT_DEFAULT_SEVERITY", 3, minimum=1, maximum=4)
 HINDSIGHT_ALERT_SEVERITIES = alert_severity_words(
     {
-        1: ["critical", "crit", "page", "urgent", "emergency", "fatal", "disaster", "p1", "sev1", "sev-1", "1"],
+        1: [
+            "critical",
+            "crit",
+            "page",
+            "urgent",
+            "emergency",
+            "fatal",
+            "disaster",
+            "p1",
+            "sev1",
+            "sev-1",
+            "1",
+        ],
         2: ["high", "major", "error", "p2", "sev2", "sev-2", "2"],
         3: ["warning", "warn", "medium", "moderate", "minor", "p3", "sev3", "sev-3", "3"],
         4: ["info", "informational", "notice", "low", "none", "debug", "p4", "p5", "sev4", "sev-4", "4", "5"],

@@ -22,8 +22,11 @@ urlpatterns = [
     # first so they answer instead of markdownx's own views at the same addresses.
     path("markdownx/upload/", uploads.upload_image, name="markdownx_upload"),
     path("markdownx/markdownify/", uploads.markdown_preview, name="markdownx_markdownify"),
-    path(f"{settings.MEDIA_URL.lstrip('/')}{settings.MARKDOWNX_MEDIA_PATH}<path:path>", uploads.serve_upload,
-         name="uploaded_image"),
+    path(
+        f"{settings.MEDIA_URL.lstrip('/')}{settings.MARKDOWNX_MEDIA_PATH}<path:path>",
+        uploads.serve_upload,
+        name="uploaded_image",
+    ),
     path("markdownx/", include("markdownx.urls")),
     path("admin/", admin.site.urls),
 ]

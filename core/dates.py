@@ -22,7 +22,9 @@ def validate_in_date_window(value: date | datetime) -> None:
     latest = latest_allowed()
     if isinstance(value, datetime):
         outside = value < EARLIEST if timezone.is_aware(value) else value < EARLIEST.replace(tzinfo=None)
-        outside = outside or (value > latest if timezone.is_aware(value) else value > latest.replace(tzinfo=None))
+        outside = outside or (
+            value > latest if timezone.is_aware(value) else value > latest.replace(tzinfo=None)
+        )
     else:
         outside = not EARLIEST.date() <= value <= latest.date()
     if outside:

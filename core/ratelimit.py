@@ -32,10 +32,14 @@ def rate_limited(scope: str) -> Callable[[Callable[..., HttpResponse]], Callable
         @wraps(view)
         def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
             per_minute = settings.HINDSIGHT_PREVIEW_RATE_PER_MINUTE
-            who = str(request.user.pk) if request.user.is_authenticated else request.META.get("REMOTE_ADDR", "")
+            who = (
+                str(request.user.pk) if request.user.is_authenticated else request.META.get("REMOTE_ADDR", "")
+            )
             if not within_rate(scope=scope, who=who, per_minute=per_minute):
                 response = JsonResponse(
-                    {"error": f"Too many previews: at most {per_minute} a minute. Wait a moment and try again."},
+                    {
+                        "error": f"Too many previews: at most {per_minute} a minute. Wait a moment and try again."
+                    },
                     status=429,
                 )
                 response["Retry-After"] = str(WINDOW_SECONDS)

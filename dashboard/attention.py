@@ -54,7 +54,7 @@ def count_all(**querysets):
         params.extend(sql_params)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(parts)}", params)
-        return dict(zip(querysets, cursor.fetchone()))
+        return dict(zip(querysets, cursor.fetchone(), strict=False))
 
 
 def block(key, title, explanation, queryset, url, empty, counts, tone="warn"):
@@ -69,8 +69,12 @@ def quarter_start(today=None):
 def open_incidents(now):
     """The most urgent open incidents (most severe, oldest first), each with its response-target check and
     whether it is on its update cadence (their total comes from `attention_blocks`)."""
-    queryset = Incident.objects.open().with_last_update().prefetch_related("services").order_by(
-        "severity", "started_at", "id")
+    queryset = (
+        Incident.objects.open()
+        .with_last_update()
+        .prefetch_related("services")
+        .order_by("severity", "started_at", "id")
+    )
     incidents = list(queryset[:OPEN_INCIDENTS_SHOWN])
     for incident in incidents:
         incident.target_check = incident.response_target_check(now)
@@ -83,9 +87,12 @@ def recurring_categories_this_quarter(today=None):
     """Categories with two or more incidents started since the start of this quarter."""
     start = quarter_start(today)
     since = timezone.make_aware(datetime.combine(start, time.min))
-    categories = (Category.objects.filter(incidents__started_at__gte=since)
-                  .annotate(n=Count("incidents", distinct=True)).filter(n__gte=2)
-                  .order_by("-n", Lower("name")))
+    categories = (
+        Category.objects.filter(incidents__started_at__gte=since)
+        .annotate(n=Count("incidents", distinct=True))
+        .filter(n__gte=2)
+        .order_by("-n", Lower("name"))
+    )
     return start, list(categories)
 
 
@@ -99,37 +106,82 @@ def attention_blocks(now=None):
     unowned_actions, overdue_actions = ActionItem.objects.unowned(), ActionItem.objects.overdue(today)
     runbooks_due, runbooks_need_update = Runbook.objects.due_for_review(now), Runbook.objects.needs_update()
     counts = count_all(
-        open_incidents=Incident.objects.open(), update_overdue=update_overdue, missing_postmortem=missing_postmortem,
-        postmortems_overdue=postmortems_overdue, unowned_actions=unowned_actions, overdue_actions=overdue_actions,
-        runbooks_due=runbooks_due, runbooks_need_update=runbooks_need_update,
+        open_incidents=Incident.objects.open(),
+        update_overdue=update_overdue,
+        missing_postmortem=missing_postmortem,
+        postmortems_overdue=postmortems_overdue,
+        unowned_actions=unowned_actions,
+        overdue_actions=overdue_actions,
+        runbooks_due=runbooks_due,
+        runbooks_need_update=runbooks_need_update,
     )
     return counts["open_incidents"], [
-        block("update_overdue", "Status updates overdue",
-              "Open incidents whose last update is older than their severity's cadence.",
-              update_overdue.order_by("severity", "started_at"),
-              list_url("incidents:list", update_overdue="true"), "Every open incident is on its update cadence.",
-              counts, tone="bad"),
-        block("postmortems_overdue", "Postmortems overdue",
-              "Resolved more than 48 hours ago and still not published.",
-              postmortems_overdue.select_related("incident").defer("body", "rendered_body").order_by(
-                  "incident__resolved_at"),
-              list_url("postmortems:list", overdue="true"), "No overdue postmortems.", counts),
-        block("missing_postmortem", "SEV-1/2 without a postmortem",
-              "Serious incidents nobody has started a postmortem for.",
-              missing_postmortem.order_by("-resolved_at"),
-              list_url("incidents:list", needs_postmortem="true"), "Every serious incident has a postmortem.", counts),
-        block("unowned_actions", "Unowned action items", "Promises nobody has taken on.",
-              unowned_actions.select_related("postmortem__incident").order_by("due_date", "id"),
-              list_url("actions:review", owner="none", status="open"), "Every open action item has an owner.", counts),
-        block("overdue_actions", "Overdue action items", "Open past their due date.",
-              overdue_actions.select_related("owner", "postmortem__incident").order_by("due_date", "id"),
-              list_url("actions:list", section="overdue"), "Nothing overdue.", counts, tone="bad"),
-        block("runbooks_due", "Runbooks due for review", "Never reviewed, or past their own review interval.",
-              runbooks_due.defer("body", "rendered_body").order_by("review_due_at", Lower("title")),
-              list_url("runbooks:list", due="true"), "Every runbook has been reviewed on time.", counts),
-        block("runbooks_need_update", "Runbooks flagged: needs update",
-              "Reported as not helping during an incident since their last review.",
-              runbooks_need_update.defer("body", "rendered_body").order_by(Lower("title")),
-              list_url("runbooks:list", needs_update="true"), "No runbook has been reported unhelpful.", counts,
-              tone="bad"),
+        block(
+            "update_overdue",
+            "Status updates overdue",
+            "Open incidents whose last update is older than their severity's cadence.",
+            update_overdue.order_by("severity", "started_at"),
+            list_url("incidents:list", update_overdue="true"),
+            "Every open incident is on its update cadence.",
+            counts,
+            tone="bad",
+        ),
+        block(
+            "postmortems_overdue",
+            "Postmortems overdue",
+            "Resolved more than 48 hours ago and still not published.",
+            postmortems_overdue.select_related("incident")
+            .defer("body", "rendered_body")
+            .order_by("incident__resolved_at"),
+            list_url("postmortems:list", overdue="true"),
+            "No overdue postmortems.",
+            counts,
+        ),
+        block(
+            "missing_postmortem",
+            "SEV-1/2 without a postmortem",
+            "Serious incidents nobody has started a postmortem for.",
+            missing_postmortem.order_by("-resolved_at"),
+            list_url("incidents:list", needs_postmortem="true"),
+            "Every serious incident has a postmortem.",
+            counts,
+        ),
+        block(
+            "unowned_actions",
+            "Unowned action items",
+            "Promises nobody has taken on.",
+            unowned_actions.select_related("postmortem__incident").order_by("due_date", "id"),
+            list_url("actions:review", owner="none", status="open"),
+            "Every open action item has an owner.",
+            counts,
+        ),
+        block(
+            "overdue_actions",
+            "Overdue action items",
+            "Open past their due date.",
+            overdue_actions.select_related("owner", "postmortem__incident").order_by("due_date", "id"),
+            list_url("actions:list", section="overdue"),
+            "Nothing overdue.",
+            counts,
+            tone="bad",
+        ),
+        block(
+            "runbooks_due",
+            "Runbooks due for review",
+            "Never reviewed, or past their own review interval.",
+            runbooks_due.defer("body", "rendered_body").order_by("review_due_at", Lower("title")),
+            list_url("runbooks:list", due="true"),
+            "Every runbook has been reviewed on time.",
+            counts,
+        ),
+        block(
+            "runbooks_need_update",
+            "Runbooks flagged: needs update",
+            "Reported as not helping during an incident since their last review.",
+            runbooks_need_update.defer("body", "rendered_body").order_by(Lower("title")),
+            list_url("runbooks:list", needs_update="true"),
+            "No runbook has been reported unhelpful.",
+            counts,
+            tone="bad",
+        ),
     ]

@@ -9,12 +9,18 @@ def home(request):
     open_count, blocks = attention_blocks(now)
     quarter_start, recurring = recurring_categories_this_quarter(timezone.localdate(now))
     for category in recurring:
-        category.list_url = list_url("incidents:list", category=category.pk, started_min=quarter_start.isoformat())
-    return render(request, "dashboard/home.html", {
-        "open_count": open_count,
-        "open_incidents": open_incidents(now),
-        "open_url": list_url("incidents:list", status="open"),
-        "blocks": blocks,
-        "recurring": recurring,
-        "quarter_start": quarter_start,
-    })
+        category.list_url = list_url(
+            "incidents:list", category=category.pk, started_min=quarter_start.isoformat()
+        )
+    return render(
+        request,
+        "dashboard/home.html",
+        {
+            "open_count": open_count,
+            "open_incidents": open_incidents(now),
+            "open_url": list_url("incidents:list", status="open"),
+            "blocks": blocks,
+            "recurring": recurring,
+            "quarter_start": quarter_start,
+        },
+    )

@@ -29,6 +29,7 @@ def csv_response(filename, header, rows):
             yield writer.writerow([spreadsheet_safe(value) for value in row])
 
     return StreamingHttpResponse(
-        lines(), content_type="text/csv; charset=utf-8",
+        lines(),
+        content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -22,8 +22,12 @@ def render_select(widget):
     groups = []
     for group_name, options, _index in widget["optgroups"]:
         rendered = "".join(_option(option) for option in options)
-        groups.append(f'<optgroup label="{escape(str(group_name))}">{rendered}</optgroup>' if group_name else rendered)
-    return mark_safe(f'<select name="{escape(widget["name"])}"{flatatt(widget["attrs"])}>{"".join(groups)}</select>')  # noqa: S308 - every value escaped above
+        groups.append(
+            f'<optgroup label="{escape(str(group_name))}">{rendered}</optgroup>' if group_name else rendered
+        )
+    return mark_safe(
+        f'<select name="{escape(widget["name"])}"{flatatt(widget["attrs"])}>{"".join(groups)}</select>'
+    )
 
 
 class FormRenderer(TemplatesSetting):

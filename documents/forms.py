@@ -18,8 +18,12 @@ class VersionedDocumentForm(forms.ModelForm):
             # data-max-length instead, and the form error below it is the server's word on the same limit.
             limit = self.fields["body"].max_length
             self.fields["body"].widget = MarkdownxWidget(
-                attrs={"rows": 24, "class": "markdown-editor", "data-max-length": limit,
-                       "aria-describedby": "markdown-keys"}
+                attrs={
+                    "rows": 24,
+                    "class": "markdown-editor",
+                    "data-max-length": limit,
+                    "aria-describedby": "markdown-keys",
+                }
             )
 
     def save_revision(self, author, note=""):

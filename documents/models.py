@@ -16,7 +16,6 @@ from .limits import MAX_BODY_LENGTH, text_limit
 from .markdown import render_markdown
 
 
-
 class EditConflict(Exception):
     """Someone saved the document after the version this edit was loaded from."""
 
@@ -32,14 +31,18 @@ class Revision(models.Model):
     number = models.PositiveIntegerField(help_text="The document's version after this save.")
     title = models.CharField(max_length=300, blank=True)
     body = models.TextField()
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     note = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-number"]
         constraints = [
-            models.UniqueConstraint(fields=["content_type", "object_id", "number"], name="unique_revision_number"),
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "number"], name="unique_revision_number"
+            ),
         ]
 
     def __str__(self):
@@ -65,7 +68,7 @@ class VersionedDocument(models.Model):
     @property
     def body_html(self):
         """The body as sanitised HTML, cached at save time."""
-        return mark_safe(self.rendered_body)  # noqa: S308 - sanitised by render_markdown at save time
+        return mark_safe(self.rendered_body)
 
     def save(self, *args, **kwargs):
         self.rendered_body = render_markdown(self.body)
@@ -83,7 +86,9 @@ class VersionedDocument(models.Model):
                 self.version = 1
             else:
                 if expected_version is None:
-                    expected_version = model.objects.filter(pk=self.pk).values_list("version", flat=True).get()
+                    expected_version = (
+                        model.objects.filter(pk=self.pk).values_list("version", flat=True).get()
+                    )
                 # Compare-and-swap: only one of two concurrent saves from the same version can win.
                 claimed = model.objects.filter(pk=self.pk, version=expected_version).update(
                     version=expected_version + 1
@@ -94,12 +99,18 @@ class VersionedDocument(models.Model):
             self.updated_by = author
             self.save()
             Revision.objects.create(
-                document=self, number=self.version, title=self.revision_title()[:300], body=self.body,
-                author=author, note=note,
+                document=self,
+                number=self.version,
+                title=self.revision_title()[:300],
+                body=self.body,
+                author=author,
+                note=note,
             )
         return self
 
     def restore_revision(self, revision, author):
         """Bring back an old revision's text as a new revision (history only ever grows)."""
         self.body = revision.body
-        return self.save_revision(author, expected_version=self.version, note=f"Restored revision {revision.number}")
+        return self.save_revision(
+            author, expected_version=self.version, note=f"Restored revision {revision.number}"
+        )

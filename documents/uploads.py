@@ -77,7 +77,9 @@ def upload_image(request):
 def markdown_preview(request):
     """markdownx's live preview (sanitised HTML); a request without content previews nothing."""
     if len(request.POST.get("content", "")) > MAX_BODY_LENGTH:
-        message = f"The preview stops at {MAX_BODY_LENGTH:,} characters: shorten the text to see it and to save it."
+        message = (
+            f"The preview stops at {MAX_BODY_LENGTH:,} characters: shorten the text to see it and to save it."
+        )
         return HttpResponse(f"<p>{message}</p>", status=400)
     if "content" not in request.POST:
         request.POST = request.POST.copy()

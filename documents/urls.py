@@ -12,6 +12,8 @@ def revision_urls(model, prefix="<int:pk>/"):
         path(f"{prefix}history/", RevisionHistoryView.as_view(model=model), name="history"),
         path(f"{prefix}history/<int:number>/", RevisionDiffView.as_view(model=model), name="revision_diff"),
         path(
-            f"{prefix}history/<int:number>/restore/", RestoreRevisionView.as_view(model=model), name="revision_restore"
+            f"{prefix}history/<int:number>/restore/",
+            RestoreRevisionView.as_view(model=model),
+            name="revision_restore",
         ),
     ]

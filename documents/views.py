@@ -48,7 +48,10 @@ class ConflictSafeEditMixin:
         )
         self.object = current
         return self.response_class(
-            request=self.request, template=[self.conflict_template_name], context=context, status=409,
+            request=self.request,
+            template=[self.conflict_template_name],
+            context=context,
+            status=409,
             using=self.template_engine,
         )
 
@@ -78,9 +81,9 @@ class RevisionHistoryView(DocumentMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context["revisions"] = self.object.revisions.select_related("author")[:200]
         opts = self.model._meta
-        context["can_restore"] = self.request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}") and not getattr(
-            self.object, "is_locked", False
-        )
+        context["can_restore"] = self.request.user.has_perm(
+            f"{opts.app_label}.change_{opts.model_name}"
+        ) and not getattr(self.object, "is_locked", False)
         return context
 
 

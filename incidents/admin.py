@@ -32,11 +32,27 @@ class TimelineEntryInline(admin.TabularInline):
 
 @admin.register(Incident)
 class IncidentAdmin(admin.ModelAdmin):
-    list_display = ["reference", "title", "severity", "status", "detection_source", "started_at", "resolved_at"]
+    list_display = [
+        "reference",
+        "title",
+        "severity",
+        "status",
+        "detection_source",
+        "started_at",
+        "resolved_at",
+    ]
     list_filter = ["severity", "status", "detection_source", "services", "categories", "started_at"]
     search_fields = ["title", "summary", "customer_impact"]
     date_hierarchy = "started_at"
-    autocomplete_fields = ["commander", "tech_lead", "comms_lead", "scribe", "smes", "created_by", "recurrence_of"]
+    autocomplete_fields = [
+        "commander",
+        "tech_lead",
+        "comms_lead",
+        "scribe",
+        "smes",
+        "created_by",
+        "recurrence_of",
+    ]
     filter_horizontal = ["services", "categories"]
     inlines = [TimelineEntryInline]
     list_select_related = True

@@ -144,8 +144,13 @@ def _parse_alert(raw: object, where: str, now: datetime) -> ReceivedAlert:
         raise AlertPayloadError(f"{where}.generatorURL must be a string.")
     _check_text(generator_url, f"{where}.generatorURL", MAX_URL)
     return ReceivedAlert(
-        state=state, labels=labels, annotations=annotations, starts_at=starts_at, ends_at=ends_at,
-        fingerprint=fingerprint, generator_url=generator_url if is_web_link(generator_url) else "",
+        state=state,
+        labels=labels,
+        annotations=annotations,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        fingerprint=fingerprint,
+        generator_url=generator_url if is_web_link(generator_url) else "",
     )
 
 
@@ -167,7 +172,9 @@ def _check_text(text: str, where: str, max_length: int | None) -> None:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        raise AlertPayloadError(f"{where} is not valid Unicode text (a lone surrogate such as \\ud800).") from None
+        raise AlertPayloadError(
+            f"{where} is not valid Unicode text (a lone surrogate such as \\ud800)."
+        ) from None
 
 
 def _timestamp(value: object, where: str, now: datetime) -> datetime | None:

@@ -45,8 +45,12 @@ class Outcome:
     counts: Counter = field(default_factory=Counter)
 
     def as_json(self) -> dict:
-        return {"status": "ok", "opened": self.opened, "updated": self.updated,
-                "alerts": {key: self.counts[key] for key in ("new", "resolved", "unchanged", "ignored")}}
+        return {
+            "status": "ok",
+            "opened": self.opened,
+            "updated": self.updated,
+            "alerts": {key: self.counts[key] for key in ("new", "resolved", "unchanged", "ignored")},
+        }
 
 
 @transaction.atomic
@@ -89,7 +93,10 @@ def receive_notification(*, notification: Notification, now: datetime | None = N
         incidents[incident.pk] = incident
         _add_services(incident, new_alerts, services, changes[incident.pk])
         Alert.objects.bulk_create(
-            [_new_row(incident, alert, notification.group_key, services, runbooks, now) for alert in new_alerts],
+            [
+                _new_row(incident, alert, notification.group_key, services, runbooks, now)
+                for alert in new_alerts
+            ],
             batch_size=BATCH_SIZE,
         )
         changes[incident.pk].fired.extend(new_alerts)
@@ -104,16 +111,27 @@ def receive_notification(*, notification: Notification, now: datetime | None = N
     return outcome
 
 
-CHANGING_FIELDS = ["state", "starts_at", "ends_at", "annotations", "generator_url", "group_key",
-                   "suggested_runbook", "updated_at"]
+CHANGING_FIELDS = [
+    "state",
+    "starts_at",
+    "ends_at",
+    "annotations",
+    "generator_url",
+    "group_key",
+    "suggested_runbook",
+    "updated_at",
+]
 
 
 def _known_alerts(fingerprints: list[str]) -> dict[str, list[Alert]]:
     """Every stored alert with these fingerprints, newest incident first (a few queries of BATCH_SIZE each)."""
     known: dict[str, list[Alert]] = defaultdict(list)
     for start in range(0, len(fingerprints), BATCH_SIZE):
-        rows = (Alert.objects.filter(fingerprint__in=fingerprints[start:start + BATCH_SIZE])
-                .select_related("incident").order_by("-incident__started_at", "-incident_id"))
+        rows = (
+            Alert.objects.filter(fingerprint__in=fingerprints[start : start + BATCH_SIZE])
+            .select_related("incident")
+            .order_by("-incident__started_at", "-incident_id")
+        )
         for row in rows:
             known[row.fingerprint].append(row)
     return known
@@ -130,12 +148,21 @@ def _row_for(alert: ReceivedAlert, rows: list[Alert]) -> Alert | None:
     if alert.is_firing:
         on_open_incident = next((row for row in rows if row.incident.is_open), None)
         return on_open_incident or same_firing
-    return same_firing or next((row for row in rows if row.state == Alert.State.FIRING), None) or (
-        rows[0] if rows else None)
+    return (
+        same_firing
+        or next((row for row in rows if row.state == Alert.State.FIRING), None)
+        or (rows[0] if rows else None)
+    )
 
 
-def _apply(row: Alert, alert: ReceivedAlert, group_key: str, services: "ServiceMatcher",
-           runbooks: dict[str, Runbook], now: datetime) -> str:
+def _apply(
+    row: Alert,
+    alert: ReceivedAlert,
+    group_key: str,
+    services: "ServiceMatcher",
+    runbooks: dict[str, Runbook],
+    now: datetime,
+) -> str:
     """Bring a stored alert up to date; returns "fired", "resolved", "refreshed" (details only) or ""."""
     change = ""
     if alert.is_firing and (row.state != Alert.State.FIRING or row.starts_at != alert.starts_at):
@@ -154,19 +181,38 @@ def _apply(row: Alert, alert: ReceivedAlert, group_key: str, services: "ServiceM
     return change
 
 
-def _new_row(incident: Incident, alert: ReceivedAlert, group_key: str, services: "ServiceMatcher",
-             runbooks: dict[str, Runbook], now: datetime) -> Alert:
+def _new_row(
+    incident: Incident,
+    alert: ReceivedAlert,
+    group_key: str,
+    services: "ServiceMatcher",
+    runbooks: dict[str, Runbook],
+    now: datetime,
+) -> Alert:
     return Alert(
-        incident=incident, fingerprint=alert.fingerprint, alertname=alert.name,
-        service_label=services.label_value(alert.labels)[:200], group_key=group_key, state=alert.state,
-        labels=alert.labels, annotations=alert.annotations, generator_url=alert.generator_url,
-        starts_at=alert.starts_at, ends_at=alert.ends_at, suggested_runbook=_suggested_runbook(alert, runbooks),
-        received_at=now, updated_at=now,
+        incident=incident,
+        fingerprint=alert.fingerprint,
+        alertname=alert.name,
+        service_label=services.label_value(alert.labels)[:200],
+        group_key=group_key,
+        state=alert.state,
+        labels=alert.labels,
+        annotations=alert.annotations,
+        generator_url=alert.generator_url,
+        starts_at=alert.starts_at,
+        ends_at=alert.ends_at,
+        suggested_runbook=_suggested_runbook(alert, runbooks),
+        received_at=now,
+        updated_at=now,
     )
 
 
-def _incident_for_new_alerts(notification: Notification, new_alerts: list[ReceivedAlert],
-                             known: dict[str, list[Alert]], services: "ServiceMatcher") -> Incident | None:
+def _incident_for_new_alerts(
+    notification: Notification,
+    new_alerts: list[ReceivedAlert],
+    known: dict[str, list[Alert]],
+    services: "ServiceMatcher",
+) -> Incident | None:
     """The open incident new alerts join: the one holding most of this notification's known alerts, else one with
     the same alertname and service, else one that received this group before."""
     holding = Counter(row.incident_id for rows in known.values() for row in rows if row.incident.is_open)
@@ -186,8 +232,13 @@ def _incident_for_new_alerts(notification: Notification, new_alerts: list[Receiv
     return match.incident if match else None
 
 
-def _open_incident(notification: Notification, new_alerts: list[ReceivedAlert], services: "ServiceMatcher",
-                   now: datetime, changes: dict[int, IncidentChanges]) -> Incident:
+def _open_incident(
+    notification: Notification,
+    new_alerts: list[ReceivedAlert],
+    services: "ServiceMatcher",
+    now: datetime,
+    changes: dict[int, IncidentChanges],
+) -> Incident:
     first = new_alerts[0]
     title = f"{first.name}: {first.summary}" if first.summary else first.name
     if len(new_alerts) > 1:
@@ -207,18 +258,24 @@ def _open_incident(notification: Notification, new_alerts: list[ReceivedAlert], 
     notes = changes[incident.pk].notes
     unknown_words = sorted({word for _, word in severities if word})
     if unknown_words:
-        notes.append(f"Unknown severity {_quoted(unknown_words)}: used the default, "
-                     f"{Severity(settings.HINDSIGHT_ALERT_DEFAULT_SEVERITY).label}.")
+        notes.append(
+            f"Unknown severity {_quoted(unknown_words)}: used the default, "
+            f"{Severity(settings.HINDSIGHT_ALERT_DEFAULT_SEVERITY).label}."
+        )
     if previous:
-        notes.append(f"May be a recurrence of {previous.reference} (resolved {previous.resolved_at:%-d %b %H:%M}).")
+        notes.append(
+            f"May be a recurrence of {previous.reference} (resolved {previous.resolved_at:%-d %b %H:%M})."
+        )
     return incident
 
 
-def _previous_incident(notification: Notification, new_alerts: list[ReceivedAlert],
-                       services: "ServiceMatcher") -> Incident | None:
+def _previous_incident(
+    notification: Notification, new_alerts: list[ReceivedAlert], services: "ServiceMatcher"
+) -> Incident | None:
     """The latest resolved incident that held these alerts, this group, or alerts of the same name and service."""
     same = Q(alerts__group_key=notification.group_key) | Q(
-        alerts__fingerprint__in=[alert.fingerprint for alert in new_alerts[:BATCH_SIZE]])
+        alerts__fingerprint__in=[alert.fingerprint for alert in new_alerts[:BATCH_SIZE]]
+    )
     for name, service in {(alert.name, services.label_value(alert.labels)) for alert in new_alerts}:
         if service:
             same |= Q(alerts__alertname=name, alerts__service_label=service)
@@ -236,8 +293,9 @@ def _severity(alert: ReceivedAlert) -> tuple[int, str]:
     return level, ""
 
 
-def _add_services(incident: Incident, new_alerts: list[ReceivedAlert], services: "ServiceMatcher",
-                  change: IncidentChanges) -> None:
+def _add_services(
+    incident: Incident, new_alerts: list[ReceivedAlert], services: "ServiceMatcher", change: IncidentChanges
+) -> None:
     matched, unknown = set(), set()
     for alert in new_alerts:
         service = services.service_for(alert.labels)
@@ -257,17 +315,20 @@ def _add_services(incident: Incident, new_alerts: list[ReceivedAlert], services:
 def _recount(incident: Incident, now: datetime) -> int:
     """Refresh the incident's alert counts; returns how many still fire."""
     figures = Alert.objects.filter(incident=incident).aggregate(
-        total=Count("id"), firing=Count("id", filter=Q(state=Alert.State.FIRING)), last_end=Max("ends_at"))
+        total=Count("id"), firing=Count("id", filter=Q(state=Alert.State.FIRING)), last_end=Max("ends_at")
+    )
     resolved_at = None
     if figures["total"] and not figures["firing"]:
         resolved_at = min(figures["last_end"] or now, now)
     Incident.objects.filter(pk=incident.pk).update(
-        alerts_total=figures["total"], alerts_firing=figures["firing"], alerts_resolved_at=resolved_at)
+        alerts_total=figures["total"], alerts_firing=figures["firing"], alerts_resolved_at=resolved_at
+    )
     return figures["firing"]
 
 
-def _record_on_timeline(incident: Incident, change: IncidentChanges, firing: int, now: datetime,
-                        opened: bool) -> None:
+def _record_on_timeline(
+    incident: Incident, change: IncidentChanges, firing: int, now: datetime, opened: bool
+) -> None:
     """One entry for everything this notification changed on this incident."""
     parts = []
     if change.fired:
@@ -278,12 +339,13 @@ def _record_on_timeline(incident: Incident, change: IncidentChanges, firing: int
     if not parts and not change.notes:
         return
     text = f"{'Opened by Alertmanager' if opened else 'Alertmanager'}: {' '.join(parts + change.notes)}"
-    incident.timeline.create(occurred_at=max(now, incident.started_at), kind=TimelineEntry.Kind.OBSERVATION,
-                             text=text[:5000])
+    incident.timeline.create(
+        occurred_at=max(now, incident.started_at), kind=TimelineEntry.Kind.OBSERVATION, text=text[:5000]
+    )
 
 
 def describe_alerts(alerts: list[ReceivedAlert]) -> str:
-    """"NodeDown on node-0001, node-0002 … (1,198 more)", one clause per alertname, most frequent first."""
+    """ "NodeDown on node-0001, node-0002 … (1,198 more)", one clause per alertname, most frequent first."""
     by_name: dict[str, list[str]] = defaultdict(list)
     for alert in alerts:
         by_name[alert.name].append(_identity(alert))
@@ -317,8 +379,12 @@ class ServiceMatcher:
 
     def __init__(self, label_sets: list[dict[str, str]]) -> None:
         self.labels = settings.HINDSIGHT_ALERT_SERVICE_LABELS
-        values = {labels[label].strip().lower() for labels in label_sets for label in self.labels
-                  if labels.get(label, "").strip()}
+        values = {
+            labels[label].strip().lower()
+            for labels in label_sets
+            for label in self.labels
+            if labels.get(label, "").strip()
+        }
         self.services: dict[str, Service] = {}
         if values:
             chosen = list(values)[:BATCH_SIZE]
@@ -339,7 +405,9 @@ class ServiceMatcher:
         service = self.service_for(labels)
         if service:
             return service.name.lower()
-        return next((labels[label].strip().lower() for label in self.labels if labels.get(label, "").strip()), "")
+        return next(
+            (labels[label].strip().lower() for label in self.labels if labels.get(label, "").strip()), ""
+        )
 
 
 def runbook_slug_in(url: str) -> str:
@@ -361,8 +429,10 @@ def _runbooks_named_by(urls: list[str]) -> dict[str, Runbook]:
     slugs = {runbook_slug_in(url) for url in urls if url} - {""}
     if not slugs:
         return {}
-    return {runbook.slug: runbook for runbook in Runbook.objects.filter(slug__in=list(slugs)[:BATCH_SIZE])
-            .only("id", "slug", "title")}
+    return {
+        runbook.slug: runbook
+        for runbook in Runbook.objects.filter(slug__in=list(slugs)[:BATCH_SIZE]).only("id", "slug", "title")
+    }
 
 
 def _suggested_runbook(alert: ReceivedAlert, runbooks: dict[str, Runbook]) -> Runbook | None:

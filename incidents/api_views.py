@@ -26,7 +26,9 @@ def read_body_within(request: HttpRequest, limit: int) -> bytes:
     Content-Length claims. This endpoint's own limit: DATA_UPLOAD_MAX_MEMORY_SIZE stays small for every other."""
     too_big = AlertPayloadError(
         f"Request body is larger than {limit // (1024 * 1024)} MB (HINDSIGHT_ALERTMANAGER_MAX_MB); "
-        "or set max_alerts on the webhook receiver.", status=413)
+        "or set max_alerts on the webhook receiver.",
+        status=413,
+    )
     declared = (request.headers.get("Content-Length") or "0").strip()
     if not declared.isdigit():
         raise AlertPayloadError("Content-Length must be a whole number of bytes.")
@@ -56,6 +58,7 @@ def alertmanager_webhook(request: HttpRequest) -> JsonResponse:
     except (IntegrityError, OperationalError):
         # Another delivery of the same alerts is being written (or the database is briefly locked): Alertmanager
         # retries a 5xx, and the retry finds the first delivery's rows.
-        return json_error(AlertPayloadError("These alerts are being recorded by another request; retry.",
-                                            status=503))
+        return json_error(
+            AlertPayloadError("These alerts are being recorded by another request; retry.", status=503)
+        )
     return JsonResponse(outcome.as_json())

@@ -30,16 +30,25 @@ def seed():
         posted_at = (incident.detected_at or incident.started_at) + timedelta(minutes=10)
         draft = draft_status_update(incident, StatusUpdate.Kind.INITIAL, now=posted_at)
         StatusUpdate.objects.create(
-            incident=incident, kind=StatusUpdate.Kind.INITIAL, visibility=StatusUpdate.Visibility.PUBLIC,
-            status=incident.status, headline=public_headline(incident), message=draft["message"],
-            next_update_at=draft["next_update_at"], posted_at=min(posted_at, timezone.now()),
+            incident=incident,
+            kind=StatusUpdate.Kind.INITIAL,
+            visibility=StatusUpdate.Visibility.PUBLIC,
+            status=incident.status,
+            headline=public_headline(incident),
+            message=draft["message"],
+            next_update_at=draft["next_update_at"],
+            posted_at=min(posted_at, timezone.now()),
             author=incident.commander,
         )
         StatusUpdate.objects.create(
-            incident=incident, kind=StatusUpdate.Kind.UPDATE, visibility=StatusUpdate.Visibility.INTERNAL,
-            status=incident.status, headline="Stakeholder note",
+            incident=incident,
+            kind=StatusUpdate.Kind.UPDATE,
+            visibility=StatusUpdate.Visibility.INTERNAL,
+            status=incident.status,
+            headline="Stakeholder note",
             message="Support has a macro for affected customers; no refunds needed yet.",
-            posted_at=min(posted_at + timedelta(minutes=5), timezone.now()), author=incident.commander,
+            posted_at=min(posted_at + timedelta(minutes=5), timezone.now()),
+            author=incident.commander,
         )
         created += 2
     return created

@@ -35,7 +35,9 @@ def status_update(request, pk):
             where = "on the public status page" if update.is_public else "internally"
             messages.success(request, f"{update.get_kind_display()} posted {where}.")
             return redirect(incident)
-        return render(request, "incidents/status_update_form.html", {"incident": incident, "form": form}, status=400)
+        return render(
+            request, "incidents/status_update_form.html", {"incident": incident, "form": form}, status=400
+        )
     kind = request.GET.get("kind")
     if kind not in kinds:
         kind = suggested_kind(incident, last_update)

@@ -9,7 +9,9 @@ from .models import Category, DetectionSource, Incident, Service, Severity, Stat
 
 class IncidentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label="Title contains")
-    severity = django_filters.MultipleChoiceFilter(choices=Severity.choices, widget=forms.CheckboxSelectMultiple)
+    severity = django_filters.MultipleChoiceFilter(
+        choices=Severity.choices, widget=forms.CheckboxSelectMultiple
+    )
     status = django_filters.MultipleChoiceFilter(
         choices=[("open", "Open (not resolved)"), *Status.choices],
         method="filter_status",
@@ -42,8 +44,10 @@ class IncidentFilter(django_filters.FilterSet):
             ("status", "status"),
         ),
         field_labels={
-            "started": "Started (oldest first)", "-started": "Started (newest first)",
-            "severity": "Severity (SEV-1 first)", "-severity": "Severity (SEV-4 first)",
+            "started": "Started (oldest first)",
+            "-started": "Started (newest first)",
+            "severity": "Severity (SEV-1 first)",
+            "-severity": "Severity (SEV-4 first)",
         },
         empty_label="Newest first",
     )
@@ -53,7 +57,9 @@ class IncidentFilter(django_filters.FilterSet):
         fields = ["q", "severity", "status", "service", "category", "detection_source", "started"]
 
     def filter_needs_postmortem(self, queryset, name, value):
-        return queryset.filter(pk__in=Incident.objects.missing_postmortem().values("pk")) if value else queryset
+        return (
+            queryset.filter(pk__in=Incident.objects.missing_postmortem().values("pk")) if value else queryset
+        )
 
     def filter_update_overdue(self, queryset, name, value):
         return queryset.filter(pk__in=Incident.objects.update_overdue().values("pk")) if value else queryset

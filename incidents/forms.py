@@ -21,8 +21,10 @@ class LocalDateTimeInput(forms.DateTimeInput):
 
 
 def people():
-    return get_user_model().objects.filter(is_active=True).order_by(
-        Lower("first_name"), Lower("last_name"), Lower("username")
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .order_by(Lower("first_name"), Lower("last_name"), Lower("username"))
     )
 
 
@@ -37,7 +39,9 @@ class DeclareIncidentForm(forms.ModelForm):
         model = Incident
         fields = ["title", "severity", "services", "summary"]
         widgets = {
-            "title": forms.TextInput(attrs={"placeholder": "Checkout returns 502 for EU customers", "autofocus": True}),
+            "title": forms.TextInput(
+                attrs={"placeholder": "Checkout returns 502 for EU customers", "autofocus": True}
+            ),
             "severity": forms.RadioSelect,
             "summary": forms.Textarea(attrs={"rows": 3}),
         }
@@ -69,10 +73,24 @@ class IncidentForm(forms.ModelForm):
     class Meta:
         model = Incident
         fields = [
-            "title", "severity", "status", "detection_source", "summary", "customer_impact",
-            "services", "categories",
-            "started_at", "detected_at", "acknowledged_at", "mitigated_at", "resolved_at",
-            "commander", "tech_lead", "comms_lead", "scribe", "smes",
+            "title",
+            "severity",
+            "status",
+            "detection_source",
+            "summary",
+            "customer_impact",
+            "services",
+            "categories",
+            "started_at",
+            "detected_at",
+            "acknowledged_at",
+            "mitigated_at",
+            "resolved_at",
+            "commander",
+            "tech_lead",
+            "comms_lead",
+            "scribe",
+            "smes",
         ]
         widgets = {
             **{field: LocalDateTimeInput() for field, _ in KEY_TIMESTAMPS},
@@ -82,7 +100,7 @@ class IncidentForm(forms.ModelForm):
             "categories": forms.SelectMultiple(attrs={"size": 6}),
             "smes": forms.SelectMultiple(attrs={"size": 6}),
         }
-        field_classes = {name: CheckedModelMultipleChoiceField for name in ("services", "categories", "smes")}
+        field_classes = dict.fromkeys(("services", "categories", "smes"), CheckedModelMultipleChoiceField)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -93,7 +111,9 @@ class IncidentForm(forms.ModelForm):
 
 class TimelineEntryForm(forms.ModelForm):
     occurred_at = forms.DateTimeField(
-        required=False, widget=LocalDateTimeInput(), help_text="Leave empty for now.",
+        required=False,
+        widget=LocalDateTimeInput(),
+        help_text="Leave empty for now.",
         validators=[validate_in_date_window],
     )
 
@@ -101,13 +121,17 @@ class TimelineEntryForm(forms.ModelForm):
         model = TimelineEntry
         fields = ["kind", "text", "occurred_at"]
         widgets = {
-            "text": forms.TextInput(attrs={"placeholder": "What happened? Press Enter to add.", "autocomplete": "off"}),
+            "text": forms.TextInput(
+                attrs={"placeholder": "What happened? Press Enter to add.", "autocomplete": "off"}
+            ),
         }
 
     def __init__(self, *args, incident=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.incident = incident
-        self.fields["kind"].choices = [c for c in TimelineEntry.Kind.choices if c[0] != TimelineEntry.Kind.STATUS_CHANGE]
+        self.fields["kind"].choices = [
+            c for c in TimelineEntry.Kind.choices if c[0] != TimelineEntry.Kind.STATUS_CHANGE
+        ]
 
     def clean_occurred_at(self):
         value = self.cleaned_data.get("occurred_at") or timezone.now()
@@ -120,7 +144,8 @@ class TimelineEntryForm(forms.ModelForm):
 class StatusChangeForm(forms.Form):
     status = forms.ChoiceField(choices=Status.choices)
     note = forms.CharField(
-        required=False, max_length=1000,
+        required=False,
+        max_length=1000,
         widget=forms.TextInput(
             attrs={"placeholder": "Optional note", "aria-label": "Note on the status change"}
         ),
@@ -146,8 +171,9 @@ class StatusUpdateForm(forms.ModelForm):
         """`kinds`: the kinds this incident may post now (a resolved one only its resolution notice)."""
         super().__init__(*args, **kwargs)
         if kinds is not None:
-            self.fields["kind"].choices = [(value, label) for value, label in StatusUpdate.Kind.choices
-                                           if value in kinds]
+            self.fields["kind"].choices = [
+                (value, label) for value, label in StatusUpdate.Kind.choices if value in kinds
+            ]
 
     def clean_next_update_at(self):
         value = self.cleaned_data.get("next_update_at")

@@ -73,7 +73,9 @@ class ServiceAlias(models.Model):
     """Another name alerts use for a service (a Prometheus job, an app or namespace label), matched case-blind."""
 
     service = models.ForeignKey(Service, models.CASCADE, related_name="aliases")
-    name = models.CharField(max_length=200, unique=True, help_text="Stored lower-case; matched case-insensitively.")
+    name = models.CharField(
+        max_length=200, unique=True, help_text="Stored lower-case; matched case-insensitively."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -135,8 +137,10 @@ class IncidentQuerySet(models.QuerySet):
         """Open incidents whose last update (or, before the first one, detection) is older than the cadence
         for their severity (settings.HINDSIGHT_UPDATE_CADENCE)."""
         now = now or timezone.now()
-        queryset = self.open().with_last_update().annotate(
-            last_communicated_at=Coalesce("last_update_at", "detected_at", "started_at")
+        queryset = (
+            self.open()
+            .with_last_update()
+            .annotate(last_communicated_at=Coalesce("last_update_at", "detected_at", "started_at"))
         )
         overdue = Q()
         for severity, cadence in settings.HINDSIGHT_UPDATE_CADENCE.items():
@@ -157,17 +161,23 @@ KEY_TIMESTAMPS = [
 class Incident(models.Model):
     title = models.CharField(max_length=200)
     summary = models.TextField(
-        blank=True, **text_limit(MAX_SUMMARY_LENGTH),
+        blank=True,
+        **text_limit(MAX_SUMMARY_LENGTH),
         help_text="What happened, in a paragraph. Markdown allowed.",
     )
     rendered_summary = models.TextField(blank=True, editable=False, help_text="Sanitised HTML of summary.")
-    severity = models.PositiveSmallIntegerField(choices=Severity.choices, default=Severity.SEV3, db_index=True)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.INVESTIGATING, db_index=True)
+    severity = models.PositiveSmallIntegerField(
+        choices=Severity.choices, default=Severity.SEV3, db_index=True
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.INVESTIGATING, db_index=True
+    )
     detection_source = models.CharField(
         max_length=20, choices=DetectionSource.choices, default=DetectionSource.ALERT, db_index=True
     )
     customer_impact = models.TextField(
-        blank=True, **text_limit(MAX_SUMMARY_LENGTH),
+        blank=True,
+        **text_limit(MAX_SUMMARY_LENGTH),
         help_text="Who was affected and how, in customers' terms.",
     )
     rendered_customer_impact = models.TextField(
@@ -177,32 +187,56 @@ class Incident(models.Model):
     categories = models.ManyToManyField(Category, related_name="incidents", blank=True)
 
     started_at = models.DateTimeField(
-        default=timezone.now, db_index=True, validators=[validate_in_date_window],
+        default=timezone.now,
+        db_index=True,
+        validators=[validate_in_date_window],
     )
     detected_at = models.DateTimeField(null=True, blank=True, validators=[validate_in_date_window])
     acknowledged_at = models.DateTimeField(null=True, blank=True, validators=[validate_in_date_window])
     mitigated_at = models.DateTimeField(null=True, blank=True, validators=[validate_in_date_window])
     resolved_at = models.DateTimeField(
-        null=True, blank=True, db_index=True, validators=[validate_in_date_window],
+        null=True,
+        blank=True,
+        db_index=True,
+        validators=[validate_in_date_window],
     )
 
     commander = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name="incident commander",
     )
     tech_lead = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name="technical lead",
     )
     comms_lead = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name="communications lead",
     )
-    scribe = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
-    smes = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="sme_incidents", verbose_name="subject-matter experts"
+    scribe = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    smes = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="sme_incidents",
+        verbose_name="subject-matter experts",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Imported history: the id the incident had where it came from (re-importing updates instead of
@@ -214,10 +248,17 @@ class Incident(models.Model):
     alerts_total = models.PositiveIntegerField(default=0, editable=False)
     alerts_firing = models.PositiveIntegerField(default=0, editable=False)
     alerts_resolved_at = models.DateTimeField(
-        null=True, blank=True, editable=False, help_text="When the last firing alert resolved (empty while any fires)."
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the last firing alert resolved (empty while any fires).",
     )
     recurrence_of = models.ForeignKey(
-        "self", models.SET_NULL, null=True, blank=True, related_name="recurrences",
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="recurrences",
         help_text="An earlier incident, resolved by a person, whose alerts fired again.",
     )
 
@@ -257,11 +298,11 @@ class Incident(models.Model):
 
     @property
     def summary_html(self):
-        return mark_safe(self.rendered_summary)  # noqa: S308 - sanitised by render_markdown at save time
+        return mark_safe(self.rendered_summary)
 
     @property
     def customer_impact_html(self):
-        return mark_safe(self.rendered_customer_impact)  # noqa: S308 - sanitised by render_markdown at save time
+        return mark_safe(self.rendered_customer_impact)
 
     def save(self, *args, **kwargs):
         """Render the Markdown once, here, so no page view ever has to."""
@@ -369,7 +410,7 @@ class Incident(models.Model):
         )
 
     def open_for(self, now=None):
-        return ((self.resolved_at or now or timezone.now()) - self.started_at)
+        return (self.resolved_at or now or timezone.now()) - self.started_at
 
     @property
     def update_cadence(self):
@@ -395,7 +436,9 @@ class TimelineEntry(models.Model):
     occurred_at = models.DateTimeField(default=timezone.now, validators=[validate_in_date_window])
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OBSERVATION)
     text = models.TextField(**text_limit(MAX_ENTRY_LENGTH))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -435,12 +478,15 @@ class StatusUpdate(models.Model):
         max_length=20, choices=Status.choices, help_text="The incident's status when this was posted."
     )
     headline = models.CharField(
-        max_length=200, help_text="The public title: describe the symptom customers see, not the internal cause."
+        max_length=200,
+        help_text="The public title: describe the symptom customers see, not the internal cause.",
     )
     message = models.TextField(**text_limit(MAX_ENTRY_LENGTH))
     next_update_at = models.DateTimeField(null=True, blank=True, validators=[validate_in_date_window])
     posted_at = models.DateTimeField(default=timezone.now, validators=[validate_in_date_window])
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     objects = StatusUpdateQuerySet.as_manager()
 
@@ -499,7 +545,11 @@ class Alert(models.Model):
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField(null=True, blank=True)
     suggested_runbook = models.ForeignKey(
-        "runbooks.Runbook", models.SET_NULL, null=True, blank=True, related_name="+",
+        "runbooks.Runbook",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text="The library runbook the alert's runbook_url points to.",
     )
     received_at = models.DateTimeField(default=timezone.now)

@@ -36,8 +36,12 @@ def alert_panel(incident: Incident) -> AlertPanel | None:
     for row in rows:
         if row.suggested_runbook and row.suggested_runbook not in panel.alert_runbooks:
             panel.alert_runbooks.append(row.suggested_runbook)
-        elif (not row.suggested_runbook and row.runbook_url and is_web_link(row.runbook_url)
-              and row.runbook_url not in panel.external_runbooks):
+        elif (
+            not row.suggested_runbook
+            and row.runbook_url
+            and is_web_link(row.runbook_url)
+            and row.runbook_url not in panel.external_runbooks
+        ):
             panel.external_runbooks.append(row.runbook_url)
     if not panel.alert_runbooks and not panel.external_runbooks:
         panel.service_runbooks = list(runbook_suggestions(incident)[:5])

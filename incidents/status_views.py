@@ -24,12 +24,14 @@ FEED_LENGTH = 50
 def publicly_announced(queryset):
     """Incidents with at least one public update, each with `public_updates` (newest first) and services."""
     public_updates = StatusUpdate.objects.public().latest_first()
-    return queryset.filter(
-        Exists(StatusUpdate.objects.public().filter(incident=OuterRef("pk")))
-    ).prefetch_related(
-        Prefetch("status_updates", queryset=public_updates, to_attr="public_updates"),
-        Prefetch("services", queryset=Service.objects.only("id", "name")),
-    ).only("id", "status", "severity", "started_at", "resolved_at")
+    return (
+        queryset.filter(Exists(StatusUpdate.objects.public().filter(incident=OuterRef("pk"))))
+        .prefetch_related(
+            Prefetch("status_updates", queryset=public_updates, to_attr="public_updates"),
+            Prefetch("services", queryset=Service.objects.only("id", "name")),
+        )
+        .only("id", "status", "severity", "started_at", "resolved_at")
+    )
 
 
 @login_not_required
@@ -67,9 +69,12 @@ class PublicUpdatesFeed(Feed):
         return reverse("status:page")
 
     def items(self):
-        return StatusUpdate.objects.public().latest_first().select_related("incident").only(
-            "id", "kind", "status", "headline", "message", "posted_at", "incident__id"
-        )[:FEED_LENGTH]
+        return (
+            StatusUpdate.objects.public()
+            .latest_first()
+            .select_related("incident")
+            .only("id", "kind", "status", "headline", "message", "posted_at", "incident__id")[:FEED_LENGTH]
+        )
 
     def item_title(self, update):
         return f"[{update.get_status_display()}] {update.headline}"

@@ -2,21 +2,20 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.db import transaction
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 
+from documents.pagination import BoundedCountPaginator
 from runbooks.models import RunbookUsage
 
-from documents.pagination import BoundedCountPaginator
-
+from .communication import communication_state
 from .filters import IncidentFilter
 from .forms import DeclareIncidentForm, IncidentForm, StatusChangeForm, TimelineEntryForm
-from .communication import communication_state
 from .models import SEVERITY_DESCRIPTIONS, Incident, StatusUpdate, TimelineEntry
 from .selectors import alert_panel
 
@@ -65,15 +64,21 @@ class IncidentDetailView(DetailView):
     template_name = "incidents/incident_detail.html"
 
     def get_queryset(self):
-        return Incident.objects.select_related(
-            "commander", "tech_lead", "comms_lead", "scribe", "created_by", "postmortem"
-        ).defer("postmortem__body", "postmortem__rendered_body").prefetch_related(
-            "services",
-            "categories",
-            "smes",
-            Prefetch("timeline", queryset=TimelineEntry.objects.select_related("author")),
-            Prefetch("status_updates", queryset=StatusUpdate.objects.select_related("author")),
-            Prefetch("runbook_usages", queryset=RunbookUsage.objects.select_related("runbook", "recorded_by")),
+        return (
+            Incident.objects.select_related(
+                "commander", "tech_lead", "comms_lead", "scribe", "created_by", "postmortem"
+            )
+            .defer("postmortem__body", "postmortem__rendered_body")
+            .prefetch_related(
+                "services",
+                "categories",
+                "smes",
+                Prefetch("timeline", queryset=TimelineEntry.objects.select_related("author")),
+                Prefetch("status_updates", queryset=StatusUpdate.objects.select_related("author")),
+                Prefetch(
+                    "runbook_usages", queryset=RunbookUsage.objects.select_related("runbook", "recorded_by")
+                ),
+            )
         )
 
     def get_context_data(self, **kwargs):
@@ -148,7 +153,9 @@ def change_status(request, pk):
     form = StatusChangeForm(request.POST)
     if form.is_valid():
         with transaction.atomic():
-            entry = incident.change_status(form.cleaned_data["status"], request.user, form.cleaned_data["note"])
+            entry = incident.change_status(
+                form.cleaned_data["status"], request.user, form.cleaned_data["note"]
+            )
         if entry:
             messages.success(request, entry.text)
     else:

@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class InsightsConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'insights'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "insights"

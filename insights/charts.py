@@ -77,17 +77,23 @@ def stacked_bars(title, description, categories, series, value_format=_format):
     y, top = _y_scale(max(totals, default=0))
     chart = Chart(title, description)
     chart.y_ticks = [(y(v), value_format(v)) for v in (0, top / 2, top)]
-    for index, ((x, slot), label) in enumerate(zip(_slots(len(categories)), categories)):
+    for index, ((x, slot), label) in enumerate(zip(_slots(len(categories)), categories, strict=False)):
         chart.x_labels.append((x, label))
         width = round(min(slot * 0.6, 56), 1)
         base = 0
         for name, css, values in series:
             value = values[index]
             if value:
-                chart.bars.append({
-                    "x": round(x - width / 2, 1), "y": y(base + value), "width": width,
-                    "height": round(y(base) - y(base + value), 1), "css": css, "title": f"{label}: {value} {name}",
-                })
+                chart.bars.append(
+                    {
+                        "x": round(x - width / 2, 1),
+                        "y": y(base + value),
+                        "width": width,
+                        "height": round(y(base) - y(base + value), 1),
+                        "css": css,
+                        "title": f"{label}: {value} {name}",
+                    }
+                )
             base += value
     chart.x_labels = _thin_labels(chart.x_labels)
     return chart
@@ -100,12 +106,16 @@ def line_chart(title, description, categories, series, unit):
     chart = Chart(title, description)
     chart.y_ticks = [(y(v), f"{_format(round(v, 1))} {unit}") for v in (0, top / 2, top)]
     slots = _slots(len(categories))
-    chart.x_labels = _thin_labels([(x, label) for (x, _), label in zip(slots, categories)])
+    chart.x_labels = _thin_labels([(x, label) for (x, _), label in zip(slots, categories, strict=False)])
     for name, css, vals in series:
-        dots = [(x, y(v), f"{label}: {name} {round(v, 1):g} {unit}")
-                for (x, _), v, label in zip(slots, vals, categories) if v is not None]
-        chart.lines.append({"label": name, "css": css, "points": " ".join(f"{dx},{dy}" for dx, dy, _ in dots),
-                            "dots": dots})
+        dots = [
+            (x, y(v), f"{label}: {name} {round(v, 1):g} {unit}")
+            for (x, _), v, label in zip(slots, vals, categories, strict=False)
+            if v is not None
+        ]
+        chart.lines.append(
+            {"label": name, "css": css, "points": " ".join(f"{dx},{dy}" for dx, dy, _ in dots), "dots": dots}
+        )
     return chart
 
 
@@ -116,8 +126,10 @@ LABEL_LINE_HEIGHT = 16
 
 
 def wrap_label(label, width=LABEL_LINE_CHARS):
-    """"Hardware/Power Failures" → ["Hardware/Power", "Failures"]; a word longer than a line is split."""
-    pieces = [word[i:i + width] for word in re.findall(r"[^\s/]+/?|/", label) for i in range(0, len(word), width)]
+    """ "Hardware/Power Failures" → ["Hardware/Power", "Failures"]; a word longer than a line is split."""
+    pieces = [
+        word[i : i + width] for word in re.findall(r"[^\s/]+/?|/", label) for i in range(0, len(word), width)
+    ]
     lines = []
     for piece in pieces:
         joiner = "" if not lines or lines[-1].endswith("/") else " "
@@ -143,16 +155,30 @@ def horizontal_bars(title, description, rows, css="chart-bar", highlight_css="ch
         width = round(plot_width * value / top, 1)
         repeats = f"{highlighted} repeat{'s' if highlighted != 1 else ''}"
         note = f" ({repeats})" if highlighted else ""
-        chart.bars.append({
-            "x": label_width, "y": y, "width": width, "height": bar_height, "css": css,
-            "title": f"{label}: {value}{note}", "label": label, "value": f"{value}{note}",
-            "label_lines": lines,
-            "value_x": round(label_width + width + 6, 1),
-        })
+        chart.bars.append(
+            {
+                "x": label_width,
+                "y": y,
+                "width": width,
+                "height": bar_height,
+                "css": css,
+                "title": f"{label}: {value}{note}",
+                "label": label,
+                "value": f"{value}{note}",
+                "label_lines": lines,
+                "value_x": round(label_width + width + 6, 1),
+            }
+        )
         if highlighted:
-            chart.bars.append({
-                "x": label_width, "y": y, "width": round(plot_width * highlighted / top, 1), "height": bar_height,
-                "css": highlight_css, "title": f"{label}: {repeats}",
-            })
+            chart.bars.append(
+                {
+                    "x": label_width,
+                    "y": y,
+                    "width": round(plot_width * highlighted / top, 1),
+                    "height": bar_height,
+                    "css": highlight_css,
+                    "title": f"{label}: {repeats}",
+                }
+            )
         y += row_height
     return chart

@@ -12,7 +12,8 @@ def team_choices():
 
 class InsightsFilter(django_filters.FilterSet):
     started = WindowedDateFromToRangeFilter(
-        field_name="started_at", label="Started between",
+        field_name="started_at",
+        label="Started between",
         widget=django_filters.widgets.RangeWidget(attrs={"type": "date"}),
     )
     service = django_filters.ModelChoiceFilter(
@@ -21,7 +22,9 @@ class InsightsFilter(django_filters.FilterSet):
     team = django_filters.ChoiceFilter(
         field_name="services__team", choices=team_choices, empty_label="All teams", label="Owning team"
     )
-    severity = django_filters.MultipleChoiceFilter(choices=Severity.choices, widget=forms.CheckboxSelectMultiple)
+    severity = django_filters.MultipleChoiceFilter(
+        choices=Severity.choices, widget=forms.CheckboxSelectMultiple
+    )
 
     class Meta:
         model = Incident

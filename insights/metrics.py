@@ -86,8 +86,9 @@ def _aggregates():
     aggregates = {"n_incidents": Count("id")}
     for name, short, _ in DURATION_METRICS:
         aggregates[f"{short}_count"] = Count(name)
-        aggregates[f"{short}_mean"] = Avg(name, output_field=FloatField()) if connection.vendor == "sqlite" \
-            else Avg(name)
+        aggregates[f"{short}_mean"] = (
+            Avg(name, output_field=FloatField()) if connection.vendor == "sqlite" else Avg(name)
+        )
         if database_has_percentiles():
             aggregates[f"{short}_median"] = PercentileCont(name, MEDIAN)
             aggregates[f"{short}_p90"] = PercentileCont(name, P90)
@@ -109,7 +110,8 @@ def response_metrics(incidents, group_by, durations=None):
         python_percentiles = None
     else:
         python_percentiles = _group_durations(
-            durations if durations is not None else durations_for_percentiles(incidents), group_by)
+            durations if durations is not None else durations_for_percentiles(incidents), group_by
+        )
     rows = []
     for values in grouped:
         key = values.get(group_by) if group_by else None
@@ -122,7 +124,10 @@ def response_metrics(incidents, group_by, durations=None):
                 summary.median, summary.p90 = values[f"{short}_median"], values[f"{short}_p90"]
             else:
                 durations = python_percentiles[key][short]
-                summary.median, summary.p90 = percentile_cont(durations, MEDIAN), percentile_cont(durations, P90)
+                summary.median, summary.p90 = (
+                    percentile_cont(durations, MEDIAN),
+                    percentile_cont(durations, P90),
+                )
             row.metrics[short] = summary
         rows.append(row)
     return rows
@@ -164,17 +169,26 @@ def detection_mix(incidents):
     counts = dict(incidents.order_by().values_list("detection_source").annotate(n=Count("id")))
     total = sum(counts.values())
     return [
-        {"source": source, "label": label, "count": counts.get(source, 0),
-         "share": counts.get(source, 0) / total if total else 0,
-         "anti_pattern": source == DetectionSource.CUSTOMER_REPORT}
+        {
+            "source": source,
+            "label": label,
+            "count": counts.get(source, 0),
+            "share": counts.get(source, 0) / total if total else 0,
+            "anti_pattern": source == DetectionSource.CUSTOMER_REPORT,
+        }
         for source, label in DetectionSource.choices
     ]
 
 
 def incidents_per_quarter_by_severity(incidents):
     """{quarter: {severity: count}} in quarter order."""
-    rows = (incidents.annotate(quarter=TruncQuarter("started_at")).order_by()
-            .values_list("quarter", "severity").annotate(n=Count("id")).order_by("quarter"))
+    rows = (
+        incidents.annotate(quarter=TruncQuarter("started_at"))
+        .order_by()
+        .values_list("quarter", "severity")
+        .annotate(n=Count("id"))
+        .order_by("quarter")
+    )
     table = {}
     for quarter, severity, count in rows:
         table.setdefault(quarter, {})[severity] = count
@@ -183,14 +197,20 @@ def incidents_per_quarter_by_severity(incidents):
 
 def per_quarter(incidents, through_model, name_field):
     """Incident counts per (name, quarter) through an M2M table: [(name, {quarter: n}, total)], busiest first."""
-    rows = (through_model.objects.filter(incident__in=incidents.values("pk"))
-            .annotate(quarter=TruncQuarter("incident__started_at"))
-            .order_by().values_list(name_field, "quarter").annotate(n=Count("id")))
+    rows = (
+        through_model.objects.filter(incident__in=incidents.values("pk"))
+        .annotate(quarter=TruncQuarter("incident__started_at"))
+        .order_by()
+        .values_list(name_field, "quarter")
+        .annotate(n=Count("id"))
+    )
     table = defaultdict(dict)
     for name, quarter, count in rows:
         table[name][quarter] = count
-    return sorted(((name, quarters, sum(quarters.values())) for name, quarters in table.items()),
-                  key=lambda item: (-item[2], item[0].casefold(), item[0]))
+    return sorted(
+        ((name, quarters, sum(quarters.values())) for name, quarters in table.items()),
+        key=lambda item: (-item[2], item[0].casefold(), item[0]),
+    )
 
 
 def categories_per_quarter(incidents):
@@ -221,15 +241,21 @@ def repeat_pairs(incidents, window=None):
     the LAG, so Django applies it after the window is computed (the LAG still sees every given incident).
     Each row has incident_id, category_id, service_id, started_at, earlier_id and earlier_started_at."""
     window = window or settings.HINDSIGHT_REPEAT_WINDOW
-    same_pair = {"partition_by": [F("category_id"), F("service_id")],
-                 "order_by": [F("started_at").asc(), F("incident_id").asc()]}
-    return (Incident.categories.through.objects.filter(incident__in=incidents.values("pk"))
-            .annotate(service_id=F("incident__services"), started_at=F("incident__started_at"))
-            .filter(service_id__isnull=False)
-            .annotate(earlier_id=Window(Lag("incident_id"), **same_pair),
-                      earlier_started_at=Window(Lag("started_at"), **same_pair))
-            .filter(earlier_started_at__gte=F("started_at") - Value(window, DurationField()))
-            .order_by())
+    same_pair = {
+        "partition_by": [F("category_id"), F("service_id")],
+        "order_by": [F("started_at").asc(), F("incident_id").asc()],
+    }
+    return (
+        Incident.categories.through.objects.filter(incident__in=incidents.values("pk"))
+        .annotate(service_id=F("incident__services"), started_at=F("incident__started_at"))
+        .filter(service_id__isnull=False)
+        .annotate(
+            earlier_id=Window(Lag("incident_id"), **same_pair),
+            earlier_started_at=Window(Lag("started_at"), **same_pair),
+        )
+        .filter(earlier_started_at__gte=F("started_at") - Value(window, DurationField()))
+        .order_by()
+    )
 
 
 def repeat_counts(incidents, category_names=(), window=None):
@@ -237,8 +263,10 @@ def repeat_counts(incidents, category_names=(), window=None):
     of that category and service}) for the named categories, in one query. An incident repeating in several
     categories or services counts once in the total and once in each of those categories."""
     repeat = "incident_id"
-    per_category = {f"category_{i}": Count(repeat, distinct=True, filter=Q(category__name=name))
-                    for i, name in enumerate(category_names)}
+    per_category = {
+        f"category_{i}": Count(repeat, distinct=True, filter=Q(category__name=name))
+        for i, name in enumerate(category_names)
+    }
     counts = repeat_pairs(incidents, window).aggregate(total=Count(repeat, distinct=True), **per_category)
     return counts["total"], {name: counts[f"category_{i}"] for i, name in enumerate(category_names)}
 
@@ -249,18 +277,29 @@ def repeat_incidents(incidents, window=None, limit=None):
     links = _closest_links(incidents, window, limit or REPEATS_SHOWN)
     involved = {link["incident_id"] for link in links} | {link["earlier_id"] for link in links}
     by_id = _with_action_item_closure(Incident.objects.filter(pk__in=involved))
-    return [Repeat(by_id[link["incident_id"]], by_id[link["earlier_id"]], link["category_name"],
-                   link["service_name"], link["started_at"] - link["earlier_started_at"])
-            for link in links]
+    return [
+        Repeat(
+            by_id[link["incident_id"]],
+            by_id[link["earlier_id"]],
+            link["category_name"],
+            link["service_name"],
+            link["started_at"] - link["earlier_started_at"],
+        )
+        for link in links
+    ]
 
 
 def _closest_links(incidents, window, limit):
     """One repeat link for each of the `limit` most recent repeat incidents: the one with the smallest gap (then by
     category and service name). The links arrive newest incident first, so reading stops after the last one."""
-    links = (repeat_pairs(incidents, window)
-             .annotate(category_name=F("category__name"), service_name=F("incident__services__name"))
-             .order_by("-started_at", "-incident_id", "-earlier_started_at", "category_name", "service_name")
-             .values("incident_id", "earlier_id", "category_name", "service_name", "started_at", "earlier_started_at"))
+    links = (
+        repeat_pairs(incidents, window)
+        .annotate(category_name=F("category__name"), service_name=F("incident__services__name"))
+        .order_by("-started_at", "-incident_id", "-earlier_started_at", "category_name", "service_name")
+        .values(
+            "incident_id", "earlier_id", "category_name", "service_name", "started_at", "earlier_started_at"
+        )
+    )
     closest = {}
     for link in links.iterator(chunk_size=4 * limit):
         if link["incident_id"] in closest:
@@ -286,7 +325,9 @@ def recurring_categories(incidents, minimum=2):
     """Categories with at least `minimum` of the given incidents: [(category, count)], most first."""
     return list(
         Category.objects.filter(incidents__in=incidents.values("pk"))
-        .annotate(n=Count("incidents", distinct=True)).filter(n__gte=minimum).order_by("-n", Lower("name"))
+        .annotate(n=Count("incidents", distinct=True))
+        .filter(n__gte=minimum)
+        .order_by("-n", Lower("name"))
     )
 
 
@@ -324,7 +365,8 @@ def action_item_follow_through(incidents, today=None):
         "overdue": every_item.overdue(today),
     }
     rows = items.values("team").annotate(
-        total=Count("pk"), **{name: Count("pk", filter=Q(pk__in=subset.values("pk"))) for name, subset in named.items()}
+        total=Count("pk"),
+        **{name: Count("pk", filter=Q(pk__in=subset.values("pk"))) for name, subset in named.items()},
     )
     rows = sorted(rows, key=lambda row: (row["team"] == "", row["team"].casefold()))
     return [TeamFollowThrough(**{**row, "team": row["team"] or "No team"}) for row in rows]

@@ -19,7 +19,8 @@ def index(request):
     categories = metrics.categories_per_quarter(incidents)
     services = metrics.services_per_quarter(incidents)
     repeat_count, repeats_per_category = metrics.repeat_counts(
-        incidents, [name for name, _, _ in categories[:CHART_CATEGORIES]])
+        incidents, [name for name, _, _ in categories[:CHART_CATEGORIES]]
+    )
     context = {
         "filter": filterset,
         "overall": metrics.response_metrics(incidents, None, durations),
@@ -51,27 +52,36 @@ def _mttr_chart(by_quarter):
     labels = [row.label for row in by_quarter]
     mttr = [row.metrics["MTTR"] for row in by_quarter]
     return charts.line_chart(
-        "MTTR trend per quarter", "Mean, median and p90 time from start to resolution, in hours, per quarter.",
+        "MTTR trend per quarter",
+        "Mean, median and p90 time from start to resolution, in hours, per quarter.",
         labels,
-        [("mean", "chart-line--mean", [_hours(m.mean) for m in mttr]),
-         ("median", "chart-line--median", [_hours(m.median) for m in mttr]),
-         ("p90", "chart-line--p90", [_hours(m.p90) for m in mttr])],
+        [
+            ("mean", "chart-line--mean", [_hours(m.mean) for m in mttr]),
+            ("median", "chart-line--median", [_hours(m.median) for m in mttr]),
+            ("p90", "chart-line--p90", [_hours(m.p90) for m in mttr]),
+        ],
         unit="h",
     )
 
 
 def _severity_chart(per_quarter):
     labels = [metrics.quarter_label(q) for q in per_quarter]
-    series = [(label, SEVERITY_CSS[severity], [counts.get(severity, 0) for counts in per_quarter.values()])
-              for severity, label in Severity.choices]
+    series = [
+        (label, SEVERITY_CSS[severity], [counts.get(severity, 0) for counts in per_quarter.values()])
+        for severity, label in Severity.choices
+    ]
     return charts.stacked_bars(
-        "Incidents per quarter by severity", "Number of incidents started in each quarter, stacked by severity.",
-        labels, series,
+        "Incidents per quarter by severity",
+        "Number of incidents started in each quarter, stacked by severity.",
+        labels,
+        series,
     )
 
 
 def _category_chart(categories, repeats_per_category):
-    rows = [(name, total, repeats_per_category.get(name, 0)) for name, _, total in categories[:CHART_CATEGORIES]]
+    rows = [
+        (name, total, repeats_per_category.get(name, 0)) for name, _, total in categories[:CHART_CATEGORIES]
+    ]
     return charts.horizontal_bars(
         "Incidents per category",
         "Incidents in each category over the selected period, most frequent first; the darker part of each bar "

@@ -69,7 +69,9 @@ class ChatChannelForm(forms.ModelForm):
 
 
 class ReviewMeetingForm(forms.Form):
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), validators=[validate_in_date_window])
+    date = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}), validators=[validate_in_date_window]
+    )
     time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}))
     duration_minutes = forms.IntegerField(label="Duration (minutes)", min_value=15, max_value=480, initial=60)
     location = forms.CharField(max_length=200, required=False, help_text="A room or a video-call link.")

@@ -26,11 +26,15 @@ def _latest(label, **filters):
 
 # Sample objects for pages that show one thing: typical rows of the scale data set where there are any.
 SAMPLES = {
-    "incident": lambda: (Incident.objects.filter(created_by__username=SEEDER_USERNAME).order_by("pk").first()
-                         or Incident.objects.order_by("pk").first()),
+    "incident": lambda: (
+        Incident.objects.filter(created_by__username=SEEDER_USERNAME).order_by("pk").first()
+        or Incident.objects.order_by("pk").first()
+    ),
     "service": lambda: Service.objects.order_by("pk").first(),
     "postmortem": lambda: _latest("postmortems.Postmortem", status="published"),
-    "draft_postmortem": lambda: _latest("postmortems.Postmortem", status="draft"),  # published ones are read-only
+    "draft_postmortem": lambda: _latest(
+        "postmortems.Postmortem", status="draft"
+    ),  # published ones are read-only
     "runbook": lambda: _latest("runbooks.Runbook"),
 }
 

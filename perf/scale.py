@@ -44,20 +44,74 @@ SEEDER_USERNAME = "scale-seeder"
 BENCH_USERNAME, BENCH_PASSWORD = "scale-bench", "scale-bench-password"
 INCIDENT_CHUNK = 2_000
 
-TEAMS = ["Payments", "Identity", "Discovery", "Messaging", "Data Platform", "Platform", "Mobile", "Growth",
-         "Storage", "Networking", "Observability", "Billing", "Search", "Fulfilment", "Security"]
+TEAMS = [
+    "Payments",
+    "Identity",
+    "Discovery",
+    "Messaging",
+    "Data Platform",
+    "Platform",
+    "Mobile",
+    "Growth",
+    "Storage",
+    "Networking",
+    "Observability",
+    "Billing",
+    "Search",
+    "Fulfilment",
+    "Security",
+]
 SERVICE_WORDS = ["api", "gateway", "worker", "db", "cache", "queue", "scheduler", "proxy", "indexer", "bff"]
-CATEGORY_NAMES = ["bad deploy", "capacity", "dependency failure", "config change", "certificate expiry", "database",
-                  "network", "data corruption", "security", "dns", "disk full", "memory leak", "feature flag",
-                  "third-party outage", "cron job", "schema migration", "rate limiting", "cache stampede",
-                  "clock skew", "load balancer", "kubernetes", "queue backlog", "replication lag", "tls"]
-SYMPTOMS = ["elevated 5xx", "slow responses", "login failures", "stale data", "missing emails", "queue backlog",
-            "timeouts", "partial outage", "failed payments", "empty search results", "high error budget burn"]
+CATEGORY_NAMES = [
+    "bad deploy",
+    "capacity",
+    "dependency failure",
+    "config change",
+    "certificate expiry",
+    "database",
+    "network",
+    "data corruption",
+    "security",
+    "dns",
+    "disk full",
+    "memory leak",
+    "feature flag",
+    "third-party outage",
+    "cron job",
+    "schema migration",
+    "rate limiting",
+    "cache stampede",
+    "clock skew",
+    "load balancer",
+    "kubernetes",
+    "queue backlog",
+    "replication lag",
+    "tls",
+]
+SYMPTOMS = [
+    "elevated 5xx",
+    "slow responses",
+    "login failures",
+    "stale data",
+    "missing emails",
+    "queue backlog",
+    "timeouts",
+    "partial outage",
+    "failed payments",
+    "empty search results",
+    "high error budget burn",
+]
 TIMELINE_TEXTS = [
-    "Alert fired: error rate above threshold.", "Paged the on-call engineer.", "Acknowledged; looking at dashboards.",
-    "Recent deploy identified as a likely trigger.", "Rolled back to the previous release.",
-    "Scaled the worker pool from 8 to 24.", "Posted an update on the status page.",
-    "Error rate back under 0.1%.", "Decided to fail over to the secondary region.", "Customer support informed.",
+    "Alert fired: error rate above threshold.",
+    "Paged the on-call engineer.",
+    "Acknowledged; looking at dashboards.",
+    "Recent deploy identified as a likely trigger.",
+    "Rolled back to the previous release.",
+    "Scaled the worker pool from 8 to 24.",
+    "Posted an update on the status page.",
+    "Error rate back under 0.1%.",
+    "Decided to fail over to the secondary region.",
+    "Customer support informed.",
 ]
 SEVERITY_WEIGHTS = [(Severity.SEV1, 5), (Severity.SEV2, 15), (Severity.SEV3, 40), (Severity.SEV4, 40)]
 
@@ -86,13 +140,17 @@ class ScaleRun:
 
     def seeder_user(self):
         user, _ = get_user_model().objects.get_or_create(
-            username=SEEDER_USERNAME, defaults={"first_name": "Scale", "last_name": "Seeder", "is_active": False}
+            username=SEEDER_USERNAME,
+            defaults={"first_name": "Scale", "last_name": "Seeder", "is_active": False},
         )
         return user
 
     def people(self):
-        return list(get_user_model().objects.filter(username__startswith=PREFIX, is_active=True)
-                    .values_list("pk", flat=True))
+        return list(
+            get_user_model()
+            .objects.filter(username__startswith=PREFIX, is_active=True)
+            .values_list("pk", flat=True)
+        )
 
     def weighted_severity(self):
         return self.rng.choices([s for s, _ in SEVERITY_WEIGHTS], weights=[w for _, w in SEVERITY_WEIGHTS])[0]
@@ -102,11 +160,14 @@ def seed_people(run):
     """Users in the three roles (mostly viewers), plus a bench user who can see and edit everything."""
     User = get_user_model()
     wanted = run.target("users")
-    existing = set(User.objects.filter(username__startswith=f"{PREFIX}user-").values_list("username", flat=True))
+    existing = set(
+        User.objects.filter(username__startswith=f"{PREFIX}user-").values_list("username", flat=True)
+    )
     password = make_password("scale-password")  # hashing once: a thousand PBKDF2 runs would take minutes
     new_users = [
         User(username=f"{PREFIX}user-{i:05d}", first_name=f"Person{i}", last_name="Scale", password=password)
-        for i in range(wanted) if f"{PREFIX}user-{i:05d}" not in existing
+        for i in range(wanted)
+        if f"{PREFIX}user-{i:05d}" not in existing
     ]
     run.insert(User, new_users, ignore_conflicts=True)
     roles = {name: Group.objects.get(name=name) for name in (VIEWER, RESPONDER, EDITOR)}
@@ -126,12 +187,18 @@ def seed_people(run):
 
 def seed_services_and_categories(run):
     services = [
-        Service(name=f"{PREFIX}{run.rng.choice(SERVICE_WORDS)}-{i:04d}", team=TEAMS[i % len(TEAMS)],
-                tier=1 + i % 3, description=f"Scale service {i}.")
+        Service(
+            name=f"{PREFIX}{run.rng.choice(SERVICE_WORDS)}-{i:04d}",
+            team=TEAMS[i % len(TEAMS)],
+            tier=1 + i % 3,
+            description=f"Scale service {i}.",
+        )
         for i in range(run.target("services"))
     ]
-    categories = [Category(name=f"{PREFIX}{CATEGORY_NAMES[i % len(CATEGORY_NAMES)]}-{i:03d}")
-                  for i in range(run.target("categories"))]
+    categories = [
+        Category(name=f"{PREFIX}{CATEGORY_NAMES[i % len(CATEGORY_NAMES)]}-{i:03d}")
+        for i in range(run.target("categories"))
+    ]
     before = Service.objects.count() + Category.objects.count()
     run.insert(Service, _unseen(services, Service), ignore_conflicts=True)
     run.insert(Category, _unseen(categories, Category), ignore_conflicts=True)
@@ -161,11 +228,19 @@ def seed_incidents(run):
     while added < missing:
         size = min(INCIDENT_CHUNK, missing - added)
         with transaction.atomic():
-            incidents = [_incident(run, seeder, people, is_open=(added + i) < open_wanted) for i in range(size)]
+            incidents = [
+                _incident(run, seeder, people, is_open=(added + i) < open_wanted) for i in range(size)
+            ]
             incidents = run.insert(Incident, incidents)
             _link_incidents(run, incidents, service_ids, category_ids)
-            run.insert(TimelineEntry, (entry for incident in incidents
-                                       for entry in _timeline(run, incident, people, entries_per_incident)))
+            run.insert(
+                TimelineEntry,
+                (
+                    entry
+                    for incident in incidents
+                    for entry in _timeline(run, incident, people, entries_per_incident)
+                ),
+            )
         added += size
         run.log(f"  incidents: {existing + added:,} / {run.target('incidents'):,}")
     return added
@@ -186,14 +261,23 @@ def _incident(run, seeder, people, is_open):
     impact = f"Some customers saw {symptom}."
     return Incident(
         title=f"{symptom.capitalize()} on {rng.choice(SERVICE_WORDS)} ({started:%Y-%m-%d})",
-        summary=summary, rendered_summary=rendered(summary),
+        summary=summary,
+        rendered_summary=rendered(summary),
         severity=run.weighted_severity(),
-        status=rng.choice([Status.INVESTIGATING, Status.IDENTIFIED, Status.MONITORING]) if is_open else Status.RESOLVED,
+        status=rng.choice([Status.INVESTIGATING, Status.IDENTIFIED, Status.MONITORING])
+        if is_open
+        else Status.RESOLVED,
         detection_source=rng.choices(DetectionSource.values, weights=[60, 15, 15, 8, 2, 0])[0],
-        customer_impact=impact, rendered_customer_impact=rendered(impact),
-        started_at=started, detected_at=detected, acknowledged_at=acknowledged,
-        mitigated_at=mitigated, resolved_at=resolved,
-        commander_id=rng.choice(people), tech_lead_id=rng.choice(people), scribe_id=rng.choice(people),
+        customer_impact=impact,
+        rendered_customer_impact=rendered(impact),
+        started_at=started,
+        detected_at=detected,
+        acknowledged_at=acknowledged,
+        mitigated_at=mitigated,
+        resolved_at=resolved,
+        commander_id=rng.choice(people),
+        tech_lead_id=rng.choice(people),
+        scribe_id=rng.choice(people),
         created_by=seeder,
     )
 
@@ -205,7 +289,9 @@ def _link_incidents(run, incidents, service_ids, category_ids):
         for service_id in rng.sample(service_ids, k=min(len(service_ids), rng.randint(1, 3))):
             service_links.append(Incident.services.through(incident_id=incident.pk, service_id=service_id))
         for category_id in rng.sample(category_ids, k=min(len(category_ids), rng.randint(0, 2))):
-            category_links.append(Incident.categories.through(incident_id=incident.pk, category_id=category_id))
+            category_links.append(
+                Incident.categories.through(incident_id=incident.pk, category_id=category_id)
+            )
     run.insert(Incident.services.through, service_links)
     run.insert(Incident.categories.through, category_links)
 
@@ -215,8 +301,11 @@ def _timeline(run, incident, people, average):
     count = rng.randint(int(average * 0.5), int(average * 1.5))
     for minute in range(count):
         yield TimelineEntry(
-            incident_id=incident.pk, occurred_at=incident.started_at + timedelta(minutes=3 * minute),
-            kind=rng.choice(TimelineEntry.Kind.values), text=rng.choice(TIMELINE_TEXTS), author_id=rng.choice(people),
+            incident_id=incident.pk,
+            occurred_at=incident.started_at + timedelta(minutes=3 * minute),
+            kind=rng.choice(TimelineEntry.Kind.values),
+            text=rng.choice(TIMELINE_TEXTS),
+            author_id=rng.choice(people),
         )
 
 
@@ -271,20 +360,37 @@ def seed_postmortems(run):
     if missing <= 0:
         return 0
     people = run.people() or [seeder.pk]
-    candidates = (Incident.objects.filter(created_by=seeder, status=Status.RESOLVED, postmortem__isnull=True)
-                  .order_by("-started_at").values_list("pk", "title", "started_at", "resolved_at")[:missing])
+    candidates = (
+        Incident.objects.filter(created_by=seeder, status=Status.RESOLVED, postmortem__isnull=True)
+        .order_by("-started_at")
+        .values_list("pk", "title", "started_at", "resolved_at")[:missing]
+    )
     added = 0
     for chunk in _chunks(list(candidates), INCIDENT_CHUNK):
         with transaction.atomic():
             postmortems = run.insert(Postmortem, (_postmortem(run, row, seeder, people) for row in chunk))
-            run.insert(Revision, (
-                Revision(content_type=content_type, object_id=pm.pk, number=1, title=pm.title, body=pm.body,
-                         author_id=pm.updated_by_id)
-                for pm in postmortems
-            ))
-            run.insert(Postmortem.authors.through, (
-                Postmortem.authors.through(postmortem_id=pm.pk, user_id=pm.updated_by_id) for pm in postmortems
-            ), ignore_conflicts=True)
+            run.insert(
+                Revision,
+                (
+                    Revision(
+                        content_type=content_type,
+                        object_id=pm.pk,
+                        number=1,
+                        title=pm.title,
+                        body=pm.body,
+                        author_id=pm.updated_by_id,
+                    )
+                    for pm in postmortems
+                ),
+            )
+            run.insert(
+                Postmortem.authors.through,
+                (
+                    Postmortem.authors.through(postmortem_id=pm.pk, user_id=pm.updated_by_id)
+                    for pm in postmortems
+                ),
+                ignore_conflicts=True,
+            )
         added += len(chunk)
     return added
 
@@ -297,16 +403,28 @@ def _postmortem(run, row, seeder, people):
     created = resolved_at + timedelta(hours=run.rng.randint(2, 96))
     published = run.rng.random() < 0.8
     return Postmortem(
-        incident_id=pk, title=f"Postmortem: {title}", body=body, rendered_body=rendered(body), version=1,
+        incident_id=pk,
+        title=f"Postmortem: {title}",
+        body=body,
+        rendered_body=rendered(body),
+        version=1,
         status=Postmortem.Status.PUBLISHED if published else run.rng.choice(["draft", "in_review"]),
         published_at=created + timedelta(days=2) if published else None,
-        created_at=created, created_by=seeder, updated_by_id=run.rng.choice(people),
+        created_at=created,
+        created_by=seeder,
+        updated_by_id=run.rng.choice(people),
     )
 
 
-ACTION_TITLES = ["Add an alert on connection-pool saturation", "Canary the config change path",
-                 "Update the runbook's escalation contacts", "Load-test the checkout path at 3x",
-                 "Automate certificate renewal", "Add a dashboard for queue depth", "Document the failover drill"]
+ACTION_TITLES = [
+    "Add an alert on connection-pool saturation",
+    "Canary the config change path",
+    "Update the runbook's escalation contacts",
+    "Load-test the checkout path at 3x",
+    "Automate certificate renewal",
+    "Add a dashboard for queue depth",
+    "Document the failover drill",
+]
 
 
 def seed_action_items(run):
@@ -339,12 +457,18 @@ def _action_item(run, postmortem, seeder, people):
     status = rng.choices(ActionItem.Status.values, weights=[15, 10, 70, 5])[0]
     done = status == "done"
     return ActionItem(
-        postmortem_id=postmortem_id, title=rng.choice(ACTION_TITLES), kind=rng.choice(ActionItem.Kind.values),
-        priority=rng.choice(ActionItem.Priority.values), owner_id=None if rng.random() < 0.1 else rng.choice(people),
-        team=rng.choice(TEAMS), due_date=due, status=status,
+        postmortem_id=postmortem_id,
+        title=rng.choice(ACTION_TITLES),
+        kind=rng.choice(ActionItem.Kind.values),
+        priority=rng.choice(ActionItem.Priority.values),
+        owner_id=None if rng.random() < 0.1 else rng.choice(people),
+        team=rng.choice(TEAMS),
+        due_date=due,
+        status=status,
         wont_do_reason="Superseded by the platform migration." if status == "wont_do" else "",
         completed_at=created + timedelta(days=rng.randint(1, 60)) if done else None,
-        created_at=created, created_by=seeder,
+        created_at=created,
+        created_by=seeder,
     )
 
 
@@ -358,25 +482,53 @@ def seed_runbooks(run):
     taken = set(Runbook.objects.filter(slug__startswith=PREFIX).values_list("slug", flat=True))
     people = run.people() or [run.seeder_user().pk]
     new = [
-        Runbook(title=f"{TEAMS[i % len(TEAMS)]} runbook {i}: {run.rng.choice(SYMPTOMS)}", slug=slug,
-                body=RUNBOOK_BODY, rendered_body=rendered(RUNBOOK_BODY), version=1, owner_team=TEAMS[i % len(TEAMS)],
-                last_reviewed_at=run.now - timedelta(days=run.rng.randint(0, 400)),
-                last_reviewed_by_id=run.rng.choice(people), updated_by_id=run.rng.choice(people))
-        for i in range(run.target("runbooks")) if (slug := f"{PREFIX}runbook-{i:05d}") not in taken
+        Runbook(
+            title=f"{TEAMS[i % len(TEAMS)]} runbook {i}: {run.rng.choice(SYMPTOMS)}",
+            slug=slug,
+            body=RUNBOOK_BODY,
+            rendered_body=rendered(RUNBOOK_BODY),
+            version=1,
+            owner_team=TEAMS[i % len(TEAMS)],
+            last_reviewed_at=run.now - timedelta(days=run.rng.randint(0, 400)),
+            last_reviewed_by_id=run.rng.choice(people),
+            updated_by_id=run.rng.choice(people),
+        )
+        for i in range(run.target("runbooks"))
+        if (slug := f"{PREFIX}runbook-{i:05d}") not in taken
     ]
     content_type = ContentType.objects.get_for_model(Runbook)
     with transaction.atomic():
         runbooks = run.insert(Runbook, new)
-        run.insert(Revision, (Revision(content_type=content_type, object_id=rb.pk, number=1, title=rb.title,
-                                       body=rb.body, author_id=rb.updated_by_id) for rb in runbooks))
-        run.insert(Runbook.services.through, (
-            Runbook.services.through(runbook_id=rb.pk, service_id=service_id)
-            for rb in runbooks for service_id in run.rng.sample(service_ids, k=min(2, len(service_ids)))
-        ))
-        run.insert(Runbook.tags.through, (
-            Runbook.tags.through(runbook_id=rb.pk, tag_id=tag_id)
-            for rb in runbooks for tag_id in run.rng.sample(tag_ids, k=min(2, len(tag_ids)))
-        ))
+        run.insert(
+            Revision,
+            (
+                Revision(
+                    content_type=content_type,
+                    object_id=rb.pk,
+                    number=1,
+                    title=rb.title,
+                    body=rb.body,
+                    author_id=rb.updated_by_id,
+                )
+                for rb in runbooks
+            ),
+        )
+        run.insert(
+            Runbook.services.through,
+            (
+                Runbook.services.through(runbook_id=rb.pk, service_id=service_id)
+                for rb in runbooks
+                for service_id in run.rng.sample(service_ids, k=min(2, len(service_ids)))
+            ),
+        )
+        run.insert(
+            Runbook.tags.through,
+            (
+                Runbook.tags.through(runbook_id=rb.pk, tag_id=tag_id)
+                for rb in runbooks
+                for tag_id in run.rng.sample(tag_ids, k=min(2, len(tag_ids)))
+            ),
+        )
     return len(new)
 
 
@@ -389,7 +541,9 @@ def seed_search_index(run):
 
     added = 0
     # Scale data repeats a few Markdown bodies: render each distinct one once (the search app renders per call).
-    with mock.patch.object(kinds, "markdown_as_plain_text", lru_cache(maxsize=4096)(kinds.markdown_as_plain_text)):
+    with mock.patch.object(
+        kinds, "markdown_as_plain_text", lru_cache(maxsize=4096)(kinds.markdown_as_plain_text)
+    ):
         for kind in all_kinds():
             content_type = ContentType.objects.get_for_model(kind.model)
             indexed = SearchDocument.objects.filter(content_type=content_type).values("object_id")
@@ -397,15 +551,27 @@ def seed_search_index(run):
             for chunk in _chunks(missing.iterator(chunk_size=INCIDENT_CHUNK), INCIDENT_CHUNK):
                 texts = [kind.describe(obj) for obj in chunk]
                 with transaction.atomic():
-                    documents = run.insert(SearchDocument, (
-                        _search_document(kind, content_type, obj, text) for obj, text in zip(chunk, texts, strict=True)
-                    ))
-                    run.insert(SearchDocument.services.through, (
-                        SearchDocument.services.through(searchdocument_id=document.pk, service_id=service_id)
-                        for document, text in zip(documents, texts, strict=True) for service_id in text.service_ids
-                    ))
+                    documents = run.insert(
+                        SearchDocument,
+                        (
+                            _search_document(kind, content_type, obj, text)
+                            for obj, text in zip(chunk, texts, strict=True)
+                        ),
+                    )
+                    run.insert(
+                        SearchDocument.services.through,
+                        (
+                            SearchDocument.services.through(
+                                searchdocument_id=document.pk, service_id=service_id
+                            )
+                            for document, text in zip(documents, texts, strict=True)
+                            for service_id in text.service_ids
+                        ),
+                    )
                 added += len(chunk)
-            refresh_vectors(SearchDocument.objects.filter(content_type=content_type, search_vector__isnull=True))
+            refresh_vectors(
+                SearchDocument.objects.filter(content_type=content_type, search_vector__isnull=True)
+            )
             run.log(f"  search index: {kind.name} done")
     return added
 
@@ -413,9 +579,16 @@ def seed_search_index(run):
 def _search_document(kind, content_type, obj, text):
     from search.models import SearchDocument
 
-    return SearchDocument(content_type=content_type, object_id=obj.pk, kind=kind.name, title=text.title[:300],
-                          body=text.body, keywords=text.keywords.strip(), url=text.url[:300],
-                          updated_at=text.updated_at)
+    return SearchDocument(
+        content_type=content_type,
+        object_id=obj.pk,
+        kind=kind.name,
+        title=text.title[:300],
+        body=text.body,
+        keywords=text.keywords.strip(),
+        url=text.url[:300],
+        updated_at=text.updated_at,
+    )
 
 
 def _chunks(iterable, size):
@@ -428,7 +601,6 @@ def _chunks(iterable, size):
 def rendered(markdown_text):
     """Bulk inserts skip save(): fill the cached HTML ourselves, rendering each distinct body once."""
     return render_markdown(markdown_text)
-
 
 
 SCALE_SEEDERS = [

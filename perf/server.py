@@ -30,13 +30,22 @@ def wait_until_up(url, timeout=30):
 @contextmanager
 def running_gunicorn(port, workers=2, threads=4, extra_env=None, log_path=None):
     """gunicorn with the repository's config on 127.0.0.1:port, same database as this process; stopped on exit."""
-    env = {**os.environ, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": str(workers),
-           "GUNICORN_THREADS": str(threads), **(extra_env or {})}
+    env = {
+        **os.environ,
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": str(workers),
+        "GUNICORN_THREADS": str(threads),
+        **(extra_env or {}),
+    }
     env.pop("DEBUG", None)
-    log = open(log_path, "w") if log_path else subprocess.DEVNULL
+    # The log stays open for the server's whole life; it is closed when the server stops.
+    log = open(log_path, "w") if log_path else subprocess.DEVNULL  # noqa: SIM115
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONFIG)], cwd=settings.BASE_DIR, env=env,
-        stdout=log, stderr=log,
+        [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONFIG)],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=log,
     )
     try:
         wait_until_up(f"http://127.0.0.1:{port}/accounts/login/")

@@ -150,8 +150,9 @@ class SoakClient(threading.Thread):
     def log_in(self):
         while time.monotonic() < self.deadline:
             self.request("GET", "/accounts/login/")
-            status, _ = self.post("/accounts/login/", {"username": self.owned.username,
-                                                       "password": self.owned.password})
+            status, _ = self.post(
+                "/accounts/login/", {"username": self.owned.username, "password": self.owned.password}
+            )
             # (a 200 here is the login form again: wrong password or the database was down; retried)
             if status == 302:
                 return True
@@ -162,8 +163,12 @@ class SoakClient(threading.Thread):
     def run(self):
         if not self.log_in():
             return
-        actions = [self.read] * 10 + [self.add_timeline_entry] * 4 + [self.change_action_item] * 3 \
+        actions = (
+            [self.read] * 10
+            + [self.add_timeline_entry] * 4
+            + [self.change_action_item] * 3
             + [self.save_postmortem] * 3
+        )
         if self.owned.shared_postmortem_id:
             actions += [self.edit_shared_postmortem] * 6
         while time.monotonic() < self.deadline:
@@ -174,22 +179,28 @@ class SoakClient(threading.Thread):
         return f"{self.marker_prefix}n{self.sequence}"
 
     def read(self):
-        path = self.rng.choice(READ_PATHS + [f"/incidents/{self.owned.incident_id}/",
-                                             f"/postmortems/{self.owned.postmortem_id}/"])
+        path = self.rng.choice(
+            READ_PATHS
+            + [f"/incidents/{self.owned.incident_id}/", f"/postmortems/{self.owned.postmortem_id}/"]
+        )
         self.request("GET", path)
 
     def add_timeline_entry(self):
         text = self.next_marker()
-        status, _ = self.post(f"/incidents/{self.owned.incident_id}/timeline/",
-                              {"kind": "observation", "text": text, "occurred_at": ""})
+        status, _ = self.post(
+            f"/incidents/{self.owned.incident_id}/timeline/",
+            {"kind": "observation", "text": text, "occurred_at": ""},
+        )
         if status == 302:
             self.ledger.timeline_texts.append(text)
 
     def change_action_item(self):
         new_status = ACTION_STATUSES[self.sequence % len(ACTION_STATUSES)]
         self.next_marker()
-        status, _ = self.post(f"/action-items/{self.owned.action_item_id}/quick/",
-                              {"owner": self.owned.username, "status": new_status, "wont_do_reason": ""})
+        status, _ = self.post(
+            f"/action-items/{self.owned.action_item_id}/quick/",
+            {"owner": self.owned.username, "status": new_status, "wont_do_reason": ""},
+        )
         if status == 302:
             self.ledger.action_statuses.append(new_status)
 
@@ -223,7 +234,9 @@ class SoakClient(threading.Thread):
             if data is None:
                 return
             # A person's merge: their text as it now is, plus my line.
-            data = [(name, f"{value.rstrip()}\n{line}\n" if name == "body" else value) for name, value in data]
+            data = [
+                (name, f"{value.rstrip()}\n{line}\n" if name == "body" else value) for name, value in data
+            ]
             data.append(("csrfmiddlewaretoken", self.csrf_token()))
             status, _ = self.request("POST", edit_path, data, expected_4xx={409})
             if status == 302:

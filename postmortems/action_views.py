@@ -32,9 +32,16 @@ def review_sections(items, today, now):
     return [
         ("unowned", "Unowned", items.unowned().order_by("due_date", "priority", "id")),
         ("overdue", "Overdue", items.overdue(today).order_by("due_date", "priority", "id")),
-        ("due_soon", "Due this week", items.due_within(DUE_SOON_DAYS, today).order_by("due_date", "priority", "id")),
-        ("recently_closed", "Recently closed",
-         items.recently_closed(RECENTLY_CLOSED_DAYS, now).order_by("-completed_at", "-id")),
+        (
+            "due_soon",
+            "Due this week",
+            items.due_within(DUE_SOON_DAYS, today).order_by("due_date", "priority", "id"),
+        ),
+        (
+            "recently_closed",
+            "Recently closed",
+            items.recently_closed(RECENTLY_CLOSED_DAYS, now).order_by("-completed_at", "-id"),
+        ),
     ]
 
 
@@ -45,10 +52,15 @@ def section_counts(items, today, now):
         open=Count("pk", filter=is_open),
         unowned=Count("pk", filter=is_open & Q(owner__isnull=True)),
         overdue=Count("pk", filter=is_open & Q(due_date__lt=today)),
-        due_soon=Count("pk", filter=is_open & Q(due_date__gte=today, due_date__lte=today + timedelta(DUE_SOON_DAYS))),
+        due_soon=Count(
+            "pk", filter=is_open & Q(due_date__gte=today, due_date__lte=today + timedelta(DUE_SOON_DAYS))
+        ),
         recently_closed=Count(
-            "pk", filter=Q(status__in=ActionItem.CLOSED_STATUSES,
-                           completed_at__gte=now - timedelta(days=RECENTLY_CLOSED_DAYS)),
+            "pk",
+            filter=Q(
+                status__in=ActionItem.CLOSED_STATUSES,
+                completed_at__gte=now - timedelta(days=RECENTLY_CLOSED_DAYS),
+            ),
         ),
     )
 
@@ -64,7 +76,8 @@ def filtered_items(request, owners=None):
     if owners is not None:
         field = item_filter.form.fields["owner"]
         field.widget.choices = [
-            ("", field.empty_label), (field.null_value, field.null_label),
+            ("", field.empty_label),
+            (field.null_value, field.null_label),
             *((user.pk, user.get_full_name() or user.get_username()) for user in owners),
         ]
     return item_filter
@@ -83,15 +96,19 @@ def review(request):
     counts = section_counts(items, today, now)
     for section in sections:
         section["count"] = counts[section["key"]]
-    return render(request, "actions/review.html", {
-        "filter": item_filter,
-        "sections": sections,
-        "counts": counts,
-        "owner_options": owners,
-        "status_choices": ActionItem.Status.choices,
-        "query": request.GET.urlencode(),
-        "today": today,
-    })
+    return render(
+        request,
+        "actions/review.html",
+        {
+            "filter": item_filter,
+            "sections": sections,
+            "counts": counts,
+            "owner_options": owners,
+            "status_choices": ActionItem.Status.choices,
+            "query": request.GET.urlencode(),
+            "today": today,
+        },
+    )
 
 
 class ActionItemListView(ListView):
@@ -119,9 +136,13 @@ class ActionItemListView(ListView):
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(
-            filter=self.filter, heading=self.section_heading, page_query=query.urlencode(),
-            owner_options=self.owners, status_choices=ActionItem.Status.choices,
-            query=self.request.GET.urlencode(), today=timezone.localdate(),
+            filter=self.filter,
+            heading=self.section_heading,
+            page_query=query.urlencode(),
+            owner_options=self.owners,
+            status_choices=ActionItem.Status.choices,
+            query=self.request.GET.urlencode(),
+            today=timezone.localdate(),
         )
         return context
 
@@ -130,35 +151,62 @@ def my_action_items(request):
     mine = ActionItem.objects.for_review().filter(owner=request.user)
     open_items = Paginator(mine.open().order_by("due_date", "priority", "id"), settings.HINDSIGHT_PAGE_SIZE)
     page = open_items.get_page(request.GET.get("page"))
-    return render(request, "actions/mine.html", {
-        "page_obj": page,
-        "object_list": page.object_list,
-        "overdue_count": mine.overdue().count(),
-        "recently_closed": list(mine.recently_closed(RECENTLY_CLOSED_DAYS).order_by("-completed_at")[:10]),
-        "to_review": list(
-            Postmortem.objects.filter(reviewers=request.user, status=Postmortem.Status.IN_REVIEW)
-            .select_related("incident").order_by("created_at")[:20]
-        ),
-        "status_choices": ActionItem.Status.choices,
-        "owner_options": owner_options(),
-        "query": "",
-        "today": timezone.localdate(),
-    })
+    return render(
+        request,
+        "actions/mine.html",
+        {
+            "page_obj": page,
+            "object_list": page.object_list,
+            "overdue_count": mine.overdue().count(),
+            "recently_closed": list(
+                mine.recently_closed(RECENTLY_CLOSED_DAYS).order_by("-completed_at")[:10]
+            ),
+            "to_review": list(
+                Postmortem.objects.filter(reviewers=request.user, status=Postmortem.Status.IN_REVIEW)
+                .select_related("incident")
+                .order_by("created_at")[:20]
+            ),
+            "status_choices": ActionItem.Status.choices,
+            "owner_options": owner_options(),
+            "query": "",
+            "today": timezone.localdate(),
+        },
+    )
 
 
-CSV_COLUMNS = ["id", "title", "kind", "priority", "status", "owner", "team", "due_date", "completed_at",
-               "incident", "postmortem", "wont_do_reason", "url"]
+CSV_COLUMNS = [
+    "id",
+    "title",
+    "kind",
+    "priority",
+    "status",
+    "owner",
+    "team",
+    "due_date",
+    "completed_at",
+    "incident",
+    "postmortem",
+    "wont_do_reason",
+    "url",
+]
 
 
 def export_csv(request):
     items = filtered_items(request).qs.order_by("due_date", "priority", "id")
     rows = (
         [
-            item.pk, item.title, item.get_kind_display(), item.get_priority_display(), item.get_status_display(),
+            item.pk,
+            item.title,
+            item.get_kind_display(),
+            item.get_priority_display(),
+            item.get_status_display(),
             (item.owner.get_full_name() or item.owner.get_username()) if item.owner else "",
-            item.team, item.due_date or "",
+            item.team,
+            item.due_date or "",
             timezone.localtime(item.completed_at).strftime("%Y-%m-%d %H:%M") if item.completed_at else "",
-            item.postmortem.incident.reference, item.postmortem.title, item.wont_do_reason,
+            item.postmortem.incident.reference,
+            item.postmortem.title,
+            item.wont_do_reason,
             request.build_absolute_uri(item.get_absolute_url()),
         ]
         for item in items.iterator(chunk_size=500)
@@ -168,7 +216,9 @@ def export_csv(request):
 
 def safe_next(request, fallback):
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return fallback
 
@@ -182,17 +232,29 @@ def quick_update(request, pk):
     if form.is_valid():
         form.save()
         owner = (item.owner.get_full_name() or item.owner.username) if item.owner else "nobody"
-        messages.success(request, f"Updated “{item.title}”: {item.get_status_display().lower()}, owner {owner}.")
+        messages.success(
+            request, f"Updated “{item.title}”: {item.get_status_display().lower()}, owner {owner}."
+        )
         return HttpResponseRedirect(safe_next(request, reverse("actions:review")))
     # Show the full form with the error beside the field and what was chosen kept. (A fresh instance: the
     # refused form has already written its values onto `item`.)
     saved = ActionItem.objects.get(pk=pk)
-    full = ActionItemForm(data={**ActionItemForm(instance=saved).initial, **request.POST.dict()}, instance=saved)
+    full = ActionItemForm(
+        data={**ActionItemForm(instance=saved).initial, **request.POST.dict()}, instance=saved
+    )
     full.is_valid()
-    return render(request, "actions/actionitem_form.html", {
-        "form": full, "object": saved, "next": safe_next(request, ""), "owner_options": owner_options(),
-        "form_action": reverse("actions:edit", args=[item.pk]),
-    }, status=400)
+    return render(
+        request,
+        "actions/actionitem_form.html",
+        {
+            "form": full,
+            "object": saved,
+            "next": safe_next(request, ""),
+            "owner_options": owner_options(),
+            "form_action": reverse("actions:edit", args=[item.pk]),
+        },
+        status=400,
+    )
 
 
 class ActionItemCreateView(PermissionRequiredMixin, CreateView):
@@ -202,7 +264,9 @@ class ActionItemCreateView(PermissionRequiredMixin, CreateView):
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
-        form.fields["postmortem"].queryset = Postmortem.objects.select_related("incident").order_by("-created_at")
+        form.fields["postmortem"].queryset = Postmortem.objects.select_related("incident").order_by(
+            "-created_at"
+        )
         return form
 
     def get_initial(self):

@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class PostmortemsConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'postmortems'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "postmortems"

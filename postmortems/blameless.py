@@ -25,59 +25,114 @@ _NOT_AFTER_A_MACHINE = "".join(f"(?<!{machine} )" for machine in _MACHINES)
 
 # (pattern, what was flagged, a blameless reframing). Patterns are case-insensitive regular expressions.
 BLAMING_PHRASES = [
-    (r"\bhuman errors?\b", "human error",
-     "Describe what about the system made the mistake easy and its impact large (missing guard, confusing UI, "
-     "no review step)."),
-    (r"\b(?:operator|user|pilot|engineer|admin|developer|manual) errors?\b", "operator error",
-     "Name the step that had no safety net: which confirmation, validation or automation would have "
-     "caught it?"),
-    (r"\bcareless(?:ly|ness)?\b", "careless",
-     "Say what the tooling allowed: which check or confirmation was missing."),
-    (r"\b(?:sloppy|sloppiness|lazy|laziness|reckless(?:ly)?|stupid|dumb|clumsy|clumsily)\b", "judging word",
-     "Drop the judgement and describe what happened and what the system allowed."),
-    (r"\bnegligen(?:t|tly|ce)\b", "negligent",
-     "Describe the conditions (time pressure, unclear ownership, missing alert) rather than judging a person."),
-    (r"\bshould(?:n't| not)? have "
-     r"(?:known|noticed|checked|seen|realised|realized|caught|double-checked|tested)\b"
-     r"|\b(?:he|she|they|i|you|someone|somebody|nobody|" + _PERSON_ROLE + r")\s+should(?:n't| not)? have\b",
-     "should have known",
-     "Ask what information was available at the time, and how the system could have surfaced it."),
-    (r"\b(?:the )?fault of\b|\b(?:was|is) (?:his|her|their|my|your) fault\b|\bat fault\b", "fault of",
-     "Name the contributing factors in the system, not whose fault it was."),
-    (r"\bforg(?:o|e)t(?:ten)? to\b", "forgot to",
-     "Ask why the step depended on memory: can a checklist, automation or a default do it?"),
-    (r"\bincompeten(?:t|ce)\b", "incompetent",
-     "Describe the missing training, documentation or guard rails instead."),
-    (r"\bmade (?:a |an |the |one )?(?:\w+ )?typos?\b|\b(?:his|her|their|my|your) typos?\b"
-     r"|\btypos? (?:by|from)\b|\bmistyp(?:ed|ing)\b|\bfat[- ]?finger(?:ed|ing|s)?\b", "typo",
-     "Say what let a typo through: no validation, no dry run, no review, no confirmation of what would "
-     "change."),
-    (r"\baccidental(?:ly)?\b|\bby accident\b", "accidentally",
-     "Describe what made the action easy to take by accident (no confirmation, production looked like "
-     "staging) and what would stop it next time."),
-    (r"\bmistak(?:e|es|en|enly)\b|\bby mistake\b", "mistake",
-     "Describe the conditions that made the wrong choice look right, and the guard that would have caught "
-     "it."),
-    (r"\binadvertent(?:ly)?\b|\bunintentional(?:ly)?\b", "inadvertently",
-     "Say what the tool did and why nothing asked for confirmation or showed what would change."),
-    (r"\b(?:tired|exhausted|fatigued|sleepy|sleep-deprived|overworked)\s+(?:\w+\s+)?" + _PERSON_ROLE + r"\b"
-     r"|\b(?:he|she|i|" + _PERSON_ROLE + r")\s+(?:was|were|felt|being)\s+(?:\w+\s+)?"
-     r"(?:tired|exhausted|fatigued)\b",
-     "tired",
-     "Describe the working conditions instead (hours on call, pages that night, no hand-over) and what would "
-     "spread the load."),
-    (_NOT_AFTER_A_MACHINE + r"\b(?:deleted|removed|dropped|wiped|truncated|overwrote|restarted|rebooted|"
-     r"killed|terminated|picked|chose|selected|clicked|typed|entered|edited|updated|used|copied|"
-     r"(?:ran|pushed|deployed|applied) \S+(?: \S+)? (?:on|to|against|in))\s+the wrong\b", "deleted the wrong",
-     "Say why the wrong target looked like the right one (naming, no confirmation, same prompt for every "
-     "environment) and what would tell them apart."),
-    (r"\b(?:an?|the|one|our|their|another)\s+(?:\w+\s+)?" + _PERSON_ROLE
-     + r"(?:\s+on[- ]call|\s+on duty)?\s+(?:\w+ly\s+)?" + _CAUSAL_VERB + r"\b", "a person as the cause",
-     "Make the system the subject: what did the command, tool or process do, and what let it through (no "
-     "confirmation, no dry run, no review)?"),
+    (
+        r"\bhuman errors?\b",
+        "human error",
+        "Describe what about the system made the mistake easy and its impact large (missing guard, confusing UI, "
+        "no review step).",
+    ),
+    (
+        r"\b(?:operator|user|pilot|engineer|admin|developer|manual) errors?\b",
+        "operator error",
+        "Name the step that had no safety net: which confirmation, validation or automation would have "
+        "caught it?",
+    ),
+    (
+        r"\bcareless(?:ly|ness)?\b",
+        "careless",
+        "Say what the tooling allowed: which check or confirmation was missing.",
+    ),
+    (
+        r"\b(?:sloppy|sloppiness|lazy|laziness|reckless(?:ly)?|stupid|dumb|clumsy|clumsily)\b",
+        "judging word",
+        "Drop the judgement and describe what happened and what the system allowed.",
+    ),
+    (
+        r"\bnegligen(?:t|tly|ce)\b",
+        "negligent",
+        "Describe the conditions (time pressure, unclear ownership, missing alert) rather than judging a person.",
+    ),
+    (
+        r"\bshould(?:n't| not)? have "
+        r"(?:known|noticed|checked|seen|realised|realized|caught|double-checked|tested)\b"
+        r"|\b(?:he|she|they|i|you|someone|somebody|nobody|"
+        + _PERSON_ROLE
+        + r")\s+should(?:n't| not)? have\b",
+        "should have known",
+        "Ask what information was available at the time, and how the system could have surfaced it.",
+    ),
+    (
+        r"\b(?:the )?fault of\b|\b(?:was|is) (?:his|her|their|my|your) fault\b|\bat fault\b",
+        "fault of",
+        "Name the contributing factors in the system, not whose fault it was.",
+    ),
+    (
+        r"\bforg(?:o|e)t(?:ten)? to\b",
+        "forgot to",
+        "Ask why the step depended on memory: can a checklist, automation or a default do it?",
+    ),
+    (
+        r"\bincompeten(?:t|ce)\b",
+        "incompetent",
+        "Describe the missing training, documentation or guard rails instead.",
+    ),
+    (
+        r"\bmade (?:a |an |the |one )?(?:\w+ )?typos?\b|\b(?:his|her|their|my|your) typos?\b"
+        r"|\btypos? (?:by|from)\b|\bmistyp(?:ed|ing)\b|\bfat[- ]?finger(?:ed|ing|s)?\b",
+        "typo",
+        "Say what let a typo through: no validation, no dry run, no review, no confirmation of what would "
+        "change.",
+    ),
+    (
+        r"\baccidental(?:ly)?\b|\bby accident\b",
+        "accidentally",
+        "Describe what made the action easy to take by accident (no confirmation, production looked like "
+        "staging) and what would stop it next time.",
+    ),
+    (
+        r"\bmistak(?:e|es|en|enly)\b|\bby mistake\b",
+        "mistake",
+        "Describe the conditions that made the wrong choice look right, and the guard that would have caught "
+        "it.",
+    ),
+    (
+        r"\binadvertent(?:ly)?\b|\bunintentional(?:ly)?\b",
+        "inadvertently",
+        "Say what the tool did and why nothing asked for confirmation or showed what would change.",
+    ),
+    (
+        r"\b(?:tired|exhausted|fatigued|sleepy|sleep-deprived|overworked)\s+(?:\w+\s+)?"
+        + _PERSON_ROLE
+        + r"\b"
+        r"|\b(?:he|she|i|" + _PERSON_ROLE + r")\s+(?:was|were|felt|being)\s+(?:\w+\s+)?"
+        r"(?:tired|exhausted|fatigued)\b",
+        "tired",
+        "Describe the working conditions instead (hours on call, pages that night, no hand-over) and what would "
+        "spread the load.",
+    ),
+    (
+        _NOT_AFTER_A_MACHINE + r"\b(?:deleted|removed|dropped|wiped|truncated|overwrote|restarted|rebooted|"
+        r"killed|terminated|picked|chose|selected|clicked|typed|entered|edited|updated|used|copied|"
+        r"(?:ran|pushed|deployed|applied) \S+(?: \S+)? (?:on|to|against|in))\s+the wrong\b",
+        "deleted the wrong",
+        "Say why the wrong target looked like the right one (naming, no confirmation, same prompt for every "
+        "environment) and what would tell them apart.",
+    ),
+    (
+        r"\b(?:an?|the|one|our|their|another)\s+(?:\w+\s+)?"
+        + _PERSON_ROLE
+        + r"(?:\s+on[- ]call|\s+on duty)?\s+(?:\w+ly\s+)?"
+        + _CAUSAL_VERB
+        + r"\b",
+        "a person as the cause",
+        "Make the system the subject: what did the command, tool or process do, and what let it through (no "
+        "confirmation, no dry run, no review)?",
+    ),
 ]
 
-_COMPILED = [(re.compile(pattern, re.IGNORECASE), label, suggestion) for pattern, label, suggestion in BLAMING_PHRASES]
+_COMPILED = [
+    (re.compile(pattern, re.IGNORECASE), label, suggestion) for pattern, label, suggestion in BLAMING_PHRASES
+]
 
 # A cause sentence with a capitalised name as its subject: "Because Alice deployed …", "Caused by Bob …",
 # "Bob's change caused …".
@@ -87,12 +142,71 @@ _NAMED_CAUSE = re.compile(
 )
 # Capitalised words that are not people's names when they start a cause sentence.
 _NOT_NAMES = {
-    "The", "This", "That", "These", "Those", "A", "An", "It", "We", "Our", "Their", "They", "Which", "What",
-    "Deploy", "Deployment", "Change", "Config", "Configuration", "Database", "Load", "Traffic", "Release",
-    "Migration", "Certificate", "Network", "Alert", "Cache", "Service", "Team", "Nobody", "Someone", "Monitoring",
-    "Kubernetes", "Postgres", "PostgreSQL", "DNS", "Nginx", "Envoy", "Redis", "Rollback", "Failover", "Capacity",
-    "Disk", "Memory", "CPU", "Queue", "Latency", "Then", "When", "After", "Before", "Also", "And", "But", "So",
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Yesterday", "Today",
+    "The",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "A",
+    "An",
+    "It",
+    "We",
+    "Our",
+    "Their",
+    "They",
+    "Which",
+    "What",
+    "Deploy",
+    "Deployment",
+    "Change",
+    "Config",
+    "Configuration",
+    "Database",
+    "Load",
+    "Traffic",
+    "Release",
+    "Migration",
+    "Certificate",
+    "Network",
+    "Alert",
+    "Cache",
+    "Service",
+    "Team",
+    "Nobody",
+    "Someone",
+    "Monitoring",
+    "Kubernetes",
+    "Postgres",
+    "PostgreSQL",
+    "DNS",
+    "Nginx",
+    "Envoy",
+    "Redis",
+    "Rollback",
+    "Failover",
+    "Capacity",
+    "Disk",
+    "Memory",
+    "CPU",
+    "Queue",
+    "Latency",
+    "Then",
+    "When",
+    "After",
+    "Before",
+    "Also",
+    "And",
+    "But",
+    "So",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "Yesterday",
+    "Today",
 }
 # Words that make a sentence about causes; a known person's name in such a sentence is flagged.
 _CAUSE_WORDS = re.compile(
@@ -101,18 +215,74 @@ _CAUSE_WORDS = re.compile(
 )
 # Usernames that are also everyday words in a postmortem: never read as a person.
 ORDINARY_ACCOUNT_NAMES = {
-    "root", "admin", "administrator", "oncall", "on-call", "deploy", "deployer", "deployment", "ops",
-    "devops", "sre", "system", "service", "services", "user", "users", "test", "tester", "demo", "viewer",
-    "editor", "guest", "backup", "backups", "monitor", "monitoring", "build", "builder", "release", "support",
-    "web", "www", "app",
-    "api", "bot", "automation", "jenkins", "runner", "worker", "cron", "postgres", "mysql", "redis", "nginx",
-    "operator", "engineer", "manager", "owner", "team", "security", "incident", "alert", "alerts", "status",
-    "change", "cause", "error", "fix", "master", "main", "default", "nobody", "everyone", "ubuntu", "debian",
+    "root",
+    "admin",
+    "administrator",
+    "oncall",
+    "on-call",
+    "deploy",
+    "deployer",
+    "deployment",
+    "ops",
+    "devops",
+    "sre",
+    "system",
+    "service",
+    "services",
+    "user",
+    "users",
+    "test",
+    "tester",
+    "demo",
+    "viewer",
+    "editor",
+    "guest",
+    "backup",
+    "backups",
+    "monitor",
+    "monitoring",
+    "build",
+    "builder",
+    "release",
+    "support",
+    "web",
+    "www",
+    "app",
+    "api",
+    "bot",
+    "automation",
+    "jenkins",
+    "runner",
+    "worker",
+    "cron",
+    "postgres",
+    "mysql",
+    "redis",
+    "nginx",
+    "operator",
+    "engineer",
+    "manager",
+    "owner",
+    "team",
+    "security",
+    "incident",
+    "alert",
+    "alerts",
+    "status",
+    "change",
+    "cause",
+    "error",
+    "fix",
+    "master",
+    "main",
+    "default",
+    "nobody",
+    "everyone",
+    "ubuntu",
+    "debian",
 }
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
-NAMED_CAUSE_SUGGESTION = (
-    "Make the system the subject of the cause: what did the change, tool or process do, and what let it through?"
-)
+NAMED_CAUSE_SUGGESTION = "Make the system the subject of the cause: what did the change, tool or process do, and what let it through?"
 
 
 @dataclass(frozen=True)
@@ -151,7 +321,10 @@ def _capitalised_subjects_of_causes(line, number):
         name = match.group("name") or match.group("subject")
         if name in _NOT_NAMES:
             continue
-        yield match.start(), Finding(match.group(0), "person named as the cause", NAMED_CAUSE_SUGGESTION, number)
+        yield (
+            match.start(),
+            Finding(match.group(0), "person named as the cause", NAMED_CAUSE_SUGGESTION, number),
+        )
 
 
 def _names_pattern(people_names):
@@ -162,10 +335,12 @@ def _names_pattern(people_names):
     """
     distinct = sorted(
         {
-            name.strip() for name in people_names
+            name.strip()
+            for name in people_names
             if name and len(name.strip()) >= 3 and name.strip().lower() not in ORDINARY_ACCOUNT_NAMES
         },
-        key=len, reverse=True,
+        key=len,
+        reverse=True,
     )
     if not distinct:
         return None
@@ -180,6 +355,7 @@ def _known_people_in_cause_sentences(line, number, names):
         start = line.find(sentence, offset)
         offset = start + len(sentence)
         if _CAUSE_WORDS.search(sentence) and (match := names.search(sentence)):
-            yield start + match.start(), Finding(
-                sentence.strip(), "person named as the cause", NAMED_CAUSE_SUGGESTION, number
+            yield (
+                start + match.start(),
+                Finding(sentence.strip(), "person named as the cause", NAMED_CAUSE_SUGGESTION, number),
             )

@@ -37,17 +37,29 @@ ACTION_TEMPLATES = [
     ("documentation", "Record dashboards used during the incident in the {service} runbook"),
 ]
 
-WENT_WELL = ["The alert fired within minutes and paged the right team.", "Rollback was quick and well rehearsed.",
-             "Status updates went out on cadence.", "Support flagged the pattern early and escalated clearly."]
-WENT_BADLY = ["The dashboard we needed was not linked from the alert.",
-              "Two changes shipped at once, slowing diagnosis.",
-              "The runbook described the old architecture.", "Ownership of the dependency was unclear."]
-LUCKY = ["It happened during business hours with everyone online.", "Traffic was at a weekly low.",
-         "A teammate had seen the same error the week before."]
-FACTORS = ["The deploy pipeline did not validate the configuration value that changed.",
-           "Capacity limits were set years ago and never revisited.",
-           "The alert threshold was too high to catch a partial failure.",
-           "The retry path had no idempotency guarantee."]
+WENT_WELL = [
+    "The alert fired within minutes and paged the right team.",
+    "Rollback was quick and well rehearsed.",
+    "Status updates went out on cadence.",
+    "Support flagged the pattern early and escalated clearly.",
+]
+WENT_BADLY = [
+    "The dashboard we needed was not linked from the alert.",
+    "Two changes shipped at once, slowing diagnosis.",
+    "The runbook described the old architecture.",
+    "Ownership of the dependency was unclear.",
+]
+LUCKY = [
+    "It happened during business hours with everyone online.",
+    "Traffic was at a weekly low.",
+    "A teammate had seen the same error the week before.",
+]
+FACTORS = [
+    "The deploy pipeline did not validate the configuration value that changed.",
+    "Capacity limits were set years ago and never revisited.",
+    "The alert threshold was too high to catch a partial failure.",
+    "The retry path had no idempotency guarantee.",
+]
 
 
 def write_up(incident, rng):
@@ -72,8 +84,11 @@ def seed():
     if not users:
         return 0
     incidents = (
-        Incident.objects.resolved().order_by("started_at", "id")
-        .prefetch_related("services", Prefetch("timeline", queryset=TimelineEntry.objects.order_by("occurred_at")))
+        Incident.objects.resolved()
+        .order_by("started_at", "id")
+        .prefetch_related(
+            "services", Prefetch("timeline", queryset=TimelineEntry.objects.order_by("occurred_at"))
+        )
     )
     created = 0
     for index, incident in enumerate(incidents):
@@ -81,30 +96,47 @@ def seed():
             continue
         postmortem = Postmortem.objects.filter(incident=incident).first()
         if postmortem is None:
-            postmortem = create_postmortem(incident, index, random.Random(f"postmortem:{incident.title}"), users, now)
+            postmortem = create_postmortem(
+                incident, index, random.Random(f"postmortem:{incident.title}"), users, now
+            )
             created += 1
         # Seeded per incident, so a re-run draws the same items and finds them already there.
-        created += seed_action_items(postmortem, incident, index, random.Random(f"items:{incident.title}"), users, now)
+        created += seed_action_items(
+            postmortem, incident, index, random.Random(f"items:{incident.title}"), users, now
+        )
     return created
 
 
 def create_postmortem(incident, index, rng, users, now):
     author = users[index % len(users)]
     recent = incident.resolved_at > now - timedelta(hours=48)
-    status = Postmortem.Status.DRAFT if recent else [
-        Postmortem.Status.PUBLISHED, Postmortem.Status.PUBLISHED, Postmortem.Status.DRAFT,
-        Postmortem.Status.PUBLISHED, Postmortem.Status.IN_REVIEW, Postmortem.Status.PUBLISHED,
-    ][index % 6]
+    status = (
+        Postmortem.Status.DRAFT
+        if recent
+        else [
+            Postmortem.Status.PUBLISHED,
+            Postmortem.Status.PUBLISHED,
+            Postmortem.Status.DRAFT,
+            Postmortem.Status.PUBLISHED,
+            Postmortem.Status.IN_REVIEW,
+            Postmortem.Status.PUBLISHED,
+        ][index % 6]
+    )
     postmortem = Postmortem(
-        incident=incident, title=incident.title, body=write_up(incident, rng), created_by=author,
+        incident=incident,
+        title=incident.title,
+        body=write_up(incident, rng),
+        created_by=author,
         created_at=min(incident.resolved_at + timedelta(hours=rng.randint(2, 30)), now),
     )
     postmortem.save_revision(author, note="Started from the section template")
     postmortem.authors.set([author, users[(index + 3) % len(users)]])
     postmortem.reviewers.set([users[(index + 5) % len(users)]])
     if status == Postmortem.Status.PUBLISHED:
-        postmortem.publish(users[(index + 5) % len(users)],
-                           now=min(incident.resolved_at + timedelta(hours=rng.randint(20, 120)), now))
+        postmortem.publish(
+            users[(index + 5) % len(users)],
+            now=min(incident.resolved_at + timedelta(hours=rng.randint(20, 120)), now),
+        )
     elif status == Postmortem.Status.IN_REVIEW:
         postmortem.submit_for_review()
     return postmortem
@@ -126,13 +158,22 @@ def seed_action_items(postmortem, incident, index, rng, users, now):
         roll = rng.random()
         owner = None if roll < 0.1 else users[(index + number) % len(users)]
         item = ActionItem(
-            postmortem=postmortem, title=title, kind=kind, priority=rng.choice([1, 2, 2, 3, 3, 3, 4]),
-            owner=owner, due_date=due, created_at=opened, created_by=postmortem.created_by,
+            postmortem=postmortem,
+            title=title,
+            kind=kind,
+            priority=rng.choice([1, 2, 2, 3, 3, 3, 4]),
+            owner=owner,
+            due_date=due,
+            created_at=opened,
+            created_by=postmortem.created_by,
         )
         if due < today and roll > 0.35:
             finished = opened + timedelta(days=rng.randint(3, 50))
             if roll > 0.92:
-                item.status, item.wont_do_reason = ActionItem.Status.WONT_DO, "Superseded by the platform migration."
+                item.status, item.wont_do_reason = (
+                    ActionItem.Status.WONT_DO,
+                    "Superseded by the platform migration.",
+                )
             else:
                 item.status = ActionItem.Status.DONE
             item.completed_at = min(finished, now)

@@ -22,8 +22,14 @@ def _when(moment):
 
 def timeline_lines(incident):
     """Key timestamps and timeline entries, merged in time order, in the active time zone."""
-    events = [(getattr(incident, field), f"**{label}**") for field, label in KEY_TIMESTAMPS if getattr(incident, field)]
-    events.extend((entry.occurred_at, f"{entry.get_kind_display()}: {entry.text}") for entry in incident.timeline.all())
+    events = [
+        (getattr(incident, field), f"**{label}**")
+        for field, label in KEY_TIMESTAMPS
+        if getattr(incident, field)
+    ]
+    events.extend(
+        (entry.occurred_at, f"{entry.get_kind_display()}: {entry.text}") for entry in incident.timeline.all()
+    )
     events.sort(key=lambda event: event[0])
     return [f"- {_when(moment)} — {text}" for moment, text in events]
 

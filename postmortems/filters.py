@@ -26,8 +26,10 @@ class PostmortemFilter(django_filters.FilterSet):
 
 def team_choices():
     """Every owning team, plus any team typed on an action item by hand."""
-    teams = Service.objects.order_by().values_list("team", flat=True).union(
-        ActionItem.objects.order_by().exclude(team="").values_list("team", flat=True)
+    teams = (
+        Service.objects.order_by()
+        .values_list("team", flat=True)
+        .union(ActionItem.objects.order_by().exclude(team="").values_list("team", flat=True))
     )  # one query; UNION drops duplicates
     return [(team, team) for team in sorted(teams, key=str.casefold)]
 
@@ -52,17 +54,21 @@ class ActionItemFilter(django_filters.FilterSet):
     owner = OwnerFilter(queryset=people(), empty_label="Anyone")
     team = django_filters.ChoiceFilter(choices=team_choices, empty_label="Any team")
     service = django_filters.ModelChoiceFilter(
-        field_name="postmortem__incident__services", queryset=Service.objects.all(), empty_label="Any service",
-        label="Service"
+        field_name="postmortem__incident__services",
+        queryset=Service.objects.all(),
+        empty_label="Any service",
+        label="Service",
     )
     kind = django_filters.ChoiceFilter(choices=ActionItem.Kind.choices, empty_label="Any kind")
     priority = django_filters.ChoiceFilter(choices=ActionItem.Priority.choices, empty_label="Any priority")
     status = django_filters.ChoiceFilter(
         choices=[("open", "Open or in progress"), ("closed", "Done or won't do"), *ActionItem.Status.choices],
-        method="filter_status", empty_label="Any status",
+        method="filter_status",
+        empty_label="Any status",
     )
     due = WindowedDateFromToRangeFilter(
-        field_name="due_date", label="Due between",
+        field_name="due_date",
+        label="Due between",
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
     )
 

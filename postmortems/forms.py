@@ -10,21 +10,30 @@ from .models import ActionItem, Postmortem
 
 
 def people():
-    return get_user_model().objects.filter(is_active=True).order_by(
-        Lower("first_name"), Lower("last_name"), Lower("username")
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .order_by(Lower("first_name"), Lower("last_name"), Lower("username"))
     )
 
 
-OWNER_OPTIONS_ID = "owner-options"  # the page's one <datalist> of people (templates/actions/_owner_options.html)
+OWNER_OPTIONS_ID = (
+    "owner-options"  # the page's one <datalist> of people (templates/actions/_owner_options.html)
+)
 
 
 class PersonByNameField(forms.Field):
     """A person typed or picked from the page's shared list of people by username (a unique full name also
     works); blank means nobody. `current` is accepted even if no longer active, so an item keeps its owner."""
 
-    widget = forms.TextInput(attrs={
-        "list": OWNER_OPTIONS_ID, "autocomplete": "off", "placeholder": "Unassigned", "aria-describedby": "owner-hint",
-    })
+    widget = forms.TextInput(
+        attrs={
+            "list": OWNER_OPTIONS_ID,
+            "autocomplete": "off",
+            "placeholder": "Unassigned",
+            "aria-describedby": "owner-hint",
+        }
+    )
     default_error_messages = {
         "unknown": "Nobody called “%(name)s” can own items here. Choose a name from the list, or leave it empty.",
         "ambiguous": "Several people are called “%(name)s”. Choose one of them from the list.",
@@ -44,13 +53,16 @@ class PersonByNameField(forms.Field):
         if self.current is not None and name == self.current.get_username():
             return self.current
         matches = list(people().filter(username__iexact=name)[:2]) or list(
-            people().annotate(full_name=Concat("first_name", Value(" "), "last_name"))
+            people()
+            .annotate(full_name=Concat("first_name", Value(" "), "last_name"))
             .filter(full_name__iexact=name)[:2]
         )
         if not matches:
             raise forms.ValidationError(self.error_messages["unknown"], code="unknown", params={"name": name})
         if len(matches) > 1:
-            raise forms.ValidationError(self.error_messages["ambiguous"], code="ambiguous", params={"name": name})
+            raise forms.ValidationError(
+                self.error_messages["ambiguous"], code="ambiguous", params={"name": name}
+            )
         return matches[0]
 
 
@@ -73,9 +85,13 @@ class PeopleChoiceField(CheckedModelMultipleChoiceField):
 
 
 class PostmortemForm(VersionedDocumentForm):
-    authors = PeopleChoiceField(queryset=people(), required=False, widget=forms.SelectMultiple(attrs={"size": 6}))
+    authors = PeopleChoiceField(
+        queryset=people(), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
+    )
     reviewers = PeopleChoiceField(
-        queryset=people(), required=False, widget=forms.SelectMultiple(attrs={"size": 6}),
+        queryset=people(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
         help_text="They are asked to review it when it is sent for review.",
     )
 
@@ -89,7 +105,15 @@ class ActionItemForm(OwnedItemForm):
     class Meta:
         model = ActionItem
         fields = [
-            "title", "kind", "priority", "owner", "due_date", "status", "wont_do_reason", "runbook", "description",
+            "title",
+            "kind",
+            "priority",
+            "owner",
+            "due_date",
+            "status",
+            "wont_do_reason",
+            "runbook",
+            "description",
         ]
         labels = {"runbook": "Runbook to update"}
         widgets = {
@@ -100,7 +124,10 @@ class ActionItemForm(OwnedItemForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("status") == ActionItem.Status.WONT_DO and not (cleaned.get("wont_do_reason") or "").strip():
+        if (
+            cleaned.get("status") == ActionItem.Status.WONT_DO
+            and not (cleaned.get("wont_do_reason") or "").strip()
+        ):
             self.add_error("wont_do_reason", "Say why this won't be done: the next review will ask.")
         return cleaned
 
@@ -130,10 +157,15 @@ class QuickUpdateForm(OwnedItemForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("status") == ActionItem.Status.WONT_DO and not (cleaned.get("wont_do_reason") or "").strip():
+        if (
+            cleaned.get("status") == ActionItem.Status.WONT_DO
+            and not (cleaned.get("wont_do_reason") or "").strip()
+        ):
             self.add_error("wont_do_reason", "Say why this won't be done: the next review will ask.")
         return cleaned
 
 
 class WorkflowForm(forms.Form):
-    action = forms.ChoiceField(choices=[("review", "Send for review"), ("publish", "Publish"), ("reopen", "Reopen")])
+    action = forms.ChoiceField(
+        choices=[("review", "Send for review"), ("publish", "Publish"), ("reopen", "Reopen")]
+    )

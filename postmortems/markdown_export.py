@@ -29,7 +29,9 @@ def postmortem_as_markdown(postmortem):
     items = list(postmortem.action_items.all())
     if items:
         lines += [
-            "", "## Tracked action items", "",
+            "",
+            "## Tracked action items",
+            "",
             "| Action | Kind | Priority | Owner | Due | Status |",
             "|---|---|---|---|---|---|",
         ]

@@ -40,14 +40,20 @@ class Postmortem(VersionedDocument):
     incident = models.OneToOneField(Incident, models.CASCADE, related_name="postmortem")
     title = models.CharField(max_length=200)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    authors = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="authored_postmortems")
-    reviewers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="postmortems_to_review")
+    authors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="authored_postmortems"
+    )
+    reviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="postmortems_to_review"
+    )
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     objects = PostmortemQuerySet.as_manager()
 
@@ -165,12 +171,18 @@ class ActionItem(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="action_items"
     )
     team = models.CharField(
-        max_length=100, blank=True, db_index=True,
+        max_length=100,
+        blank=True,
+        db_index=True,
         help_text="Defaults to the owning team of the incident's first service.",
     )
     due_date = models.DateField(null=True, blank=True, db_index=True, validators=[validate_in_date_window])
     runbook = models.ForeignKey(
-        "runbooks.Runbook", models.SET_NULL, null=True, blank=True, related_name="action_items",
+        "runbooks.Runbook",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_items",
         help_text="For “update runbook X” items: shown on that runbook.",
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True)
@@ -179,7 +191,9 @@ class ActionItem(models.Model):
         null=True, blank=True, db_index=True, help_text="When the item was closed (done, or decided against)."
     )
     created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ActionItemQuerySet.as_manager()

@@ -56,7 +56,9 @@ class PostmortemListView(FilterView):
 def start_postmortem(request, incident_pk):
     """Create the incident's postmortem from the section template (or open the one that exists)."""
     incident = get_object_or_404(
-        Incident.objects.prefetch_related(Prefetch("timeline", queryset=TimelineEntry.objects.order_by("occurred_at"))),
+        Incident.objects.prefetch_related(
+            Prefetch("timeline", queryset=TimelineEntry.objects.order_by("occurred_at"))
+        ),
         pk=incident_pk,
     )
     existing = Postmortem.objects.filter(incident=incident).first()
@@ -71,7 +73,9 @@ def start_postmortem(request, incident_pk):
             postmortem.authors.add(request.user)
     except IntegrityError:  # someone started it a moment ago
         return redirect("postmortems:edit", Postmortem.objects.get(incident=incident).pk)
-    messages.success(request, "Postmortem started. The timeline is already written in; tell the story around it.")
+    messages.success(
+        request, "Postmortem started. The timeline is already written in; tell the story around it."
+    )
     return redirect("postmortems:edit", postmortem.pk)
 
 
@@ -80,7 +84,9 @@ class PostmortemDetailView(DetailView):
 
     def get_queryset(self):
         return Postmortem.objects.select_related("incident", "published_by", "updated_by").prefetch_related(
-            "authors", "reviewers", "incident__services",
+            "authors",
+            "reviewers",
+            "incident__services",
             Prefetch("action_items", queryset=ActionItem.objects.select_related("owner", "runbook")),
         )
 
@@ -133,7 +139,8 @@ class PostmortemEditView(PermissionRequiredMixin, ConflictSafeEditMixin, UpdateV
     def get_formset(self):
         formset = ActionItemFormSet(
             self.request.POST if self.request.method == "POST" else None,
-            instance=self.object, prefix="items",
+            instance=self.object,
+            prefix="items",
             queryset=ActionItem.objects.filter(postmortem=self.object).select_related("owner"),
         )
         return formset
@@ -198,7 +205,9 @@ def check_language(request):
     """The editor's preview calls this with the current text; returns the findings as an HTML fragment."""
     body = request.POST.get("body", "")
     if len(body) > MAX_BODY_LENGTH:
-        return JsonResponse({"error": f"body: at most {MAX_BODY_LENGTH:,} characters can be checked."}, status=400)
+        return JsonResponse(
+            {"error": f"body: at most {MAX_BODY_LENGTH:,} characters can be checked."}, status=400
+        )
     findings = check_text(body)
     html = render_to_string("postmortems/_findings.html", {"findings": findings}, request=request)
     return JsonResponse({"count": len(findings), "html": html})
@@ -232,7 +241,9 @@ def change_workflow(request, pk):
 def export_markdown(request, pk):
     postmortem = get_object_or_404(
         Postmortem.objects.select_related("incident", "published_by").prefetch_related(
-            "authors", "reviewers", Prefetch("action_items", queryset=ActionItem.objects.select_related("owner"))
+            "authors",
+            "reviewers",
+            Prefetch("action_items", queryset=ActionItem.objects.select_related("owner")),
         ),
         pk=pk,
     )

@@ -10,7 +10,14 @@ class TagAdmin(admin.ModelAdmin):
 
 @admin.register(Runbook)
 class RunbookAdmin(admin.ModelAdmin):
-    list_display = ["title", "owner_team", "last_reviewed_at", "review_interval_days", "version", "updated_at"]
+    list_display = [
+        "title",
+        "owner_team",
+        "last_reviewed_at",
+        "review_interval_days",
+        "version",
+        "updated_at",
+    ]
     list_filter = ["owner_team", "services", "tags"]
     search_fields = ["title", "slug", "body"]
     prepopulated_fields = {"slug": ["title"]}

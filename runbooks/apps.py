@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class RunbooksConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'runbooks'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "runbooks"

@@ -2,9 +2,8 @@ import django_filters
 from django import forms
 from django.db.models import F
 
-from incidents.models import Service
-
 from documents.ordering import CaseInsensitiveOrderingFilter, text_order
+from incidents.models import Service
 
 from .models import Runbook, Tag
 
@@ -20,8 +19,10 @@ class RunbookOrderingFilter(CaseInsensitiveOrderingFilter):
     def filter(self, qs, value):
         qs = super().filter(qs, value)
         ordering = [
-            F("last_reviewed_at").asc(nulls_first=True) if field == "last_reviewed_at"
-            else F("last_reviewed_at").desc(nulls_last=True) if field == "-last_reviewed_at"
+            F("last_reviewed_at").asc(nulls_first=True)
+            if field == "last_reviewed_at"
+            else F("last_reviewed_at").desc(nulls_last=True)
+            if field == "-last_reviewed_at"
             else field
             for field in qs.query.order_by
         ]
@@ -47,8 +48,10 @@ class RunbookFilter(django_filters.FilterSet):
         text_fields=("title",),
         fields=(("title", "title"), ("last_reviewed_at", "reviewed")),
         field_labels={
-            "title": "Title (A–Z)", "-title": "Title (Z–A)",
-            "reviewed": "Least recently reviewed", "-reviewed": "Most recently reviewed",
+            "title": "Title (A–Z)",
+            "-title": "Title (Z–A)",
+            "reviewed": "Least recently reviewed",
+            "-reviewed": "Most recently reviewed",
         },
         empty_label="Title (A–Z)",
     )

@@ -13,7 +13,9 @@ MAX_TAGS = 12
 
 class RunbookForm(VersionedDocumentForm):
     tag_names = forms.CharField(
-        label="Tags", required=False, max_length=400,
+        label="Tags",
+        required=False,
+        max_length=400,
         help_text="Comma-separated, e.g. postgres, capacity, tls.",
     )
 
@@ -42,7 +44,9 @@ class RunbookForm(VersionedDocumentForm):
         for raw in self.cleaned_data["tag_names"].split(","):
             name = slugify(raw.strip())[:50]
             if raw.strip() and not name:
-                raise forms.ValidationError(f"“{raw.strip()}” is not a usable tag: use letters, digits and dashes.")
+                raise forms.ValidationError(
+                    f"“{raw.strip()}” is not a usable tag: use letters, digits and dashes."
+                )
             if name and name not in names:
                 names.append(name)
         if len(names) > MAX_TAGS:
@@ -52,7 +56,9 @@ class RunbookForm(VersionedDocumentForm):
     def save_revision(self, author, note=""):
         runbook = super().save_revision(author, note)
         existing = {tag.name: tag for tag in Tag.objects.filter(name__in=self.cleaned_data["tag_names"])}
-        tags = [existing.get(name) or Tag.objects.create(name=name) for name in self.cleaned_data["tag_names"]]
+        tags = [
+            existing.get(name) or Tag.objects.create(name=name) for name in self.cleaned_data["tag_names"]
+        ]
         runbook.tags.set(tags)
         return runbook
 
@@ -70,9 +76,16 @@ class RunbookUsageForm(forms.ModelForm):
         required=False,
         label="Runbook",
         help_text="Pick a suggestion or type a runbook's short name; leave empty when it was missing.",
-        error_messages={"invalid_choice": "There is no runbook called “%(value)s”. Pick one from the suggestions."},
-        widget=forms.TextInput(attrs={"list": "runbook-suggestions", "autocomplete": "off",
-                                      "placeholder": "e.g. connection-pool-exhaustion"}),
+        error_messages={
+            "invalid_choice": "There is no runbook called “%(value)s”. Pick one from the suggestions."
+        },
+        widget=forms.TextInput(
+            attrs={
+                "list": "runbook-suggestions",
+                "autocomplete": "off",
+                "placeholder": "e.g. connection-pool-exhaustion",
+            }
+        ),
     )
 
     class Meta:
@@ -84,5 +97,9 @@ class RunbookUsageForm(forms.ModelForm):
 
 def runbook_suggestions(incident):
     """Runbooks for the incident's services, the likeliest ones to have been used (one query, bounded)."""
-    return (Runbook.objects.filter(services__incidents=incident).distinct()
-            .only("title", "slug").order_by(Lower("title"), "id")[:RUNBOOK_SUGGESTIONS])
+    return (
+        Runbook.objects.filter(services__incidents=incident)
+        .distinct()
+        .only("title", "slug")
+        .order_by(Lower("title"), "id")[:RUNBOOK_SUGGESTIONS]
+    )

@@ -77,16 +77,17 @@ class RunbookQuerySet(models.QuerySet):
         now = now or timezone.now()
         return self.with_review_due_at().annotate(
             is_due_for_review=ExpressionWrapper(
-                Q(last_reviewed_at__isnull=True) | Q(review_due_at__lte=now), output_field=models.BooleanField()
+                Q(last_reviewed_at__isnull=True) | Q(review_due_at__lte=now),
+                output_field=models.BooleanField(),
             ),
             is_flagged_needs_update=Exists(_unhelpful_usages_since_review()),
         )
 
 
 def _unhelpful_usages_since_review():
-    return RunbookUsage.objects.filter(runbook=OuterRef("pk"), outcome=RunbookUsage.Outcome.DIDNT_HELP).filter(
-        Q(recorded_at__gt=OuterRef("last_reviewed_at")) | Q(runbook__last_reviewed_at__isnull=True)
-    )
+    return RunbookUsage.objects.filter(
+        runbook=OuterRef("pk"), outcome=RunbookUsage.Outcome.DIDNT_HELP
+    ).filter(Q(recorded_at__gt=OuterRef("last_reviewed_at")) | Q(runbook__last_reviewed_at__isnull=True))
 
 
 class Runbook(VersionedDocument):
@@ -100,7 +101,8 @@ class Runbook(VersionedDocument):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
     review_interval_days = models.PositiveIntegerField(
-        "review every (days)", default=DEFAULT_REVIEW_INTERVAL_DAYS,
+        "review every (days)",
+        default=DEFAULT_REVIEW_INTERVAL_DAYS,
         validators=[MinValueValidator(1), MaxValueValidator(3650)],
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -171,7 +173,9 @@ class RunbookUsage(models.Model):
         ordering = ["-recorded_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["incident", "runbook"], condition=Q(runbook__isnull=False), name="one_usage_per_incident_runbook"
+                fields=["incident", "runbook"],
+                condition=Q(runbook__isnull=False),
+                name="one_usage_per_incident_runbook",
             ),
             models.CheckConstraint(
                 condition=(Q(outcome="missing") & Q(runbook__isnull=True) & ~Q(note=""))
@@ -187,7 +191,9 @@ class RunbookUsage(models.Model):
     def clean(self):
         if self.outcome == self.Outcome.MISSING:
             if self.runbook_id:
-                raise ValidationError({"runbook": "“Missing” means no runbook existed: leave the runbook empty."})
+                raise ValidationError(
+                    {"runbook": "“Missing” means no runbook existed: leave the runbook empty."}
+                )
             if not self.note.strip():
                 raise ValidationError({"note": "Say what runbook you needed."})
         elif self.outcome and not self.runbook_id:

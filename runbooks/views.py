@@ -24,8 +24,10 @@ USAGES_SHOWN = 50
 class RunbookListView(FilterView):
     filterset_class = RunbookFilter
     template_name = "runbooks/runbook_list.html"
-    queryset = Runbook.objects.with_review_state().select_related("last_reviewed_by").prefetch_related(
-        "services", "tags"
+    queryset = (
+        Runbook.objects.with_review_state()
+        .select_related("last_reviewed_by")
+        .prefetch_related("services", "tags")
     )
 
     def get_paginate_by(self, queryset):
@@ -54,7 +56,9 @@ class RunbookDetailView(DetailView):
 
 def open_action_items_for(runbook):
     """Open postmortem action items that point at this runbook (None until ActionItem has the link)."""
-    relation = next((r for r in Runbook._meta.related_objects if r.get_accessor_name() == "action_items"), None)
+    relation = next(
+        (r for r in Runbook._meta.related_objects if r.get_accessor_name() == "action_items"), None
+    )
     if relation is None:
         return None
     items = relation.related_model.objects.filter(runbook=runbook)
@@ -74,7 +78,10 @@ class RunbookCreateView(PermissionRequiredMixin, ConflictSafeEditMixin, CreateVi
         return super().get_context_data(back_url=reverse("runbooks:list"), **kwargs)
 
     def get_initial(self):
-        return {"body": NEW_RUNBOOK_BODY, "review_interval_days": Runbook._meta.get_field("review_interval_days").default}
+        return {
+            "body": NEW_RUNBOOK_BODY,
+            "review_interval_days": Runbook._meta.get_field("review_interval_days").default,
+        }
 
 
 class RunbookUpdateView(PermissionRequiredMixin, ConflictSafeEditMixin, UpdateView):
@@ -89,7 +96,9 @@ class RunbookUpdateView(PermissionRequiredMixin, ConflictSafeEditMixin, UpdateVi
 
     def get_context_data(self, **kwargs):
         # The form may have put an unsaved slug on the object; links use the address we came from.
-        return super().get_context_data(back_url=reverse("runbooks:detail", args=[self.kwargs["slug"]]), **kwargs)
+        return super().get_context_data(
+            back_url=reverse("runbooks:detail", args=[self.kwargs["slug"]]), **kwargs
+        )
 
 
 @require_POST
@@ -109,7 +118,9 @@ def record_usage(request, incident_pk):
     if request.method == "POST" and form.is_valid():
         usage = save_usage(incident, form, request.user)
         what = usage.runbook or "A missing runbook"
-        messages.success(request, f"Recorded for {incident.reference}: {what} — {usage.get_outcome_display()}.")
+        messages.success(
+            request, f"Recorded for {incident.reference}: {what} — {usage.get_outcome_display()}."
+        )
         return redirect(f"{incident.get_absolute_url()}#runbooks-used")
     status = 400 if request.method == "POST" else 200
     return render(request, "runbooks/usage_form.html", {"incident": incident, "form": form}, status=status)
@@ -117,8 +128,15 @@ def record_usage(request, incident_pk):
 
 def save_usage(incident, form, user):
     data = form.cleaned_data
-    fields = {"outcome": data["outcome"], "note": data["note"], "recorded_by": user, "recorded_at": timezone.now()}
+    fields = {
+        "outcome": data["outcome"],
+        "note": data["note"],
+        "recorded_by": user,
+        "recorded_at": timezone.now(),
+    }
     if data["runbook"] is None:
         return RunbookUsage.objects.create(incident=incident, **fields)
-    usage, _ = RunbookUsage.objects.update_or_create(incident=incident, runbook=data["runbook"], defaults=fields)
+    usage, _ = RunbookUsage.objects.update_or_create(
+        incident=incident, runbook=data["runbook"], defaults=fields
+    )
     return usage

@@ -11,7 +11,17 @@ class SearchDocumentAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["title"]
     exclude = ["search_vector"]
-    readonly_fields = ["content_type", "object_id", "kind", "title", "keywords", "body", "url", "services", "updated_at"]
+    readonly_fields = [
+        "content_type",
+        "object_id",
+        "kind",
+        "title",
+        "keywords",
+        "body",
+        "url",
+        "services",
+        "updated_at",
+    ]
 
     def has_add_permission(self, request):
         return False

@@ -16,8 +16,8 @@ from functools import reduce
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import BooleanField, F, Func
-from django.db.models.functions import Left, Substr
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Left, Substr
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -57,8 +57,11 @@ def run_search(parsed, kind=None, service=None):
     else:
         ids = [pk for pk, doc_kind in matched if not kind or doc_kind == kind]
     return SearchResults(
-        documents=ranked_documents(parsed, ids), count=len(ids),
-        kind_counts=Counter(doc_kind for _, doc_kind in matched), capped=capped, limit=CANDIDATE_LIMIT,
+        documents=ranked_documents(parsed, ids),
+        count=len(ids),
+        kind_counts=Counter(doc_kind for _, doc_kind in matched),
+        capped=capped,
+        limit=CANDIDATE_LIMIT,
     )
 
 
@@ -118,7 +121,7 @@ def marked_snippet(text, terms, words=SNIPPET_WORDS):
     tokens = text.split()
     first = next((i for i, token in enumerate(tokens) if matcher.search(token)), 0)
     start = max(0, first - words // 3)
-    window = " ".join(tokens[start:start + words])
+    window = " ".join(tokens[start : start + words])
     marked = matcher.sub(lambda m: f"{SNIPPET_START}{m.group(0)}{SNIPPET_END}", window)
     return ("… " if start else "") + marked + (" …" if start + words < len(tokens) else "")
 
@@ -134,7 +137,7 @@ def stem_of(word):
 def snippet_html(source):
     """Escape a snippet for HTML, then turn the match markers into <mark> elements."""
     escaped = escape(source or "")
-    return mark_safe(escaped.replace(SNIPPET_START, "<mark>").replace(SNIPPET_END, "</mark>"))  # noqa: S308
+    return mark_safe(escaped.replace(SNIPPET_START, "<mark>").replace(SNIPPET_END, "</mark>"))
 
 
 # --- PostgreSQL -------------------------------------------------------------------------------------------------
@@ -146,10 +149,17 @@ def postgres_tsquery(parsed):
     queries = [SearchQuery(plain, search_type="websearch", config=SEARCH_CONFIG)] if plain else []
     for group in groups:
         if len(group) > 1:
-            queries.append(reduce(operator.or_, (
-                SearchQuery(_websearch_term(alternative), search_type="websearch", config=SEARCH_CONFIG)
-                for alternative in group
-            )))
+            queries.append(
+                reduce(
+                    operator.or_,
+                    (
+                        SearchQuery(
+                            _websearch_term(alternative), search_type="websearch", config=SEARCH_CONFIG
+                        )
+                        for alternative in group
+                    ),
+                )
+            )
     queries += [
         SearchQuery(f"{prefix}:*", search_type="raw", config=SEARCH_CONFIG) for prefix in parsed.prefixes
     ]
@@ -180,12 +190,23 @@ def _postgres_ranked(parsed, candidate_ids):
             title_hit=TitleMatches(F("search_vector"), query),
             rank=SearchRank(F("search_vector"), query, weights=POSTGRES_WEIGHTS),
             title_source=SearchHeadline(
-                "title", query, config=SEARCH_CONFIG, start_sel=SNIPPET_START, stop_sel=SNIPPET_END,
+                "title",
+                query,
+                config=SEARCH_CONFIG,
+                start_sel=SNIPPET_START,
+                stop_sel=SNIPPET_END,
                 highlight_all=True,
             ),
             snippet_source=SearchHeadline(
-                Left("body", SNIPPET_PREFIX_CHARS), query, config=SEARCH_CONFIG, start_sel=SNIPPET_START, stop_sel=SNIPPET_END,
-                max_words=SNIPPET_WORDS, min_words=12, max_fragments=2, fragment_delimiter=" … ",
+                Left("body", SNIPPET_PREFIX_CHARS),
+                query,
+                config=SEARCH_CONFIG,
+                start_sel=SNIPPET_START,
+                stop_sel=SNIPPET_END,
+                max_words=SNIPPET_WORDS,
+                min_words=12,
+                max_fragments=2,
+                fragment_delimiter=" … ",
             ),
         )
         .order_by("-title_hit", "-rank", "-updated_at", "-id")

@@ -10,7 +10,10 @@ class SearchForm(forms.Form):
     q = forms.CharField(label="Search for", required=False, widget=forms.TextInput(attrs={"type": "search"}))
     kind = forms.ChoiceField(label="Kind", required=False)
     service = forms.ModelChoiceField(
-        label="Service", queryset=Service.objects.only("id", "name"), required=False, empty_label="Any service"
+        label="Service",
+        queryset=Service.objects.only("id", "name"),
+        required=False,
+        empty_label="Any service",
     )
 
     def __init__(self, *args, **kwargs):

@@ -30,8 +30,12 @@ def index_object(obj):
             content_type=ContentType.objects.get_for_model(obj),
             object_id=obj.pk,
             defaults={
-                "kind": kind.name, "title": text.title[:300], "body": text.body, "keywords": text.keywords.strip(),
-                "url": text.url[:300], "updated_at": text.updated_at,
+                "kind": kind.name,
+                "title": text.title[:300],
+                "body": text.body,
+                "keywords": text.keywords.strip(),
+                "url": text.url[:300],
+                "updated_at": text.updated_at,
             },
         )
         document.services.set(text.service_ids)
@@ -77,14 +81,20 @@ def index_objects_in_bulk(model, pks, batch_size=500):
     through = SearchDocument.services.through
     pks = list(pks)
     for start in range(0, len(pks), batch_size):
-        batch = pks[start:start + batch_size]
+        batch = pks[start : start + batch_size]
         objects = list(kind.objects_for_rebuild().filter(pk__in=batch))
         texts = [(obj.pk, kind.describe(obj)) for obj in objects]
         SearchDocument.objects.filter(content_type=content_type, object_id__in=batch).delete()
         documents = SearchDocument.objects.bulk_create(
             SearchDocument(
-                content_type=content_type, object_id=pk, kind=kind.name, title=text.title[:300], body=text.body,
-                keywords=text.keywords.strip(), url=text.url[:300], updated_at=text.updated_at,
+                content_type=content_type,
+                object_id=pk,
+                kind=kind.name,
+                title=text.title[:300],
+                body=text.body,
+                keywords=text.keywords.strip(),
+                url=text.url[:300],
+                updated_at=text.updated_at,
             )
             for pk, text in texts
         )

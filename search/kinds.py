@@ -38,10 +38,13 @@ def describe_incident(incident):
     return IndexedText(
         title=f"{incident.reference} {incident.title}",
         body="\n\n".join(
-            part for part in (
-                html_as_plain_text(incident.rendered_summary), html_as_plain_text(incident.rendered_customer_impact),
+            part
+            for part in (
+                html_as_plain_text(incident.rendered_summary),
+                html_as_plain_text(incident.rendered_customer_impact),
                 timeline,
-            ) if part
+            )
+            if part
         ),
         keywords=f"{_names(services)} {_names(incident.categories.all())}",
         url=url_of(incident),
@@ -89,9 +92,12 @@ def describe_action_item(item):
 # --- What a hit shows: one query per kind on a results page ---------------------------------------------
 def _incident_facts(incident, **overrides):
     facts = {
-        "reference": incident.reference, "severity": incident.severity,
-        "severity_label": incident.get_severity_display(), "status": incident.status,
-        "status_label": incident.get_status_display(), "started_at": incident.started_at,
+        "reference": incident.reference,
+        "severity": incident.severity,
+        "severity_label": incident.get_severity_display(),
+        "status": incident.status,
+        "status_label": incident.get_status_display(),
+        "started_at": incident.started_at,
         "incident_id": incident.pk,
     }
     return HitFacts(**{**facts, **overrides})
@@ -107,7 +113,9 @@ def incident_hit_facts(ids):
 
 def postmortem_hit_facts(ids):
     postmortems = (
-        apps.get_model("postmortems", "Postmortem").objects.filter(pk__in=ids).select_related("incident")
+        apps.get_model("postmortems", "Postmortem")
+        .objects.filter(pk__in=ids)
+        .select_related("incident")
         .only("id", "status", "incident", *(f"incident__{name}" for name in _INCIDENT_FIELDS))
     )
     return {
@@ -120,10 +128,16 @@ def postmortem_hit_facts(ids):
 
 def action_item_hit_facts(ids):
     items = (
-        apps.get_model("postmortems", "ActionItem").objects.filter(pk__in=ids)
+        apps.get_model("postmortems", "ActionItem")
+        .objects.filter(pk__in=ids)
         .select_related("postmortem__incident")
-        .only("id", "status", "due_date", "postmortem__incident",
-              *(f"postmortem__incident__{name}" for name in _INCIDENT_FIELDS))
+        .only(
+            "id",
+            "status",
+            "due_date",
+            "postmortem__incident",
+            *(f"postmortem__incident__{name}" for name in _INCIDENT_FIELDS),
+        )
     )
     facts = {}
     for item in items:
@@ -136,36 +150,64 @@ def action_item_hit_facts(ids):
 def runbook_hit_facts(ids):
     runbooks = apps.get_model("runbooks", "Runbook").objects.filter(pk__in=ids).only("id", "last_reviewed_at")
     return {
-        runbook.pk: HitFacts(detail=(
-            f"Runbook · reviewed {formats.date_format(runbook.last_reviewed_at, 'j M Y')}"
-            if runbook.last_reviewed_at else "Runbook · never reviewed"
-        ))
+        runbook.pk: HitFacts(
+            detail=(
+                f"Runbook · reviewed {formats.date_format(runbook.last_reviewed_at, 'j M Y')}"
+                if runbook.last_reviewed_at
+                else "Runbook · never reviewed"
+            )
+        )
         for runbook in runbooks
     }
 
 
 def register_kinds():
-    register(SearchKind(
-        name="incident", label="Incidents", model_label="incidents.Incident", describe=describe_incident,
-        rebuild_queryset=lambda qs: qs.prefetch_related("services", "categories", "timeline"),
-        dependents=(("incidents.TimelineEntry", lambda entry: [entry.incident]),),
-        m2m_fields=("services", "categories"), order=10, hit_facts=incident_hit_facts,
-    ))
-    register(SearchKind(
-        name="postmortem", label="Postmortems", model_label="postmortems.Postmortem", describe=describe_postmortem,
-        rebuild_queryset=lambda qs: qs.select_related("incident").prefetch_related("incident__services"), order=20,
-        hit_facts=postmortem_hit_facts,
-    ))
-    register(SearchKind(
-        name="action_item", label="Action items", model_label="postmortems.ActionItem",
-        describe=describe_action_item,
-        rebuild_queryset=lambda qs: qs.select_related("postmortem__incident").prefetch_related(
-            "postmortem__incident__services"
-        ),
-        order=30, hit_facts=action_item_hit_facts,
-    ))
-    register(SearchKind(
-        name="runbook", label="Runbooks", model_label="runbooks.Runbook", describe=describe_runbook,
-        rebuild_queryset=lambda qs: qs.prefetch_related("services", "tags"),
-        m2m_fields=("services", "tags"), order=40, hit_facts=runbook_hit_facts,
-    ))
+    register(
+        SearchKind(
+            name="incident",
+            label="Incidents",
+            model_label="incidents.Incident",
+            describe=describe_incident,
+            rebuild_queryset=lambda qs: qs.prefetch_related("services", "categories", "timeline"),
+            dependents=(("incidents.TimelineEntry", lambda entry: [entry.incident]),),
+            m2m_fields=("services", "categories"),
+            order=10,
+            hit_facts=incident_hit_facts,
+        )
+    )
+    register(
+        SearchKind(
+            name="postmortem",
+            label="Postmortems",
+            model_label="postmortems.Postmortem",
+            describe=describe_postmortem,
+            rebuild_queryset=lambda qs: qs.select_related("incident").prefetch_related("incident__services"),
+            order=20,
+            hit_facts=postmortem_hit_facts,
+        )
+    )
+    register(
+        SearchKind(
+            name="action_item",
+            label="Action items",
+            model_label="postmortems.ActionItem",
+            describe=describe_action_item,
+            rebuild_queryset=lambda qs: qs.select_related("postmortem__incident").prefetch_related(
+                "postmortem__incident__services"
+            ),
+            order=30,
+            hit_facts=action_item_hit_facts,
+        )
+    )
+    register(
+        SearchKind(
+            name="runbook",
+            label="Runbooks",
+            model_label="runbooks.Runbook",
+            describe=describe_runbook,
+            rebuild_queryset=lambda qs: qs.prefetch_related("services", "tags"),
+            m2m_fields=("services", "tags"),
+            order=40,
+            hit_facts=runbook_hit_facts,
+        )
+    )

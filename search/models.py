@@ -24,7 +24,9 @@ class SearchDocument(models.Model):
     source = GenericForeignKey("content_type", "object_id")
     kind = models.CharField(max_length=30, db_index=True, help_text="A kind registered in search.registry.")
     title = models.CharField(max_length=300)
-    keywords = models.TextField(blank=True, help_text="Tags, services, categories, team: weighted between title and body.")
+    keywords = models.TextField(
+        blank=True, help_text="Tags, services, categories, team: weighted between title and body."
+    )
     body = models.TextField(blank=True, help_text="Plain text (Markdown already rendered and stripped).")
     url = models.CharField(max_length=300, blank=True)
     services = models.ManyToManyField("incidents.Service", blank=True, related_name="+")
@@ -38,7 +40,9 @@ class SearchDocument(models.Model):
             models.Index(fields=["kind", "updated_at", "id"], name="search_doc_kind_updated"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["content_type", "object_id"], name="one_search_document_per_object"),
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="one_search_document_per_object"
+            ),
         ]
 
     def __str__(self):

@@ -4,8 +4,8 @@ Adding a kind is a few lines in `search.kinds`: a `SearchKind` naming the model,
 which related models' changes must re-index it, and which many-to-many fields feed it.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django.apps import apps
 

@@ -14,8 +14,16 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("expiry", "expired", "expiration", "expire", "expiring"),
     ("rollback", "roll back", "rolled back", "rolling back", "revert", "reverted", "reverting"),
     (
-        "disk full", "out of space", "no space left", "out of disk space", "filesystem full",
-        "filesystem filled", "disk filled", "volume full", "volume filled", "partition full",
+        "disk full",
+        "out of space",
+        "no space left",
+        "out of disk space",
+        "filesystem full",
+        "filesystem filled",
+        "disk filled",
+        "volume full",
+        "volume filled",
+        "partition full",
     ),
     ("oom", "out of memory", "oom killed", "oomkilled", "oom killer"),
     ("cert", "certs", "certificate"),
@@ -58,7 +66,7 @@ def find_entries(words: list[str]) -> list[tuple[int, int]]:
     position = 0
     while position < len(words):
         for length in range(min(LONGEST_ENTRY, len(words) - position), 0, -1):
-            if tuple(words[position:position + length]) in SYNONYMS:
+            if tuple(words[position : position + length]) in SYNONYMS:
                 spans.append((position, position + length))
                 position += length
                 break

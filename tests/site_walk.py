@@ -73,8 +73,14 @@ class PageParser(HTMLParser):
         elif tag == "header":
             self._header_depth += 1
         elif tag == "a" and "href" in attributes:
-            self.links.append(Link(attributes["href"], attributes.get("rel", ""), self._results_depth > 0,
-                                   self._header_depth > 0))
+            self.links.append(
+                Link(
+                    attributes["href"],
+                    attributes.get("rel", ""),
+                    self._results_depth > 0,
+                    self._header_depth > 0,
+                )
+            )
         elif tag == "form":
             self.forms.append(Form(attributes.get("method", "get").lower(), attributes.get("action", "")))
         elif form is None:
@@ -85,13 +91,21 @@ class PageParser(HTMLParser):
             self._select = (attributes["name"], "multiple" in attributes)
             self._options = []
         elif tag == "option" and self._select:
-            self._option = {"value": attributes.get("value"), "selected": "selected" in attributes, "text": ""}
+            self._option = {
+                "value": attributes.get("value"),
+                "selected": "selected" in attributes,
+                "text": "",
+            }
         elif tag == "textarea" and attributes.get("name"):
             self._textarea = attributes["name"]
             form.fields.append((self._textarea, ""))
 
     def _add_input(self, form, attributes):
-        name, kind, value = attributes["name"], attributes.get("type", "text").lower(), attributes.get("value")
+        name, kind, value = (
+            attributes["name"],
+            attributes.get("type", "text").lower(),
+            attributes.get("value"),
+        )
         if kind in {"checkbox", "radio"}:
             form.choices.setdefault(name, []).append(value or "on")
             if "checked" in attributes:
@@ -161,8 +175,13 @@ class Visit:
 
 def fetch(client: Client, url: str, referrer: str | None = None) -> Visit:
     response = client.get(url)
-    visit = Visit(url, response.status_code, response.get("Content-Type", ""), referrer,
-                  location=response.get("Location", ""))
+    visit = Visit(
+        url,
+        response.status_code,
+        response.get("Content-Type", ""),
+        referrer,
+        location=response.get("Location", ""),
+    )
     if visit.is_html and response.status_code == 200 and not getattr(response, "streaming", False):
         parser = PageParser()
         parser.feed(response.content.decode())
@@ -213,8 +232,13 @@ def nav_urls(client: Client) -> list[str]:
     return ["/", *(link.href for link in home.links if link.in_header and is_internal(link.href))]
 
 
-def walk_site(client: Client, *, extra_starts: Iterable[str] = (), pages_per_shape: int = PAGES_PER_SHAPE,
-              limit: int = PAGE_LIMIT) -> Iterator[Visit]:
+def walk_site(
+    client: Client,
+    *,
+    extra_starts: Iterable[str] = (),
+    pages_per_shape: int = PAGES_PER_SHAPE,
+    limit: int = PAGE_LIMIT,
+) -> Iterator[Visit]:
     """Breadth-first from every navigation page (and `extra_starts`); yields each fetched page once."""
     queue = deque((url, None) for url in [*nav_urls(client), *extra_starts])
     seen: set[str] = set()

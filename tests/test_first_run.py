@@ -36,8 +36,12 @@ def machine_without_chromium(tmp_path):
         if apt:
             stand_in(tools, "apt-get", f'echo "apt-get $*" >> {calls}')
         subprocess.run(
-            [MAKE, "-s", "browser", f"BIN={tools}", f"STAMP={stamp}"], cwd=settings.BASE_DIR, check=True,
-            env={"PATH": str(tools), "HOME": str(tmp_path)}, capture_output=True, timeout=60,
+            [MAKE, "-s", "browser", f"BIN={tools}", f"STAMP={stamp}"],
+            cwd=settings.BASE_DIR,
+            check=True,
+            env={"PATH": str(tools), "HOME": str(tmp_path)},
+            capture_output=True,
+            timeout=60,
         )
         return calls.read_text() if calls.exists() else ""
 
@@ -45,8 +49,9 @@ def machine_without_chromium(tmp_path):
 
 
 def test_make_test_installs_the_browser_first():
-    plan = subprocess.run([MAKE, "-n", "-p", "test"], cwd=settings.BASE_DIR, capture_output=True, text=True,
-                          timeout=60).stdout
+    plan = subprocess.run(
+        [MAKE, "-n", "-p", "test"], cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=60
+    ).stdout
     assert any(line.startswith("test:") and "browser" in line.split() for line in plan.splitlines())
 
 

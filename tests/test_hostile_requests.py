@@ -14,8 +14,12 @@ pytestmark = pytest.mark.django_db
 
 def test_feed_sends_status_messages_as_plain_text(client, make_incident, service):
     incident = make_incident(services=[service], status=Status.INVESTIGATING)
-    StatusUpdate.objects.create(incident=incident, status=incident.status, headline="Payments failing",
-                                message="<img src=x onerror=alert(1)> we are on it")
+    StatusUpdate.objects.create(
+        incident=incident,
+        status=incident.status,
+        headline="Payments failing",
+        message="<img src=x onerror=alert(1)> we are on it",
+    )
     body = client.get(reverse("status:feed")).content.decode()
     assert '<summary type="text">&lt;img src=x onerror=alert(1)&gt; we are on it</summary>' in body
 
@@ -39,7 +43,9 @@ def test_pages_send_a_permissions_policy(client):
 def test_a_refused_request_is_logged_in_one_line_without_a_traceback(viewer_client, caplog):
     viewer_client.get(reverse("incidents:declare"))
     [record] = [r for r in caplog.records if r.name == "django.request"]
-    [console] = [h for h in logging.getLogger().handlers if isinstance(h, logging.StreamHandler) and h.filters]
+    [console] = [
+        h for h in logging.getLogger().handlers if isinstance(h, logging.StreamHandler) and h.filters
+    ]
     assert console.filter(record) and "Traceback" not in console.format(record)
 
 

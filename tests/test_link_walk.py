@@ -35,29 +35,36 @@ def walk(request, django_db_setup, django_db_blocker):
     """One walk per role over freshly seeded data, rolled back afterwards."""
     result = Walk()
     fast_hashing = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with django_db_blocker.unblock(), override_settings(HINDSIGHT_PAGE_SIZE=5, PASSWORD_HASHERS=fast_hashing):
-        with transaction.atomic():
-            seed_site()
-            client = Client()
-            client.force_login(make_user(f"walker-{request.param.lower()}", request.param))
-            result.nav = nav_urls(client)
-            result.visits = list(walk_site(client, extra_starts=[f"/search/?q={SEARCHED_WORDS}"]))
-            visited = {visit.url: visit for visit in result.visits}
-            result.next_pages = [
-                (visit, visited.get(next_url) or fetch(client, next_url, visit.url))
-                for visit in result.visits if (next_url := visit.next_page_url())
-            ]
-            transaction.set_rollback(True)
+    with (
+        django_db_blocker.unblock(),
+        override_settings(HINDSIGHT_PAGE_SIZE=5, PASSWORD_HASHERS=fast_hashing),
+        transaction.atomic(),
+    ):
+        seed_site()
+        client = Client()
+        client.force_login(make_user(f"walker-{request.param.lower()}", request.param))
+        result.nav = nav_urls(client)
+        result.visits = list(walk_site(client, extra_starts=[f"/search/?q={SEARCHED_WORDS}"]))
+        visited = {visit.url: visit for visit in result.visits}
+        result.next_pages = [
+            (visit, visited.get(next_url) or fetch(client, next_url, visit.url))
+            for visit in result.visits
+            if (next_url := visit.next_page_url())
+        ]
+        transaction.set_rollback(True)
     return result
 
 
 def without_page(url):
-    return sorted((key, value) for key, value in parse_qsl(urlsplit(url).query, keep_blank_values=True)
-                  if key != "page")
+    return sorted(
+        (key, value) for key, value in parse_qsl(urlsplit(url).query, keep_blank_values=True) if key != "page"
+    )
 
 
 def test_every_page_reached_answers_without_an_error(walk):
-    failures = [f"{v.url} → {v.status} (linked from {v.referrer})" for v in walk.visits if not 200 <= v.status < 400]
+    failures = [
+        f"{v.url} → {v.status} (linked from {v.referrer})" for v in walk.visits if not 200 <= v.status < 400
+    ]
     assert failures == []
 
 
@@ -81,33 +88,53 @@ def test_the_walk_pages_through_every_list(walk):
 
 
 def test_the_walk_pages_through_filtered_lists(walk):
-    filtered = {route_name(page.url) for page, _ in walk.next_pages if any(value for _, value in without_page(page.url))}
+    filtered = {
+        route_name(page.url)
+        for page, _ in walk.next_pages
+        if any(value for _, value in without_page(page.url))
+    }
     assert filtered >= PAGED_LISTS
 
 
 def test_next_opens_the_next_page(walk):
-    wrong = [f"{page.url} → {after.url}: {after.status}" for page, after in walk.next_pages if after.status != 200]
+    wrong = [
+        f"{page.url} → {after.url}: {after.status}" for page, after in walk.next_pages if after.status != 200
+    ]
     assert wrong == []
 
 
 def test_next_keeps_every_filter(walk):
-    dropped = [f"{page.url} → {after.url}" for page, after in walk.next_pages
-               if without_page(after.url) != without_page(page.url)]
+    dropped = [
+        f"{page.url} → {after.url}"
+        for page, after in walk.next_pages
+        if without_page(after.url) != without_page(page.url)
+    ]
     assert dropped == []
 
 
 def test_next_shows_different_rows(walk):
-    same = [f"{page.url} → {after.url}" for page, after in walk.next_pages if after.first_row() == page.first_row()]
+    same = [
+        f"{page.url} → {after.url}"
+        for page, after in walk.next_pages
+        if after.first_row() == page.first_row()
+    ]
     assert same == []
 
 
 def test_next_shows_the_same_filter_values_in_the_form(walk):
-    changed = [f"{page.url} → {after.url}" for page, after in walk.next_pages
-               if after.get_form_values() != page.get_form_values()]
+    changed = [
+        f"{page.url} → {after.url}"
+        for page, after in walk.next_pages
+        if after.get_form_values() != page.get_form_values()
+    ]
     assert changed == []
 
 
 def test_filter_selects_say_what_an_empty_choice_means(walk):
-    dashes = {visit.url.split("?")[0] for visit in walk.visits for form in visit.forms
-              if form.method == "get" and DJANGO_EMPTY_LABEL in form.empty_labels}
+    dashes = {
+        visit.url.split("?")[0]
+        for visit in walk.visits
+        for form in visit.forms
+        if form.method == "get" and DJANGO_EMPTY_LABEL in form.empty_labels
+    }
     assert dashes == set()

@@ -23,22 +23,37 @@ from tests.conftest import make_user
 
 # Reached without logging in (each has its own protection where it needs one).
 PUBLIC = {
-    "status:page", "status:incident", "status:feed",   # the public status page and its Atom feed
-    "api:alertmanager",                                 # token-authenticated webhook
-    "notifications:unsubscribe",                        # signed one-click unsubscribe link from an email
-    "notifications:person_calendar", "notifications:team_calendar",  # secret, revocable calendar addresses
-    "login", "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete",
+    "status:page",
+    "status:incident",
+    "status:feed",  # the public status page and its Atom feed
+    "api:alertmanager",  # token-authenticated webhook
+    "notifications:unsubscribe",  # signed one-click unsubscribe link from an email
+    "notifications:person_calendar",
+    "notifications:team_calendar",  # secret, revocable calendar addresses
+    "login",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
 }
 # POSTs a viewer may make because they change nothing (asserted below) or only their own account/session.
 VIEWER_MAY_POST = {
-    "markdownx_markdownify",     # live preview: renders Markdown, saves nothing
+    "markdownx_markdownify",  # live preview: renders Markdown, saves nothing
     "postmortems:check_language",  # blameless-language check on a draft, saves nothing
-    "login", "logout", "password_change", "password_reset", "password_reset_confirm",
-    "notifications:preferences", "notifications:revoke_calendar",  # their own notification settings
+    "login",
+    "logout",
+    "password_change",
+    "password_reset",
+    "password_reset_confirm",
+    "notifications:preferences",
+    "notifications:revoke_calendar",  # their own notification settings
 }
 # POSTs that change only the poster's own account (or, with a signed token, that token's owner's settings).
 OWN_ACCOUNT_WRITES = {
-    "password_change", "password_reset_confirm", "notifications:revoke_calendar", "notifications:unsubscribe",
+    "password_change",
+    "password_reset_confirm",
+    "notifications:revoke_calendar",
+    "notifications:unsubscribe",
 }
 # Sample values for URL parameters, by (namespace, parameter), then by parameter alone.
 PARAMETER_SAMPLES = {
@@ -91,13 +106,30 @@ LEAST_ROLE_FOR_POST = {
 ROLE_ORDER = [VIEWER, RESPONDER, EDITOR]
 # Plausible form data, so a view that validated before checking permissions would be caught writing.
 POST_DATA = {
-    "title": "Written by someone who may not", "text": "Should not be saved", "body": "Should not be saved",
-    "status": Status.RESOLVED, "severity": "1", "note": "x", "kind": "observation", "headline": "x",
-    "message": "x", "action": "publish", "loaded_version": "1", "summary": "x",
+    "title": "Written by someone who may not",
+    "text": "Should not be saved",
+    "body": "Should not be saved",
+    "status": Status.RESOLVED,
+    "severity": "1",
+    "note": "x",
+    "kind": "observation",
+    "headline": "x",
+    "message": "x",
+    "action": "publish",
+    "loaded_version": "1",
+    "summary": "x",
 }
 # Tables a request could write to (sessions and login records change by design on some of these requests).
 PROJECT_APPS = {
-    "auth", "incidents", "postmortems", "runbooks", "documents", "search", "insights", "dashboard", "notifications",
+    "auth",
+    "incidents",
+    "postmortems",
+    "runbooks",
+    "documents",
+    "search",
+    "insights",
+    "dashboard",
+    "notifications",
 }
 PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
@@ -108,8 +140,9 @@ def url_patterns(patterns=None, prefix="", namespace=None):
         if isinstance(pattern, URLResolver):
             if pattern.namespace == "admin":
                 continue
-            yield from url_patterns(pattern.url_patterns, prefix + str(pattern.pattern),
-                                    pattern.namespace or namespace)
+            yield from url_patterns(
+                pattern.url_patterns, prefix + str(pattern.pattern), pattern.namespace or namespace
+            )
         else:
             name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
             yield name or f"(unnamed) {prefix}{pattern.pattern}", prefix + str(pattern.pattern)
@@ -149,10 +182,14 @@ def samples(db, make_incident, service, settings, tmp_path, viewer):
         incident=incident, status=incident.status, headline="Checkout is failing", message="We are on it."
     )
     Postmortem = apps.get_model("postmortems", "Postmortem")
-    objects["postmortem"] = Postmortem(incident=incident, title="Checkout outage", body="## Summary\nIt broke.")
+    objects["postmortem"] = Postmortem(
+        incident=incident, title="Checkout outage", body="## Summary\nIt broke."
+    )
     objects["postmortem"].save_revision(author)
     objects["action_item"] = apps.get_model("postmortems", "ActionItem").objects.create(
-        postmortem=objects["postmortem"], title="Add a pool-size alert", due_date=timezone.localdate() + timedelta(7)
+        postmortem=objects["postmortem"],
+        title="Add a pool-size alert",
+        due_date=timezone.localdate() + timedelta(7),
     )
     Runbook = apps.get_model("runbooks", "Runbook")
     objects["runbook"] = Runbook(title="Checkout API", slug="checkout-api", body="## Overview")
@@ -165,16 +202,32 @@ def samples(db, make_incident, service, settings, tmp_path, viewer):
     objects["unsubscribe_token"] = unsubscribe_token(user_id=author.pk, kind="action_overdue")
     objects["calendar_feed"] = apps.get_model("notifications", "CalendarFeed").objects.create(user=author)
     objects["team"] = apps.get_model("notifications", "Team").objects.create(name=service.team)
-    objects["chat_channel"] = objects["team"].chat_channels.create(name="#payments", url="json://127.0.0.1:9/hook")
+    objects["chat_channel"] = objects["team"].chat_channels.create(
+        name="#payments", url="json://127.0.0.1:9/hook"
+    )
     return objects
 
 
 def database_fingerprint():
     """Row counts of every table and the full contents of the tables a write action would touch."""
-    counts = {model._meta.label: model._default_manager.count() for model in apps.get_models()
-              if model._meta.app_label in PROJECT_APPS}
-    watched = [Incident, TimelineEntry, *(apps.get_model(label) for label in
-               ("postmortems.Postmortem", "postmortems.ActionItem", "runbooks.Runbook", "documents.Revision"))]
+    counts = {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model._meta.app_label in PROJECT_APPS
+    }
+    watched = [
+        Incident,
+        TimelineEntry,
+        *(
+            apps.get_model(label)
+            for label in (
+                "postmortems.Postmortem",
+                "postmortems.ActionItem",
+                "runbooks.Runbook",
+                "documents.Revision",
+            )
+        ),
+    ]
     contents = {model._meta.label: list(model._default_manager.order_by("pk").values()) for model in watched}
     return counts, contents
 
@@ -244,8 +297,9 @@ def test_only_staff_reach_the_admin_and_manage_users(viewer_client, editor):
     response = viewer_client.get("/admin/auth/user/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     users_before = get_user_model().objects.count()
-    viewer_client.post("/admin/auth/user/add/", {"username": "intruder", "password1": "x" * 12,
-                                                  "password2": "x" * 12})
+    viewer_client.post(
+        "/admin/auth/user/add/", {"username": "intruder", "password1": "x" * 12, "password2": "x" * 12}
+    )
     assert get_user_model().objects.count() == users_before
     admin = Client()
     admin.force_login(get_user_model().objects.create_superuser("root", "root@example.com", "pw-for-admin-1"))

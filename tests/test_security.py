@@ -31,7 +31,11 @@ def run_manage(*args, env_overrides):
     env = {k: v for k, v in os.environ.items() if k not in unwanted}
     env.update(env_overrides)
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True,
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
         timeout=120,
     )
 
@@ -49,16 +53,24 @@ def test_production_mode_refuses_to_start_with_a_weak_secret_key():
 
 
 def test_production_mode_serves_hashed_static_files():
-    code = ("from django.conf import settings; from django.core.files.storage import storages;"
-            "print(type(storages['staticfiles']).__name__, settings.SESSION_COOKIE_SECURE,"
-            " settings.CSRF_COOKIE_SECURE, settings.SECURE_HSTS_SECONDS > 0)")
+    code = (
+        "from django.conf import settings; from django.core.files.storage import storages;"
+        "print(type(storages['staticfiles']).__name__, settings.SESSION_COOKIE_SECURE,"
+        " settings.CSRF_COOKIE_SECURE, settings.SECURE_HSTS_SECONDS > 0)"
+    )
     env = {**os.environ, **PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": "config.settings"}
     env.pop("DEBUG", None)
     result = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"], cwd=settings.BASE_DIR, env=env,
-        capture_output=True, text=True, timeout=60,
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
-    assert result.stdout.split() == ["CompressedManifestStaticFilesStorage", "True", "True", "True"], result.stderr
+    assert result.stdout.split() == ["CompressedManifestStaticFilesStorage", "True", "True", "True"], (
+        result.stderr
+    )
 
 
 @pytest.mark.django_db
@@ -97,6 +109,7 @@ def test_templates_have_no_inline_script_that_the_content_security_policy_would_
 
 
 # --- Login throttling ---------------------------------------------------------------------------------------
+
 
 def attempt_login(client, username, password):
     return client.post(reverse("login"), {"username": username, "password": password})
@@ -138,6 +151,7 @@ def test_a_successful_login_resets_the_failure_count(viewer):
 
 
 # --- Database outages ---------------------------------------------------------------------------------------
+
 
 def assert_friendly_503(response):
     assert response.status_code == 503
@@ -196,6 +210,7 @@ def test_forbidden_action_explains_the_role_needed(viewer_client):
 
 # --- Uploads from the Markdown editor -----------------------------------------------------------------------
 
+
 def png_bytes(size=(40, 30)):
     from io import BytesIO
 
@@ -210,7 +225,8 @@ def upload(client, name, content, content_type="image/png"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return client.post(
-        reverse("markdownx_upload"), {"image": SimpleUploadedFile(name, content, content_type=content_type)},
+        reverse("markdownx_upload"),
+        {"image": SimpleUploadedFile(name, content, content_type=content_type)},
         headers={"x-requested-with": "XMLHttpRequest"},
     )
 

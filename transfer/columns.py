@@ -16,7 +16,10 @@ from postmortems.models import ActionItem, Postmortem
 
 # (column, what it holds) — the README's import section lists the same.
 COLUMNS: list[tuple[str, str]] = [
-    ("external_id", "Required. The incident's id in the source system; re-importing it updates the incident."),
+    (
+        "external_id",
+        "Required. The incident's id in the source system; re-importing it updates the incident.",
+    ),
     ("title", "Required, at most 200 characters."),
     ("severity", "SEV-1 … SEV-4 or 1 … 4; empty (or SEV-?) for unknown."),
     ("status", "investigating, identified, monitoring or resolved; empty: resolved when resolved_at is set."),
@@ -34,12 +37,23 @@ COLUMNS: list[tuple[str, str]] = [
     ("postmortem_status", "draft, in_review or published; empty: published when published_at is set."),
     ("published_at", "ISO 8601; required for a published postmortem."),
     ("url", "A link to the incident in the source system, kept on the incident."),
-    ("action_items", "JSON list of {title, description, kind, priority, status, owner, due_date, "
-                     "wont_do_reason, completed_at}; needs a postmortem."),
+    (
+        "action_items",
+        "JSON list of {title, description, kind, priority, status, owner, due_date, "
+        "wont_do_reason, completed_at}; needs a postmortem.",
+    ),
 ]
 COLUMN_NAMES: list[str] = [name for name, _ in COLUMNS]
 ACTION_ITEM_KEYS = {
-    "title", "description", "kind", "priority", "status", "owner", "due_date", "wont_do_reason", "completed_at",
+    "title",
+    "description",
+    "kind",
+    "priority",
+    "status",
+    "owner",
+    "due_date",
+    "wont_do_reason",
+    "completed_at",
 }
 NAME_SEPARATOR = ";"
 
@@ -155,7 +169,9 @@ def _action_item(item: Any, number: int, zone: tzinfo) -> ActionItemValues:
     title = text["title"].strip()
     if not title or len(title) > 200:
         raise CellError(f"{where}.title: required, at most 200 characters.")
-    status = _choice(text["status"], ActionItem.Status.choices, f"{where}.status") if text["status"] else "open"
+    status = (
+        _choice(text["status"], ActionItem.Status.choices, f"{where}.status") if text["status"] else "open"
+    )
     if status == ActionItem.Status.WONT_DO and not text["wont_do_reason"].strip():
         raise CellError(f"{where}.wont_do_reason: required when the status is wont_do.")
     priority = text["priority"].strip().upper().removeprefix("P") or "3"

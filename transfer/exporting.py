@@ -39,9 +39,14 @@ def _postmortem(incident: Incident) -> Postmortem | None:
 
 def _action_item(item: ActionItem) -> dict[str, Any]:
     return {
-        "title": item.title, "description": item.description, "kind": item.kind, "priority": item.priority,
-        "status": item.status, "owner": item.owner.username if item.owner else "",
-        "due_date": _day(item.due_date), "wont_do_reason": item.wont_do_reason,
+        "title": item.title,
+        "description": item.description,
+        "kind": item.kind,
+        "priority": item.priority,
+        "status": item.status,
+        "owner": item.owner.username if item.owner else "",
+        "due_date": _day(item.due_date),
+        "wont_do_reason": item.wont_do_reason,
         "completed_at": _time(item.completed_at),
     }
 

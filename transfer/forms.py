@@ -24,7 +24,9 @@ class ImportUploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file is larger than 10 MB: import it with manage.py import_incidents.")
+            raise forms.ValidationError(
+                "The file is larger than 10 MB: import it with manage.py import_incidents."
+            )
         extension = upload.name.rsplit(".", 1)[-1].lower()
         if extension not in FORMATS:
             raise forms.ValidationError("Choose a .csv or .json file.")

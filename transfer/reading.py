@@ -88,7 +88,9 @@ def read_records(content: bytes, *, file_format: str) -> list[SourceRecord]:
 def _check_columns(columns: list[str]) -> None:
     unknown = [column for column in columns if column not in COLUMN_NAMES]
     if unknown:
-        raise UnreadableFile(f"Unknown column {', '.join(unknown)}; the columns are {', '.join(COLUMN_NAMES)}.")
+        raise UnreadableFile(
+            f"Unknown column {', '.join(unknown)}; the columns are {', '.join(COLUMN_NAMES)}."
+        )
     if "external_id" not in columns:
         raise UnreadableFile("The external_id column is required.")
 
@@ -176,7 +178,9 @@ def validate_record(record: SourceRecord, *, zone: tzinfo) -> ImportRow:
         except ValidationError:
             problems.append(f"url: {url!r} is not a web address.")
     published_at = read(parse_time, _text(values, "published_at"), column="published_at", zone=zone)
-    postmortem_status = read(parse_postmortem_status, _text(values, "postmortem_status"), published_at=published_at)
+    postmortem_status = read(
+        parse_postmortem_status, _text(values, "postmortem_status"), published_at=published_at
+    )
     if postmortem_status == "published" and published_at is None:
         problems.append("published_at: required for a published postmortem.")
     incident_fields = {

@@ -23,8 +23,18 @@ from .reading import ImportRow, RowError, read_records, validate_record
 
 BATCH_SIZE = 500
 INCIDENT_FIELDS = [
-    "title", "severity", "status", "detection_source", "summary", "customer_impact", "source_url",
-    "started_at", "detected_at", "acknowledged_at", "mitigated_at", "resolved_at",
+    "title",
+    "severity",
+    "status",
+    "detection_source",
+    "summary",
+    "customer_impact",
+    "source_url",
+    "started_at",
+    "detected_at",
+    "acknowledged_at",
+    "mitigated_at",
+    "resolved_at",
 ]
 
 
@@ -85,7 +95,9 @@ def _valid_rows(records: Iterable, zone: tzinfo, report: ImportReport) -> list[I
             report.errors.append(RowError(record.position, external_id, " ".join(error.messages)))
             continue
         if row.external_id in seen:
-            report.errors.append(RowError(row.position, row.external_id, "external_id: already earlier in the file."))
+            report.errors.append(
+                RowError(row.position, row.external_id, "external_id: already earlier in the file.")
+            )
             continue
         seen.add(row.external_id)
         rows.append(row)
@@ -102,8 +114,11 @@ def _write_rows(rows: list[ImportRow], *, filename: str, by: AbstractBaseUser | 
     TimelineEntry.objects.bulk_create(
         (
             TimelineEntry(
-                incident=incidents[row.external_id], occurred_at=now, author=by,
-                kind=TimelineEntry.Kind.OBSERVATION, text=f"Imported from {filename}.",
+                incident=incidents[row.external_id],
+                occurred_at=now,
+                author=by,
+                kind=TimelineEntry.Kind.OBSERVATION,
+                text=f"Imported from {filename}.",
             )
             for row in rows
         ),
@@ -137,7 +152,9 @@ def _save_incidents(rows: list[ImportRow], *, by: AbstractBaseUser | None) -> di
     for row in rows:
         incident = incidents.get(row.external_id)
         if incident is None:
-            incidents[row.external_id] = Incident(external_id=row.external_id, created_by=by, **row.incident_fields)
+            incidents[row.external_id] = Incident(
+                external_id=row.external_id, created_by=by, **row.incident_fields
+            )
             continue
         for name, value in row.incident_fields.items():
             setattr(incident, name, value)
@@ -176,7 +193,9 @@ def _save_postmortems(rows, incidents, *, filename, by) -> dict[str, Postmortem]
     for row in with_postmortem:
         incident = incidents[row.external_id]
         postmortem = existing.get(incident.pk) or Postmortem(
-            incident=incident, created_by=by, version=0,
+            incident=incident,
+            created_by=by,
+            version=0,
             created_at=row.published_at or incident.resolved_at or now,
         )
         postmortem.title = incident.title
@@ -198,8 +217,13 @@ def _save_postmortems(rows, incidents, *, filename, by) -> dict[str, Postmortem]
     Revision.objects.bulk_create(
         (
             Revision(
-                content_type=content_type, object_id=p.pk, number=p.version, title=p.title[:300], body=p.body,
-                author=by, note=f"Imported from {filename}"[:200],
+                content_type=content_type,
+                object_id=p.pk,
+                number=p.version,
+                title=p.title[:300],
+                body=p.body,
+                author=by,
+                note=f"Imported from {filename}"[:200],
             )
             for p in postmortems.values()
         ),
@@ -224,7 +248,9 @@ def _save_action_items(rows, incidents, postmortems, services, *, by) -> tuple[l
         team = min((services[name.lower()] for name in row.services), key=lambda s: s.name, default=None)
         for values in row.action_items:
             if values.owner and values.owner not in owners:
-                warnings.append(f"{row.position}: no person {values.owner!r}; {values.title!r} is left unowned.")
+                warnings.append(
+                    f"{row.position}: no person {values.owner!r}; {values.title!r} is left unowned."
+                )
             item = existing.get((postmortem.pk, values.title.lower()))
             if item is None:
                 item = ActionItem(postmortem=postmortem, created_by=by, team=team.team if team else "")
@@ -234,8 +260,18 @@ def _save_action_items(rows, incidents, postmortems, services, *, by) -> tuple[l
             _fill_action_item(item, values, owners.get(values.owner), closed_default=_closed_at(row) or now)
     ActionItem.objects.bulk_update(
         to_update,
-        ["title", "description", "kind", "priority", "status", "owner", "due_date", "wont_do_reason",
-         "completed_at", "updated_at"],
+        [
+            "title",
+            "description",
+            "kind",
+            "priority",
+            "status",
+            "owner",
+            "due_date",
+            "wont_do_reason",
+            "completed_at",
+            "updated_at",
+        ],
         batch_size=BATCH_SIZE,
     )
     ActionItem.objects.bulk_create(to_create, batch_size=BATCH_SIZE)

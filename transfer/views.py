@@ -21,17 +21,24 @@ from .reading import UnreadableFile, format_of
 from .services import ImportReport, import_incident_history
 
 IMPORT_PERMISSIONS = (
-    "incidents.add_incident", "incidents.add_service", "incidents.add_category",
-    "postmortems.add_postmortem", "postmortems.add_actionitem",
+    "incidents.add_incident",
+    "incidents.add_service",
+    "incidents.add_category",
+    "postmortems.add_postmortem",
+    "postmortems.add_actionitem",
 )
 SESSION_KEY = "transfer:pending-import"
 
 
 def _import(request: HttpRequest, pending: dict, *, dry_run: bool) -> ImportReport:
     return import_incident_history(
-        content=pending["content"].encode(), filename=pending["filename"],
-        file_format=format_of(pending["filename"]), zone=zoneinfo.ZoneInfo(pending["timezone"]), by=request.user,
-        dry_run=dry_run, skip_errors=pending["skip_errors"],
+        content=pending["content"].encode(),
+        filename=pending["filename"],
+        file_format=format_of(pending["filename"]),
+        zone=zoneinfo.ZoneInfo(pending["timezone"]),
+        by=request.user,
+        dry_run=dry_run,
+        skip_errors=pending["skip_errors"],
     )
 
 
@@ -47,8 +54,10 @@ def import_history(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             pending = {
-                "key": secrets.token_urlsafe(16), "filename": upload.name,
-                "content": upload.read().decode("utf-8-sig"), "timezone": form.cleaned_data["timezone"],
+                "key": secrets.token_urlsafe(16),
+                "filename": upload.name,
+                "content": upload.read().decode("utf-8-sig"),
+                "timezone": form.cleaned_data["timezone"],
                 "skip_errors": form.cleaned_data["skip_errors"],
             }
             report = _import(request, pending, dry_run=True)
@@ -58,9 +67,12 @@ def import_history(request: HttpRequest) -> HttpResponse:
             form.add_error("file", str(error))
         else:
             request.session[SESSION_KEY] = pending
-            context.update(report=report, key=pending["key"],
-                           can_import=bool(report.created or report.updated)
-                           and (not report.errors or pending["skip_errors"]))
+            context.update(
+                report=report,
+                key=pending["key"],
+                can_import=bool(report.created or report.updated)
+                and (not report.errors or pending["skip_errors"]),
+            )
     status = 400 if request.method == "POST" and form.errors else 200
     return render(request, "transfer/import.html", context, status=status)
 
@@ -76,7 +88,8 @@ def _confirm(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Nothing was imported: the file has bad rows.")
         return redirect("transfer:import")
     messages.success(
-        request, f"Imported {report.filename}: {len(report.created)} created, {len(report.updated)} updated, "
+        request,
+        f"Imported {report.filename}: {len(report.created)} created, {len(report.updated)} updated, "
         f"{report.skipped} skipped.",
     )
     return redirect("incidents:list")
@@ -94,6 +107,9 @@ def export_json(request: HttpRequest) -> StreamingHttpResponse:
         yield "\n]\n"
 
     return StreamingHttpResponse(
-        chunks(), content_type="application/json",
-        headers={"Content-Disposition": f'attachment; filename="incidents-{timezone.localdate():%Y-%m-%d}.json"'},
+        chunks(),
+        content_type="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="incidents-{timezone.localdate():%Y-%m-%d}.json"'
+        },
     )

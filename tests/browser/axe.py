@@ -12,7 +12,9 @@ WCAG_A_AND_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22a
 # (sections, navigation, scroll regions) told apart by their names.
 EXTRA_RULES = {"page-has-heading-one": {"enabled": True}, "landmark-unique": {"enabled": True}}
 AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": WCAG_A_AND_AA}, "rules": EXTRA_RULES, "resultTypes": ["violations"],
+    "runOnly": {"type": "tag", "values": WCAG_A_AND_AA},
+    "rules": EXTRA_RULES,
+    "resultTypes": ["violations"],
 }
 
 

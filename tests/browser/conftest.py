@@ -17,8 +17,15 @@ def browser_type_launch_args(browser_type_launch_args):
         **browser_type_launch_args,
         **({"executable_path": CHROMIUM} if CHROMIUM else {}),
         "headless": True,
-        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"],
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
     }
 
 

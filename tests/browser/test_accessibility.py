@@ -30,8 +30,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 # Reached without logging in: checked as an anonymous visitor.
-PUBLIC_PAGES = {"status:page", "status:incident", "login", "password_reset", "password_reset_done",
-                "password_reset_complete", "password_reset_confirm"}
+PUBLIC_PAGES = {
+    "status:page",
+    "status:incident",
+    "login",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_complete",
+    "password_reset_confirm",
+}
 # Pages with filters, sorting and a query applied show more than their bare address.
 PAGES_WITH_QUERIES = [
     "/incidents/?severity=1&severity=2&status=investigating&sort=-started_at",
@@ -39,8 +46,16 @@ PAGES_WITH_QUERIES = [
     "/runbooks/?due=1",
     "/search/?q=checkout",
 ]
-DARK_MODE_PAGES = ["/", "/incidents/", "/incidents/{incident}/", "/postmortems/{postmortem}/edit/",
-                   "/action-items/review/", "/insights/", "/runbooks/", "/search/?q=checkout"]
+DARK_MODE_PAGES = [
+    "/",
+    "/incidents/",
+    "/incidents/{incident}/",
+    "/postmortems/{postmortem}/edit/",
+    "/action-items/review/",
+    "/insights/",
+    "/runbooks/",
+    "/search/?q=checkout",
+]
 # Forms sent with their required text fields emptied, by the button that sends them.
 FORMS_WITH_ERRORS = [
     ("/incidents/declare/", "Declare incident"),
@@ -129,8 +144,11 @@ def site(django_db_setup, django_db_blocker):
         editor.login(username="casey", password="correct-horse-battery")
         logged_in = [(name, route) for name, route in ALL_URLS if name not in PUBLIC_PAGES]
         public = [(name, route) for name, route in ALL_URLS if name in PUBLIC_PAGES]
-        objects = {"incident": samples["incidents", "pk"], "postmortem": samples["postmortems", "pk"],
-                   "runbook": samples["runbooks", "slug"]}
+        objects = {
+            "incident": samples["incidents", "pk"],
+            "postmortem": samples["postmortems", "pk"],
+            "runbook": samples["runbooks", "slug"],
+        }
         server = LiveServer("localhost")
         server._live_server_modified_settings.enable()
         try:

@@ -7,13 +7,23 @@ from tests.browser.axe import axe_violations
 pytestmark = pytest.mark.browser
 
 EMPTY_PAGES = [
-    "/", "/incidents/", "/postmortems/", "/action-items/review/", "/action-items/", "/action-items/mine/",
-    "/runbooks/", "/insights/", "/search/", "/search/?q=nothing-matches-this", "/status/",
+    "/",
+    "/incidents/",
+    "/postmortems/",
+    "/action-items/review/",
+    "/action-items/",
+    "/action-items/mine/",
+    "/runbooks/",
+    "/insights/",
+    "/search/",
+    "/search/?q=nothing-matches-this",
+    "/status/",
 ]
 
 
-@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}],
-                         ids=["desktop", "phone"])
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}], ids=["desktop", "phone"]
+)
 def test_empty_states_pass_axe(logged_in_page, live_server, viewport):
     page = logged_in_page
     page.set_viewport_size(viewport)

@@ -20,8 +20,13 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 
 def main_page_urls(incident):
-    urls = [reverse("home"), reverse("incidents:list"), incident.get_absolute_url(),
-            reverse("incidents:edit", args=[incident.pk]), reverse("status:page")]
+    urls = [
+        reverse("home"),
+        reverse("incidents:list"),
+        incident.get_absolute_url(),
+        reverse("incidents:edit", args=[incident.pk]),
+        reverse("status:page"),
+    ]
     for name in ("postmortems:list", "actions:review", "runbooks:list", "insights:index", "search:search"):
         try:
             urls.append(reverse(name))
@@ -33,8 +38,14 @@ def main_page_urls(incident):
 def test_main_pages_and_the_markdown_editor_run_without_policy_violations(logged_in_page, live_server):
     page = logged_in_page
     started = timezone.now() - timedelta(hours=3)
-    incident = Incident.objects.create(title="Search latency", severity=2, status=Status.MONITORING,
-                                       started_at=started, detected_at=started, acknowledged_at=started)
+    incident = Incident.objects.create(
+        title="Search latency",
+        severity=2,
+        status=Status.MONITORING,
+        started_at=started,
+        detected_at=started,
+        acknowledged_at=started,
+    )
     incident.services.set([Service.objects.create(name="search-api", team="Discovery")])
     TimelineEntry.objects.create(incident=incident, text="Scaled the search cluster")
     console_errors = []

@@ -22,9 +22,10 @@ def history(make_incident):
     make_incident(services=[service], categories=[deploys], started_at=now - timedelta(days=10), severity=1)
     postmortem = Postmortem.objects.create(incident=first, title="Checkout outage postmortem")
     for title in ("Add a canary stage", "Alert on pool saturation", "Document the rollback"):
-        ActionItem.objects.create(postmortem=postmortem, title=title, due_date=timezone.localdate() + timedelta(days=9))
-    ActionItem.objects.create(postmortem=postmortem, title="Owned already", owner=None,
-                              status="done")
+        ActionItem.objects.create(
+            postmortem=postmortem, title=title, due_date=timezone.localdate() + timedelta(days=9)
+        )
+    ActionItem.objects.create(postmortem=postmortem, title="Owned already", owner=None, status="done")
 
 
 def test_unowned_count_on_home_matches_the_review_page(logged_in_page, live_server, history):

@@ -22,15 +22,21 @@ def organisation(transactional_db):
 
 
 def nav_paths(page):
-    return page.locator("nav.site-nav a").evaluate_all("links => links.map(link => link.getAttribute('href'))")
+    return page.locator("nav.site-nav a").evaluate_all(
+        "links => links.map(link => link.getAttribute('href'))"
+    )
 
 
 def test_every_main_page_fits_a_phone_screen(logged_in_page, live_server, organisation):
     page = logged_in_page
     page.set_viewport_size(PHONE)
-    paths = [*nav_paths(page), Incident.objects.order_by("pk").first().get_absolute_url(),
-             Postmortem.objects.order_by("pk").first().get_absolute_url(),
-             Runbook.objects.order_by("pk").first().get_absolute_url(), "/search/?q=database"]
+    paths = [
+        *nav_paths(page),
+        Incident.objects.order_by("pk").first().get_absolute_url(),
+        Postmortem.objects.order_by("pk").first().get_absolute_url(),
+        Runbook.objects.order_by("pk").first().get_absolute_url(),
+        "/search/?q=database",
+    ]
     too_wide = {}
     for path in paths:
         page.goto(f"{live_server.url}{path}")

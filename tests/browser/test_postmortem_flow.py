@@ -16,13 +16,22 @@ pytestmark = pytest.mark.browser
 def resolved_incident():
     started = timezone.now() - timedelta(days=1)
     incident = Incident.objects.create(
-        title="Checkout pool exhaustion", severity=2, status=Status.RESOLVED, started_at=started,
-        detected_at=started + timedelta(minutes=4), acknowledged_at=started + timedelta(minutes=9),
-        mitigated_at=started + timedelta(minutes=30), resolved_at=started + timedelta(minutes=60),
+        title="Checkout pool exhaustion",
+        severity=2,
+        status=Status.RESOLVED,
+        started_at=started,
+        detected_at=started + timedelta(minutes=4),
+        acknowledged_at=started + timedelta(minutes=9),
+        mitigated_at=started + timedelta(minutes=30),
+        resolved_at=started + timedelta(minutes=60),
     )
     incident.services.set([Service.objects.create(name="checkout-api", team="Payments")])
-    TimelineEntry.objects.create(incident=incident, occurred_at=started + timedelta(minutes=20), kind="action",
-                                 text="Raised pgbouncer pool size")
+    TimelineEntry.objects.create(
+        incident=incident,
+        occurred_at=started + timedelta(minutes=20),
+        kind="action",
+        text="Raised pgbouncer pool size",
+    )
     return incident
 
 
@@ -38,8 +47,10 @@ def test_write_a_postmortem_then_assign_its_action_item_at_the_review(logged_in_
     body = page.get_by_label("Postmortem (Markdown)")
     expect(body).to_have_value(re.compile(r"## Timeline[\s\S]*Action: Raised pgbouncer pool size"))
 
-    body.fill("## Summary\n\nThe **connection pool** was sized for last year's traffic.\n\n"
-              "## Contributing factors\n\nOps forgot to raise the limit.")
+    body.fill(
+        "## Summary\n\nThe **connection pool** was sized for last year's traffic.\n\n"
+        "## Contributing factors\n\nOps forgot to raise the limit."
+    )
     preview = page.locator(".markdownx-preview")
     expect(preview.locator("p > strong")).to_have_text("connection pool")
     expect(preview).not_to_contain_text("Acknowledged")

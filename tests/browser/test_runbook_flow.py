@@ -13,9 +13,10 @@ def test_find_a_runbook_review_it_and_flag_it_after_an_incident(logged_in_page, 
     page = logged_in_page
     db_service = Service.objects.create(name="orders-db", team="Data Platform")
     runbook = Runbook(
-        title="Connection pool exhaustion", owner_team="Data Platform",
+        title="Connection pool exhaustion",
+        owner_team="Data Platform",
         body="## Service overview\n\nPgBouncer pools connections.\n\n## Emergency procedures\n\n"
-             "```sh\nkubectl -n data rollout restart deploy/pgbouncer\n```\n",
+        "```sh\nkubectl -n data rollout restart deploy/pgbouncer\n```\n",
     )
     runbook.save_revision(None)
     runbook.services.add(db_service)
@@ -54,7 +55,9 @@ def test_find_a_runbook_review_it_and_flag_it_after_an_incident(logged_in_page, 
     # The runbook is now flagged.
     page.locator("#runbooks-used").get_by_role("link", name="Connection pool exhaustion").click()
     expect(page.locator("#needs-update")).to_have_text("Needs update")
-    expect(page.get_by_role("region", name="Used in incidents")).to_contain_text("Orders database connection exhaustion")
+    expect(page.get_by_role("region", name="Used in incidents")).to_contain_text(
+        "Orders database connection exhaustion"
+    )
 
 
 def test_write_a_new_runbook_with_live_preview(logged_in_page, live_server):
@@ -71,7 +74,9 @@ def test_write_a_new_runbook_with_live_preview(logged_in_page, live_server):
     page.get_by_label("Title").fill("Certificate renewal")
     page.get_by_label("Tags").fill("tls, cert-manager")
     body.fill("## Common issues\n\nRenew with **cert-manager** <script>window.hacked = 1</script>\n")
-    expect(preview).not_to_contain_text("Purpose:")  # the preview followed the edit (it updates after a pause)
+    expect(preview).not_to_contain_text(
+        "Purpose:"
+    )  # the preview followed the edit (it updates after a pause)
     expect(preview.locator("p > strong")).to_have_text("cert-manager")
     expect(preview.locator("script")).to_have_count(0)
     page.get_by_role("button", name="Save").click()

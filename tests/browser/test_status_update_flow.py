@@ -15,10 +15,14 @@ pytestmark = pytest.mark.browser
 def test_draft_edit_post_and_read_on_the_status_page(logged_in_page, live_server, make_incident):
     page = logged_in_page
     service = Service.objects.create(name="checkout-api", team="Payments")
-    incident = make_incident(services=[service], status=Status.INVESTIGATING, severity=1,
-                             title="Pool exhausted after deploy 2024.11.3",
-                             customer_impact="Card payments fail for some customers.",
-                             started_at=timezone.now() - timedelta(minutes=50))
+    incident = make_incident(
+        services=[service],
+        status=Status.INVESTIGATING,
+        severity=1,
+        title="Pool exhausted after deploy 2024.11.3",
+        customer_impact="Card payments fail for some customers.",
+        started_at=timezone.now() - timedelta(minutes=50),
+    )
     page.goto(f"{live_server.url}{incident.get_absolute_url()}")
     expect(page.locator(".cadence-flag")).to_contain_text("Update overdue")
 

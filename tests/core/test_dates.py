@@ -56,7 +56,9 @@ def test_timeline_entry_in_year_one_is_refused_with_its_text_kept(responder_clie
 
 
 @pytest.mark.parametrize("zone", [WEST, EAST])
-def test_edit_page_of_an_incident_at_the_window_edge_opens_in_every_zone(responder_client, make_incident, zone):
+def test_edit_page_of_an_incident_at_the_window_edge_opens_in_every_zone(
+    responder_client, make_incident, zone
+):
     incident = make_incident(started_at=EARLIEST)
     responder_client.cookies["hindsight_tz"] = zone
     assert responder_client.get(reverse("incidents:edit", args=[incident.pk])).status_code == 200
@@ -70,11 +72,14 @@ def test_status_page_with_an_incident_at_the_window_edge_opens_in_every_zone(cli
 
 
 @pytest.mark.parametrize("zone", [WEST, EAST])
-@pytest.mark.parametrize("url, params", [
-    ("incidents:list", {"started_min": "0001-01-01", "started_max": "9999-12-31"}),
-    ("insights:index", {"started_min": "0001-01-01", "started_max": "9999-12-31"}),
-    ("actions:review", {"due_after": "0001-01-01", "due_before": "9999-12-31"}),
-])
+@pytest.mark.parametrize(
+    "url, params",
+    [
+        ("incidents:list", {"started_min": "0001-01-01", "started_max": "9999-12-31"}),
+        ("insights:index", {"started_min": "0001-01-01", "started_max": "9999-12-31"}),
+        ("actions:review", {"due_after": "0001-01-01", "due_before": "9999-12-31"}),
+    ],
+)
 def test_extreme_years_in_date_filters_are_form_errors(viewer_client, url, params, zone):
     viewer_client.cookies["hindsight_tz"] = zone
     response = viewer_client.get(reverse(url), params)

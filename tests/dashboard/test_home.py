@@ -24,7 +24,9 @@ BLOCK = re.compile(
 
 def home_blocks(client):
     html = client.get(reverse("home")).content.decode()
-    return {m["key"]: (int(m["count"]), m["url"] and m["url"].replace("&amp;", "&")) for m in BLOCK.finditer(html)}
+    return {
+        m["key"]: (int(m["count"]), m["url"] and m["url"].replace("&amp;", "&")) for m in BLOCK.finditer(html)
+    }
 
 
 def list_length(client, url):
@@ -40,11 +42,21 @@ def busy_world(make_incident, service, category, editor):
     now = timezone.now()
     owner = get_user_model().objects.create_user("olga", first_name="Olga")
     # Open incidents: one SEV-1 updated long ago (overdue), one SEV-3 fresh.
-    stale = make_incident(services=[service], severity=1, status=Status.INVESTIGATING,
-                          started_at=now - timedelta(hours=3))
-    StatusUpdate.objects.create(incident=stale, kind="initial", visibility="public", status="investigating",
-                                headline="h", message="m", posted_at=now - timedelta(hours=2))
-    make_incident(services=[service], severity=3, status=Status.IDENTIFIED, started_at=now - timedelta(minutes=30))
+    stale = make_incident(
+        services=[service], severity=1, status=Status.INVESTIGATING, started_at=now - timedelta(hours=3)
+    )
+    StatusUpdate.objects.create(
+        incident=stale,
+        kind="initial",
+        visibility="public",
+        status="investigating",
+        headline="h",
+        message="m",
+        posted_at=now - timedelta(hours=2),
+    )
+    make_incident(
+        services=[service], severity=3, status=Status.IDENTIFIED, started_at=now - timedelta(minutes=30)
+    )
     # Resolved SEV-2s: one without a postmortem, one with an overdue draft, one published.
     make_incident(services=[service], severity=2, started_at=now - timedelta(days=5))
     late = make_incident(services=[service], severity=2, started_at=now - timedelta(days=6))
@@ -54,8 +66,12 @@ def busy_world(make_incident, service, category, editor):
     published.publish(editor)
     today = timezone.localdate()
     ActionItem.objects.create(postmortem=draft, title="Nobody owns me", due_date=today + timedelta(days=3))
-    ActionItem.objects.create(postmortem=draft, title="Late and owned", owner=owner, due_date=today - timedelta(days=2))
-    ActionItem.objects.create(postmortem=published, title="Late and unowned", due_date=today - timedelta(days=1))
+    ActionItem.objects.create(
+        postmortem=draft, title="Late and owned", owner=owner, due_date=today - timedelta(days=2)
+    )
+    ActionItem.objects.create(
+        postmortem=published, title="Late and unowned", due_date=today - timedelta(days=1)
+    )
     ActionItem.objects.create(postmortem=published, title="Done", owner=owner, status="done")
     # Runbooks: one never reviewed, one reviewed yesterday, one reviewed but then reported unhelpful.
     Runbook.objects.create(title="Never reviewed", slug="never-reviewed", body="x")
@@ -76,8 +92,14 @@ def busy_world(make_incident, service, category, editor):
 def test_every_count_on_home_equals_the_list_it_links_to(viewer_client, busy_world):
     blocks = home_blocks(viewer_client)
     expected = {
-        "open_incidents": 2, "update_overdue": 1, "postmortems_overdue": 1, "missing_postmortem": 1,
-        "unowned_actions": 2, "overdue_actions": 2, "runbooks_due": 1, "runbooks_need_update": 1,
+        "open_incidents": 2,
+        "update_overdue": 1,
+        "postmortems_overdue": 1,
+        "missing_postmortem": 1,
+        "unowned_actions": 2,
+        "overdue_actions": 2,
+        "runbooks_due": 1,
+        "runbooks_need_update": 1,
         "recurring_categories": 1,
     }
     assert {key: count for key, (count, _) in blocks.items()} == expected

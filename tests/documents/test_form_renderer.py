@@ -8,7 +8,7 @@ from incidents.models import Service
 
 
 def test_select_escapes_labels_and_values_and_marks_the_choice():
-    widget = forms.Select(choices=[("a\"b", "<script>x</script>"), ("2", "Two")], attrs={"class": "pick"})
+    widget = forms.Select(choices=[('a"b', "<script>x</script>"), ("2", "Two")], attrs={"class": "pick"})
     html = widget.render("service", "2")
     assert html.startswith('<select name="service" class="pick">')
     assert '<option value="a&quot;b">&lt;script&gt;x&lt;/script&gt;</option>' in html
@@ -18,7 +18,10 @@ def test_select_escapes_labels_and_values_and_marks_the_choice():
 def test_multiple_select_with_groups():
     widget = forms.SelectMultiple(choices=[("Platform", [("1", "edge")]), ("2", "db")])
     html = widget.render("s", ["1", "2"])
-    assert ' multiple>' in html and '<optgroup label="Platform"><option value="1" selected>edge</option></optgroup>' in html
+    assert (
+        " multiple>" in html
+        and '<optgroup label="Platform"><option value="1" selected>edge</option></optgroup>' in html
+    )
     assert '<option value="2" selected>db</option>' in html
 
 

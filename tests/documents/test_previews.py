@@ -12,7 +12,8 @@ pytestmark = pytest.mark.django_db
 @override_settings(HINDSIGHT_PREVIEW_RATE_PER_MINUTE=3)
 def test_markdown_preview_is_rate_limited_per_person(viewer_client):
     statuses = [
-        viewer_client.post(reverse("markdownx_markdownify"), {"content": "*hi*"}).status_code for _ in range(4)
+        viewer_client.post(reverse("markdownx_markdownify"), {"content": "*hi*"}).status_code
+        for _ in range(4)
     ]
     assert statuses == [200, 200, 200, 429]
 

@@ -17,20 +17,35 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def alerting_incident(make_incident, service):
-    return make_incident(services=[service], status=Status.INVESTIGATING, resolved_at=None, mitigated_at=None,
-                         acknowledged_at=None)
+    return make_incident(
+        services=[service],
+        status=Status.INVESTIGATING,
+        resolved_at=None,
+        mitigated_at=None,
+        acknowledged_at=None,
+    )
 
 
 def add_alerts(incident, how_many, state=Alert.State.FIRING, **fields):
     now = timezone.now()
-    Alert.objects.bulk_create([
-        Alert(incident=incident, fingerprint=f"fp-{n}", alertname="NodeDown", group_key="{}:{}", state=state,
-              labels={"alertname": "NodeDown", "instance": f"node-{n:04d}"},
-              annotations={"summary": f"node-{n:04d} is down", "runbook_url": "https://wiki/x/node-down"},
-              generator_url="http://prometheus/graph?g0.expr=up", starts_at=now - timedelta(minutes=10),
-              ends_at=now - timedelta(minutes=4) if state == Alert.State.RESOLVED else None, **fields)
-        for n in range(how_many)
-    ])
+    Alert.objects.bulk_create(
+        [
+            Alert(
+                incident=incident,
+                fingerprint=f"fp-{n}",
+                alertname="NodeDown",
+                group_key="{}:{}",
+                state=state,
+                labels={"alertname": "NodeDown", "instance": f"node-{n:04d}"},
+                annotations={"summary": f"node-{n:04d} is down", "runbook_url": "https://wiki/x/node-down"},
+                generator_url="http://prometheus/graph?g0.expr=up",
+                starts_at=now - timedelta(minutes=10),
+                ends_at=now - timedelta(minutes=4) if state == Alert.State.RESOLVED else None,
+                **fields,
+            )
+            for n in range(how_many)
+        ]
+    )
     firing = incident.alerts.firing().count()
     incident.alerts_total = incident.alerts.count()
     incident.alerts_firing = firing
@@ -45,7 +60,9 @@ def page_queries(client, url):
     return len(captured), response
 
 
-def test_incident_page_shows_the_alerts_with_labels_annotations_and_graph_link(viewer_client, alerting_incident):
+def test_incident_page_shows_the_alerts_with_labels_annotations_and_graph_link(
+    viewer_client, alerting_incident
+):
     add_alerts(alerting_incident, 3)
     response = viewer_client.get(alerting_incident.get_absolute_url())
     assert b"instance=node-0001" in response.content
@@ -91,7 +108,10 @@ def test_runbook_url_outside_the_library_is_an_external_link(viewer_client, aler
 def test_without_runbook_url_the_services_runbooks_are_suggested(viewer_client, alerting_incident, service):
     runbook = Runbook.objects.create(title="Checkout", slug="checkout", body="# Checkout")
     runbook.services.add(service)
-    add_alerts(alerting_incident, 1, )
+    add_alerts(
+        alerting_incident,
+        1,
+    )
     Alert.objects.update(annotations={"summary": "down"})
     response = viewer_client.get(alerting_incident.get_absolute_url())
     assert response.context["alert_panel"].service_runbooks == [runbook]
@@ -108,4 +128,7 @@ def test_all_alerts_resolved_is_shown_on_the_incident_and_home(viewer_client, al
 def test_recurrence_links_to_the_previous_incident(viewer_client, alerting_incident, make_incident):
     later = make_incident(recurrence_of=alerting_incident)
     response = viewer_client.get(later.get_absolute_url())
-    assert f"May be a recurrence of <a href=\"{alerting_incident.get_absolute_url()}\"".encode() in response.content
+    assert (
+        f'May be a recurrence of <a href="{alerting_incident.get_absolute_url()}"'.encode()
+        in response.content
+    )

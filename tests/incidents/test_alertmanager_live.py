@@ -22,8 +22,11 @@ from django.utils import timezone
 
 from incidents.models import Alert, Incident, Service
 
-ALERTMANAGER = os.environ.get("HINDSIGHT_ALERTMANAGER_BINARY") or shutil.which("prometheus-alertmanager") or (
-    "/usr/bin/prometheus-alertmanager")
+ALERTMANAGER = (
+    os.environ.get("HINDSIGHT_ALERTMANAGER_BINARY")
+    or shutil.which("prometheus-alertmanager")
+    or ("/usr/bin/prometheus-alertmanager")
+)
 TOKEN = "live-alertmanager-token"
 WAIT_SECONDS = 90
 
@@ -37,14 +40,29 @@ def free_port() -> int:
 
 
 def config_text(webhook_url: str, group_by: list[str]) -> str:
-    return json.dumps({  # JSON is YAML
-        "route": {"receiver": "hindsight", "group_by": group_by, "group_wait": "1s", "group_interval": "1s",
-                  "repeat_interval": "1h"},
-        "receivers": [{"name": "hindsight", "webhook_configs": [{
-            "url": webhook_url, "send_resolved": True,
-            "http_config": {"authorization": {"type": "Bearer", "credentials": TOKEN}},
-        }]}],
-    })
+    return json.dumps(
+        {  # JSON is YAML
+            "route": {
+                "receiver": "hindsight",
+                "group_by": group_by,
+                "group_wait": "1s",
+                "group_interval": "1s",
+                "repeat_interval": "1h",
+            },
+            "receivers": [
+                {
+                    "name": "hindsight",
+                    "webhook_configs": [
+                        {
+                            "url": webhook_url,
+                            "send_resolved": True,
+                            "http_config": {"authorization": {"type": "Bearer", "credentials": TOKEN}},
+                        }
+                    ],
+                }
+            ],
+        }
+    )
 
 
 class RunningAlertmanager:
@@ -55,9 +73,16 @@ class RunningAlertmanager:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
-            [ALERTMANAGER, f"--config.file={self.config}", f"--storage.path={tmp_path / 'data'}",
-             f"--web.listen-address=127.0.0.1:{self.port}", "--cluster.listen-address=", "--log.level=warn"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                ALERTMANAGER,
+                f"--config.file={self.config}",
+                f"--storage.path={tmp_path / 'data'}",
+                f"--web.listen-address=127.0.0.1:{self.port}",
+                "--cluster.listen-address=",
+                "--log.level=warn",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         wait_for(self.is_ready, "Alertmanager to start")
 
@@ -78,8 +103,12 @@ class RunningAlertmanager:
             assert response.status == 200
 
     def push(self, alerts):
-        request = urllib.request.Request(f"{self.url}/api/v2/alerts", data=json.dumps(alerts).encode(),
-                                         headers={"Content-Type": "application/json"}, method="POST")
+        request = urllib.request.Request(
+            f"{self.url}/api/v2/alerts",
+            data=json.dumps(alerts).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
         with urllib.request.urlopen(request, timeout=30) as response:
             assert response.status == 200
 
@@ -137,8 +166,14 @@ def wait_for(condition, what):
 def node_down(n, resolved=False, **labels):
     now = timezone.now()
     alert = {
-        "labels": {"alertname": "NodeDown", "instance": f"node-{n:04d}", "service": "checkout-api",
-                   "severity": "critical", "rack": "r1", **labels},
+        "labels": {
+            "alertname": "NodeDown",
+            "instance": f"node-{n:04d}",
+            "service": "checkout-api",
+            "severity": "critical",
+            "rack": "r1",
+            **labels,
+        },
         "annotations": {"summary": f"node-{n:04d} is not answering", "runbook_url": "https://wiki/node-down"},
         "generatorURL": "http://prometheus:9090/graph?g0.expr=up%3D%3D0",
         "startsAt": (now - timedelta(minutes=5)).isoformat(),
@@ -194,6 +229,8 @@ def test_a_routing_change_does_not_open_a_duplicate_incident(alertmanager):
     wait_for(lambda: alerts_in(Alert.State.FIRING) == 3, "the incident")
     first_group_key = Alert.objects.first().group_key
     alertmanager.reload(["alertname", "rack"])
-    alertmanager.push([node_down(n) for n in range(4)])  # Prometheus re-sends what still fires, plus a new one
+    alertmanager.push(
+        [node_down(n) for n in range(4)]
+    )  # Prometheus re-sends what still fires, plus a new one
     wait_for(lambda: Alert.objects.exclude(group_key=first_group_key).count() == 4, "the regrouped alerts")
     assert Incident.objects.count() == 1

@@ -26,13 +26,21 @@ def minutes_ago(minutes):
 STARTS = minutes_ago(30)
 
 
-def alert(status="firing", severity="critical", service="checkout-api", starts=STARTS,
-          fingerprint="abc123", name="CheckoutErrorRate", ends=None):
+def alert(
+    status="firing",
+    severity="critical",
+    service="checkout-api",
+    starts=STARTS,
+    fingerprint="abc123",
+    name="CheckoutErrorRate",
+    ends=None,
+):
     return {
         "status": status,
         "labels": {"alertname": name, "severity": severity, "service": service, "env": "prod"},
         "annotations": {"summary": "5xx above 5% for 5 minutes", "description": "Checkout returns 502s."},
-        "startsAt": starts, "endsAt": ends or ("0001-01-01T00:00:00Z" if status == "firing" else minutes_ago(1)),
+        "startsAt": starts,
+        "endsAt": ends or ("0001-01-01T00:00:00Z" if status == "firing" else minutes_ago(1)),
         "generatorURL": "http://prom/graph",
         "fingerprint": fingerprint,
     }
@@ -40,9 +48,16 @@ def alert(status="firing", severity="critical", service="checkout-api", starts=S
 
 def payload(*alerts, group_key='{}:{alertname="CheckoutErrorRate"}', status="firing"):
     return {
-        "version": "4", "groupKey": group_key, "truncatedAlerts": 0, "status": status, "receiver": "hindsight",
-        "groupLabels": {"alertname": "CheckoutErrorRate"}, "commonLabels": {}, "commonAnnotations": {},
-        "externalURL": "http://alertmanager:9093", "alerts": list(alerts) or [alert()],
+        "version": "4",
+        "groupKey": group_key,
+        "truncatedAlerts": 0,
+        "status": status,
+        "receiver": "hindsight",
+        "groupLabels": {"alertname": "CheckoutErrorRate"},
+        "commonLabels": {},
+        "commonAnnotations": {},
+        "externalURL": "http://alertmanager:9093",
+        "alerts": list(alerts) or [alert()],
     }
 
 
@@ -82,10 +97,23 @@ def test_the_alert_is_stored_with_annotations_labels_and_times(client, checkout)
     assert stored.state == Alert.State.FIRING
 
 
-@pytest.mark.parametrize("label, severity", [
-    ("critical", 1), ("page", 1), ("urgent", 1), ("P1", 1), ("high", 2), ("P2", 2), ("major", 2),
-    ("warning", 3), ("P3", 3), ("info", 4), ("P4", 4), ("P5", 4),
-])
+@pytest.mark.parametrize(
+    "label, severity",
+    [
+        ("critical", 1),
+        ("page", 1),
+        ("urgent", 1),
+        ("P1", 1),
+        ("high", 2),
+        ("P2", 2),
+        ("major", 2),
+        ("warning", 3),
+        ("P3", 3),
+        ("info", 4),
+        ("P4", 4),
+        ("P5", 4),
+    ],
+)
 def test_severity_words_map_to_sev_levels(client, checkout, label, severity):
     post(client, payload(alert(severity=label)))
     assert Incident.objects.get().severity == severity
@@ -164,8 +192,12 @@ def test_replaying_the_same_payload_creates_nothing_twice(client, checkout):
 def test_repeat_notification_of_a_firing_alert_changes_nothing(client, checkout):
     post(client, payload())
     response = post(client, payload())
-    assert response.json() == {"status": "ok", "opened": [], "updated": [],
-                               "alerts": {"new": 0, "resolved": 0, "unchanged": 1, "ignored": 0}}
+    assert response.json() == {
+        "status": "ok",
+        "opened": [],
+        "updated": [],
+        "alerts": {"new": 0, "resolved": 0, "unchanged": 1, "ignored": 0},
+    }
     assert TimelineEntry.objects.count() == 1
 
 
@@ -185,8 +217,14 @@ def test_resolves_go_to_the_incident_that_saw_the_alert_fire(client, checkout):
     first.change_status(Status.RESOLVED, None)
     post(client, payload(alert(fingerprint="n1"), alert(fingerprint="n2", starts=minutes_ago(10))))
     second = Incident.objects.exclude(pk=first.pk).get()
-    post(client, payload(alert(fingerprint="n1", status="resolved"),
-                         alert(fingerprint="n2", status="resolved", starts=minutes_ago(10)), status="resolved"))
+    post(
+        client,
+        payload(
+            alert(fingerprint="n1", status="resolved"),
+            alert(fingerprint="n2", status="resolved", starts=minutes_ago(10)),
+            status="resolved",
+        ),
+    )
     assert first.alerts.get().state == Alert.State.RESOLVED
     assert second.alerts.get().state == Alert.State.RESOLVED
     assert second.timeline.filter(text__contains="1 resolved").count() == 1
@@ -194,8 +232,14 @@ def test_resolves_go_to_the_incident_that_saw_the_alert_fire(client, checkout):
 
 def test_a_new_group_key_for_the_same_alerts_updates_the_open_incident(client, checkout):
     post(client, payload(alert(fingerprint="one")))
-    response = post(client, payload(alert(fingerprint="one"), alert(fingerprint="two"),
-                                    group_key='{}/{env="prod"}:{alertname="CheckoutErrorRate"}'))
+    response = post(
+        client,
+        payload(
+            alert(fingerprint="one"),
+            alert(fingerprint="two"),
+            group_key='{}/{env="prod"}:{alertname="CheckoutErrorRate"}',
+        ),
+    )
     incident = Incident.objects.get()
     assert response.json()["updated"] == [incident.pk]
     assert incident.alerts.count() == 2
@@ -203,7 +247,7 @@ def test_a_new_group_key_for_the_same_alerts_updates_the_open_incident(client, c
 
 def test_new_fingerprints_join_the_open_incident_with_the_same_alertname_and_service(client, checkout):
     post(client, payload(alert(fingerprint="one")))
-    post(client, payload(alert(fingerprint="three"), group_key="{}:{cluster=\"b\"}"))
+    post(client, payload(alert(fingerprint="three"), group_key='{}:{cluster="b"}'))
     assert Incident.objects.count() == 1
 
 
@@ -214,13 +258,16 @@ def test_a_big_group_writes_one_timeline_entry(client, checkout):
     incident = Incident.objects.get()
     assert incident.alerts_total == 1500
     assert incident.timeline.get().text.startswith(
-        "Opened by Alertmanager: +1,500 firing: NodeDown on node-0000, node-0001 … (1,498 more)")
+        "Opened by Alertmanager: +1,500 firing: NodeDown on node-0000, node-0001 … (1,498 more)"
+    )
 
 
 def test_a_partial_resolve_says_how_many_still_fire(client, checkout):
     post(client, payload(*[node_down(n) for n in range(10)]))
-    post(client, payload(*[node_down(n, status="resolved") for n in range(3)],
-                         *[node_down(n) for n in range(3, 10)]))
+    post(
+        client,
+        payload(*[node_down(n, status="resolved") for n in range(3)], *[node_down(n) for n in range(3, 10)]),
+    )
     text = Incident.objects.get().timeline.last().text
     assert "3 resolved: NodeDown on node-0000, node-0001 … (1 more). 7 still firing." in text
 
@@ -247,10 +294,13 @@ def assert_nothing_written():
     assert not TimelineEntry.objects.exists()
 
 
-@pytest.mark.parametrize("token, status, message", [
-    (None, 401, "Missing bearer token"),
-    ("wrong-token", 403, "Invalid bearer token."),
-])
+@pytest.mark.parametrize(
+    "token, status, message",
+    [
+        (None, 401, "Missing bearer token"),
+        ("wrong-token", 403, "Invalid bearer token."),
+    ],
+)
 def test_bad_token_is_refused(client, checkout, token, status, message):
     response = post(client, payload(), token=token)
     assert response.status_code == status
@@ -274,29 +324,32 @@ def with_labels(**labels):
     return json.dumps(payload({**alert(), "labels": {"alertname": "X", **labels}}))
 
 
-@pytest.mark.parametrize("body, message", [
-    ("{not json", "not valid JSON"),
-    ("[1, 2]", "Expected a JSON object"),
-    (json.dumps({**payload(), "version": "3"}), "Unsupported payload version"),
-    (json.dumps({k: v for k, v in payload().items() if k != "groupKey"}), "Missing field: groupKey"),
-    (json.dumps({**payload(), "alerts": []}), "Missing field: alerts"),
-    (with_alert(startsAt="yesterday"), "alerts[0].startsAt"),
-    (with_alert(startsAt="9999-12-31T23:59:59-05:00"), "alerts[0].startsAt"),
-    (with_alert(startsAt="2026-02-30T10:00:00Z"), "alerts[0].startsAt"),
-    (with_alert(startsAt="2026-13-01T10:00:00Z"), "alerts[0].startsAt"),
-    (with_alert(startsAt="2026-11-25T10:00:00+25:00"), "alerts[0].startsAt"),
-    (with_alert(startsAt="0001-01-01T00:00:00Z"), "alerts[0].startsAt"),
-    (with_alert(startsAt="2026-11-25T10:00:00"), "alerts[0].startsAt"),
-    (with_alert(status="resolved", endsAt="9999-12-31T23:59:59-05:00"), "alerts[0].endsAt"),
-    (with_alert(status="exploding"), "alerts[0].status"),
-    (with_alert(labels={"severity": "critical"}), "alerts[0].labels.alertname"),
-    (with_labels(severity=None), "alerts[0].labels.severity must be a string (got null)"),
-    (with_labels(service="\ud800"), "alerts[0].labels.service is not valid Unicode"),
-    (with_alert(annotations={"summary": 5}), "alerts[0].annotations.summary must be a string"),
-    (with_alert(fingerprint="f" * 101), "alerts[0].fingerprint is longer"),
-    (with_alert(generatorURL=["x"]), "alerts[0].generatorURL"),
-    (b'{"version": "4", "x": "\xed\xa0\x80"}'.decode("unicode_escape").encode("latin-1"), "not UTF-8"),
-])
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("{not json", "not valid JSON"),
+        ("[1, 2]", "Expected a JSON object"),
+        (json.dumps({**payload(), "version": "3"}), "Unsupported payload version"),
+        (json.dumps({k: v for k, v in payload().items() if k != "groupKey"}), "Missing field: groupKey"),
+        (json.dumps({**payload(), "alerts": []}), "Missing field: alerts"),
+        (with_alert(startsAt="yesterday"), "alerts[0].startsAt"),
+        (with_alert(startsAt="9999-12-31T23:59:59-05:00"), "alerts[0].startsAt"),
+        (with_alert(startsAt="2026-02-30T10:00:00Z"), "alerts[0].startsAt"),
+        (with_alert(startsAt="2026-13-01T10:00:00Z"), "alerts[0].startsAt"),
+        (with_alert(startsAt="2026-11-25T10:00:00+25:00"), "alerts[0].startsAt"),
+        (with_alert(startsAt="0001-01-01T00:00:00Z"), "alerts[0].startsAt"),
+        (with_alert(startsAt="2026-11-25T10:00:00"), "alerts[0].startsAt"),
+        (with_alert(status="resolved", endsAt="9999-12-31T23:59:59-05:00"), "alerts[0].endsAt"),
+        (with_alert(status="exploding"), "alerts[0].status"),
+        (with_alert(labels={"severity": "critical"}), "alerts[0].labels.alertname"),
+        (with_labels(severity=None), "alerts[0].labels.severity must be a string (got null)"),
+        (with_labels(service="\ud800"), "alerts[0].labels.service is not valid Unicode"),
+        (with_alert(annotations={"summary": 5}), "alerts[0].annotations.summary must be a string"),
+        (with_alert(fingerprint="f" * 101), "alerts[0].fingerprint is longer"),
+        (with_alert(generatorURL=["x"]), "alerts[0].generatorURL"),
+        (b'{"version": "4", "x": "\xed\xa0\x80"}'.decode("unicode_escape").encode("latin-1"), "not UTF-8"),
+    ],
+)
 def test_malformed_payloads_get_a_clear_400(client, checkout, body, message):
     response = post(client, body, raw=True)
     assert response.status_code == 400
@@ -327,8 +380,12 @@ def test_a_body_over_the_global_upload_limit_is_accepted_here(client, checkout, 
 
 
 def test_other_content_types_are_refused(client, checkout):
-    response = client.post(reverse("api:alertmanager"), data=json.dumps(payload()), content_type="text/plain",
-                           HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
+    response = client.post(
+        reverse("api:alertmanager"),
+        data=json.dumps(payload()),
+        content_type="text/plain",
+        HTTP_AUTHORIZATION=f"Bearer {TOKEN}",
+    )
     assert response.status_code == 415
     assert "Content-Type" in response.json()["error"]
 

@@ -42,7 +42,7 @@ def test_list_page_links_to_the_export_with_its_filters(viewer_client, make_inci
 
 
 def test_formula_looking_titles_are_neutralised(viewer_client, make_incident):
-    make_incident(title="=HYPERLINK(\"http://evil\")")
+    make_incident(title='=HYPERLINK("http://evil")')
     assert rows(viewer_client.get(reverse("incidents:export")))[0]["title"].startswith("'=")
 
 

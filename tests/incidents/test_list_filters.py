@@ -20,17 +20,40 @@ def world(make_incident):
     capacity = Category.objects.create(name="capacity")
     deploy = Category.objects.create(name="bad deploy")
     now = timezone.now()
-    make_incident(title="Pool exhausted", severity=1, services=[db_service], categories=[capacity],
-                  detection_source="alert", started_at=now - timedelta(days=40))
-    make_incident(title="Bad release", severity=2, services=[api], categories=[deploy],
-                  detection_source="customer_report", started_at=now - timedelta(days=10))
-    make_incident(title="Still burning", severity=3, services=[api, db_service], status=Status.IDENTIFIED,
-                  mitigated_at=None, detection_source="alert", started_at=now - timedelta(hours=3))
+    make_incident(
+        title="Pool exhausted",
+        severity=1,
+        services=[db_service],
+        categories=[capacity],
+        detection_source="alert",
+        started_at=now - timedelta(days=40),
+    )
+    make_incident(
+        title="Bad release",
+        severity=2,
+        services=[api],
+        categories=[deploy],
+        detection_source="customer_report",
+        started_at=now - timedelta(days=10),
+    )
+    make_incident(
+        title="Still burning",
+        severity=3,
+        services=[api, db_service],
+        status=Status.IDENTIFIED,
+        mitigated_at=None,
+        detection_source="alert",
+        started_at=now - timedelta(hours=3),
+    )
     return {"db": db_service, "api": api, "capacity": capacity, "deploy": deploy, "now": now}
 
 
 def test_unfiltered_list_is_newest_first(viewer_client, world):
-    assert titles(viewer_client.get(reverse("incidents:list"))) == ["Still burning", "Bad release", "Pool exhausted"]
+    assert titles(viewer_client.get(reverse("incidents:list"))) == [
+        "Still burning",
+        "Bad release",
+        "Pool exhausted",
+    ]
 
 
 @pytest.mark.parametrize(

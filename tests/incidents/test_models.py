@@ -77,7 +77,12 @@ def test_response_target_met_and_missed(make_incident, settings):
 def test_unacknowledged_incident_breaches_target_as_time_passes(make_incident):
     incident = make_incident(status=Status.INVESTIGATING, acknowledged_at=None, severity=1)
     check = incident.response_target_check(now=incident.detected_at + timedelta(minutes=30))
-    assert check == {"target": timedelta(minutes=15), "elapsed": timedelta(minutes=30), "met": False, "pending": True}
+    assert check == {
+        "target": timedelta(minutes=15),
+        "elapsed": timedelta(minutes=30),
+        "met": False,
+        "pending": True,
+    }
 
 
 def test_change_status_fills_times_and_writes_timeline(make_incident, responder):
@@ -101,6 +106,8 @@ def test_reopening_clears_the_resolved_time(make_incident, responder):
 
 def test_timeline_is_oldest_first(make_incident):
     incident = make_incident()
-    later = TimelineEntry.objects.create(incident=incident, occurred_at=incident.started_at + timedelta(hours=1), text="b")
+    later = TimelineEntry.objects.create(
+        incident=incident, occurred_at=incident.started_at + timedelta(hours=1), text="b"
+    )
     earlier = TimelineEntry.objects.create(incident=incident, occurred_at=incident.started_at, text="a")
     assert list(incident.timeline.all()) == [earlier, later]

@@ -16,11 +16,15 @@ def local_input(value):
 
 def edit_payload(incident, **overrides):
     data = {
-        "title": incident.title, "severity": incident.severity, "status": incident.status,
-        "detection_source": incident.detection_source, "summary": incident.summary,
+        "title": incident.title,
+        "severity": incident.severity,
+        "status": incident.status,
+        "detection_source": incident.detection_source,
+        "summary": incident.summary,
         "customer_impact": incident.customer_impact,
         "services": [s.pk for s in incident.services.all()],
-        "started_at": local_input(incident.started_at), "detected_at": local_input(incident.detected_at),
+        "started_at": local_input(incident.started_at),
+        "detected_at": local_input(incident.detected_at),
         "acknowledged_at": local_input(incident.acknowledged_at) if incident.acknowledged_at else "",
         "mitigated_at": local_input(incident.mitigated_at) if incident.mitigated_at else "",
         "resolved_at": local_input(incident.resolved_at) if incident.resolved_at else "",
@@ -64,7 +68,9 @@ def test_declare_form_errors_keep_the_users_text(responder_client):
 
 def test_viewer_cannot_declare(viewer_client, service):
     assert viewer_client.get(reverse("incidents:declare")).status_code == 403
-    response = viewer_client.post(reverse("incidents:declare"), {"title": "x", "severity": 1, "services": [service.pk]})
+    response = viewer_client.post(
+        reverse("incidents:declare"), {"title": "x", "severity": 1, "services": [service.pk]}
+    )
     assert response.status_code == 403
     assert not Incident.objects.exists()
 
@@ -80,7 +86,9 @@ def test_detail_shows_roles_timeline_and_response_check(viewer_client, make_inci
     assert "Time to resolve" in html and "1 h 30 min" in html
 
 
-def test_edit_with_timestamps_out_of_order_keeps_input_and_flags_field(responder_client, make_incident, service):
+def test_edit_with_timestamps_out_of_order_keeps_input_and_flags_field(
+    responder_client, make_incident, service
+):
     incident = make_incident(services=[service])
     bad = local_input(incident.started_at - timedelta(hours=1))
     response = responder_client.post(
@@ -127,7 +135,9 @@ def test_times_typed_in_the_browsers_zone_are_stored_correctly(responder_client,
     incident = make_incident(services=[service])
     responder_client.cookies["hindsight_tz"] = "America/New_York"
     new_york = ZoneInfo("America/New_York")
-    started = incident.started_at.astimezone(new_york).replace(second=0, microsecond=0) - timedelta(minutes=10)
+    started = incident.started_at.astimezone(new_york).replace(second=0, microsecond=0) - timedelta(
+        minutes=10
+    )
     responder_client.post(
         reverse("incidents:edit", args=[incident.pk]),
         edit_payload(incident, started_at=started.strftime("%Y-%m-%dT%H:%M")),
@@ -140,7 +150,8 @@ def test_quick_timeline_entry_defaults_to_now(responder_client, responder, make_
     incident = make_incident(status=Status.INVESTIGATING, mitigated_at=None)
     before = timezone.now()
     response = responder_client.post(
-        reverse("incidents:add_timeline_entry", args=[incident.pk]), {"kind": "action", "text": "Rolled back deploy"}
+        reverse("incidents:add_timeline_entry", args=[incident.pk]),
+        {"kind": "action", "text": "Rolled back deploy"},
     )
     assert response.status_code == 302 and response["Location"].endswith("?added=1")
     entry = incident.timeline.get()
@@ -170,22 +181,36 @@ def test_oversized_timeline_entry_is_refused_and_kept(responder_client, make_inc
 
 def test_viewer_cannot_add_timeline_entries_or_change_status(viewer_client, make_incident):
     incident = make_incident(status=Status.INVESTIGATING, mitigated_at=None)
-    assert viewer_client.post(reverse("incidents:add_timeline_entry", args=[incident.pk]), {"text": "x"}).status_code == 403
-    assert viewer_client.post(reverse("incidents:change_status", args=[incident.pk]), {"status": "resolved"}).status_code == 403
+    assert (
+        viewer_client.post(
+            reverse("incidents:add_timeline_entry", args=[incident.pk]), {"text": "x"}
+        ).status_code
+        == 403
+    )
+    assert (
+        viewer_client.post(
+            reverse("incidents:change_status", args=[incident.pk]), {"status": "resolved"}
+        ).status_code
+        == 403
+    )
     incident.refresh_from_db()
     assert incident.status == Status.INVESTIGATING and not incident.timeline.exists()
 
 
 def test_quick_status_change_resolves_and_logs(responder_client, make_incident):
     incident = make_incident(status=Status.MONITORING, mitigated_at=None)
-    responder_client.post(reverse("incidents:change_status", args=[incident.pk]), {"status": "resolved", "note": ""})
+    responder_client.post(
+        reverse("incidents:change_status", args=[incident.pk]), {"status": "resolved", "note": ""}
+    )
     incident.refresh_from_db()
     assert incident.status == Status.RESOLVED and incident.resolved_at is not None
     assert incident.timeline.get().text == "Status changed from Monitoring to Resolved."
 
 
 def test_markdown_summary_is_sanitised_on_the_page(viewer_client, make_incident):
-    incident = make_incident(summary='Hi <script>alert(1)</script> [x](javascript:alert(2)) <img src=x onerror="alert(3)">')
+    incident = make_incident(
+        summary='Hi <script>alert(1)</script> [x](javascript:alert(2)) <img src=x onerror="alert(3)">'
+    )
     html = viewer_client.get(incident.get_absolute_url()).content.decode()
     # markdown-it-py refuses to make a javascript: link at all: the text stays as text, never an href.
     assert "<script>alert(1)" not in html and 'href="javascript:' not in html and "onerror" not in html
@@ -193,6 +218,8 @@ def test_markdown_summary_is_sanitised_on_the_page(viewer_client, make_incident)
 
 def test_home_lists_open_incidents(viewer_client, make_incident):
     open_incident = make_incident(title="Search is down", status=Status.INVESTIGATING, mitigated_at=None)
-    make_incident(title="Old resolved thing", severity=3)  # a resolved SEV-1/2 would show under "without a postmortem"
+    make_incident(
+        title="Old resolved thing", severity=3
+    )  # a resolved SEV-1/2 would show under "without a postmortem"
     html = viewer_client.get("/").content.decode()
     assert open_incident.title in html and "Old resolved thing" not in html

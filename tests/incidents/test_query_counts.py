@@ -29,8 +29,10 @@ def test_incident_list_and_detail_query_counts_do_not_grow(viewer_client, make_i
     detail_small = count_queries(viewer_client, small[0].get_absolute_url())
     home_small = count_queries(viewer_client, reverse("home"))
 
-    big = [make_incident(services=small[0].services.all(), categories=small[0].categories.all(), timeline=3)
-           for _ in range(195)]
+    big = [
+        make_incident(services=small[0].services.all(), categories=small[0].categories.all(), timeline=3)
+        for _ in range(195)
+    ]
     assert count_queries(viewer_client, reverse("incidents:list")) == list_small
     assert count_queries(viewer_client, big[-1].get_absolute_url()) == detail_small
     assert count_queries(viewer_client, reverse("home")) == home_small

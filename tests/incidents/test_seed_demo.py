@@ -8,8 +8,12 @@ pytestmark = pytest.mark.django_db
 
 
 def snapshot():
-    return (Incident.objects.count(), TimelineEntry.objects.count(), Service.objects.count(),
-            get_user_model().objects.count())
+    return (
+        Incident.objects.count(),
+        TimelineEntry.objects.count(),
+        Service.objects.count(),
+        get_user_model().objects.count(),
+    )
 
 
 def test_seed_demo_is_varied_and_idempotent():
@@ -18,7 +22,9 @@ def test_seed_demo_is_varied_and_idempotent():
     assert Service.objects.count() == 12
     assert 35 <= Incident.objects.count() <= 45
     # SEV-? is for imported history only; the demo declares its incidents with a severity.
-    assert set(Incident.objects.values_list("severity", flat=True)) == set(Severity.values) - {Severity.UNKNOWN}
+    assert set(Incident.objects.values_list("severity", flat=True)) == set(Severity.values) - {
+        Severity.UNKNOWN
+    }
     assert Incident.objects.open().exists() and Incident.objects.resolved().exists()
     assert TimelineEntry.objects.count() > 3 * Incident.objects.count()
     for incident in Incident.objects.all():

@@ -28,20 +28,45 @@ SECRET_BITS = [
 def announced(make_incident, service):
     commander = get_user_model().objects.create_user("amara", first_name="Amara", last_name="Okafor")
     incident = make_incident(
-        services=[service], status=Status.IDENTIFIED, severity=1, commander=commander,
-        title="Connection pool set to 5 by build 2024.11.3", summary="pgbouncer internals summary",
+        services=[service],
+        status=Status.IDENTIFIED,
+        severity=1,
+        commander=commander,
+        title="Connection pool set to 5 by build 2024.11.3",
+        summary="pgbouncer internals summary",
         started_at=timezone.now() - timedelta(hours=1),
     )
     incident.timeline.create(text="Paged Amara on call", author=commander)
-    StatusUpdate.objects.create(incident=incident, kind="initial", visibility="public", status="investigating",
-                                headline="Checkout payments failing", message="We are looking into failed payments.",
-                                author=commander, posted_at=timezone.now() - timedelta(minutes=40))
-    StatusUpdate.objects.create(incident=incident, kind="update", visibility="internal", status="identified",
-                                headline="Legal", message="INTERNAL: waiting on legal", author=commander,
-                                posted_at=timezone.now() - timedelta(minutes=20))
-    StatusUpdate.objects.create(incident=incident, kind="update", visibility="public", status="identified",
-                                headline="Checkout payments failing", message="Cause found; fix rolling out.",
-                                author=commander, posted_at=timezone.now() - timedelta(minutes=10))
+    StatusUpdate.objects.create(
+        incident=incident,
+        kind="initial",
+        visibility="public",
+        status="investigating",
+        headline="Checkout payments failing",
+        message="We are looking into failed payments.",
+        author=commander,
+        posted_at=timezone.now() - timedelta(minutes=40),
+    )
+    StatusUpdate.objects.create(
+        incident=incident,
+        kind="update",
+        visibility="internal",
+        status="identified",
+        headline="Legal",
+        message="INTERNAL: waiting on legal",
+        author=commander,
+        posted_at=timezone.now() - timedelta(minutes=20),
+    )
+    StatusUpdate.objects.create(
+        incident=incident,
+        kind="update",
+        visibility="public",
+        status="identified",
+        headline="Checkout payments failing",
+        message="Cause found; fix rolling out.",
+        author=commander,
+        posted_at=timezone.now() - timedelta(minutes=10),
+    )
     Postmortem.objects.create(incident=incident, title="Postmortem draft body", body="Postmortem draft body")
     return incident
 
@@ -83,8 +108,14 @@ def test_atom_feed_carries_public_updates_only(client, announced):
 
 def test_incident_without_public_update_is_not_shown(client, make_incident, service):
     hidden = make_incident(services=[service], status=Status.INVESTIGATING, title="Quiet internal thing")
-    StatusUpdate.objects.create(incident=hidden, kind="initial", visibility="internal", status="investigating",
-                                headline="Internal only", message="Nobody outside should see this")
+    StatusUpdate.objects.create(
+        incident=hidden,
+        kind="initial",
+        visibility="internal",
+        status="investigating",
+        headline="Internal only",
+        message="Nobody outside should see this",
+    )
     body = client.get(reverse("status:page")).content.decode()
     assert "All systems operational" in body
     assert "Internal only" not in body and "Quiet internal thing" not in body
@@ -96,8 +127,14 @@ def test_recently_resolved_incidents_are_listed_and_old_ones_drop_off(client, ma
     recent = make_incident(services=[service], started_at=now - timedelta(days=2))
     old = make_incident(services=[service], started_at=now - timedelta(days=30))
     for incident, headline in [(recent, "Search was slow"), (old, "Ancient history")]:
-        StatusUpdate.objects.create(incident=incident, kind="resolution", visibility="public", status="resolved",
-                                    headline=headline, message="Resolved.")
+        StatusUpdate.objects.create(
+            incident=incident,
+            kind="resolution",
+            visibility="public",
+            status="resolved",
+            headline=headline,
+            message="Resolved.",
+        )
     body = client.get(reverse("status:page")).content.decode()
     assert "Search was slow" in body
     assert "Ancient history" not in body
@@ -108,8 +145,14 @@ def test_status_page_query_count_is_fixed(client, make_incident, service):
     def announce(count):
         for _ in range(count):
             incident = make_incident(services=[service], status=Status.INVESTIGATING)
-            StatusUpdate.objects.create(incident=incident, kind="initial", visibility="public",
-                                        status="investigating", headline="h", message="m")
+            StatusUpdate.objects.create(
+                incident=incident,
+                kind="initial",
+                visibility="public",
+                status="investigating",
+                headline="h",
+                message="m",
+            )
 
     announce(2)
     with CaptureQueriesContext(connection) as few:

@@ -33,7 +33,8 @@ def test_incident_page_renders_no_markdown(viewer_client, make_incident):
 def test_too_long_summary_is_a_form_error_naming_the_limit(responder_client, make_incident, service):
     incident = make_incident(services=[service])
     response = responder_client.post(
-        reverse("incidents:edit", args=[incident.pk]), edit_payload(incident, summary="a" * (MAX_SUMMARY_LENGTH + 1))
+        reverse("incidents:edit", args=[incident.pk]),
+        edit_payload(incident, summary="a" * (MAX_SUMMARY_LENGTH + 1)),
     )
     assert f"at most {MAX_SUMMARY_LENGTH} characters" in response.context["form"].errors["summary"][0]
 

@@ -1,6 +1,6 @@
 """Response metrics against values computed by hand on a small fixed data set (on SQLite and PostgreSQL)."""
 
-from datetime import datetime, timedelta, timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -9,18 +9,32 @@ from insights import metrics
 
 pytestmark = pytest.mark.django_db
 
-UTC = dt_timezone.utc
+UTC = UTC
 MIN = timedelta(minutes=1)
 
 
-def incident(started, detect, ack, mitigate, resolve, severity=2, source=DetectionSource.ALERT,
-             services=(), categories=()):
+def incident(
+    started,
+    detect,
+    ack,
+    mitigate,
+    resolve,
+    severity=2,
+    source=DetectionSource.ALERT,
+    services=(),
+    categories=(),
+):
     """Times in minutes after `started`; None leaves a timestamp empty (and the incident open)."""
     at = lambda minutes: None if minutes is None else started + minutes * MIN  # noqa: E731
     created = Incident.objects.create(
-        title=f"Incident at {started:%Y-%m-%d}", severity=severity, detection_source=source,
+        title=f"Incident at {started:%Y-%m-%d}",
+        severity=severity,
+        detection_source=source,
         status=Status.RESOLVED if resolve is not None else Status.INVESTIGATING,
-        started_at=started, detected_at=at(detect), acknowledged_at=at(ack), mitigated_at=at(mitigate),
+        started_at=started,
+        detected_at=at(detect),
+        acknowledged_at=at(ack),
+        mitigated_at=at(mitigate),
         resolved_at=at(resolve),
     )
     created.services.set(services)
@@ -33,11 +47,22 @@ def fixed_incidents():
     """Five SEV-2s in 2026 Q1 with MTTR 10, 20, 30, 40, 100 min; two SEV-1s in Q2 with MTTR 60 and 120 min."""
     q1 = datetime(2026, 2, 1, 9, 0, tzinfo=UTC)
     for day, resolve in enumerate([10, 20, 30, 40, 100]):
-        incident(q1 + timedelta(days=day), detect=2 * (day + 1), ack=2 * (day + 1) + 1, mitigate=5, resolve=resolve)
+        incident(
+            q1 + timedelta(days=day), detect=2 * (day + 1), ack=2 * (day + 1) + 1, mitigate=5, resolve=resolve
+        )
     q2 = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
-    incident(q2, detect=10, ack=15, mitigate=30, resolve=60, severity=1, source=DetectionSource.CUSTOMER_REPORT)
-    incident(q2 + timedelta(days=1), detect=20, ack=None, mitigate=None, resolve=120, severity=1,
-             source=DetectionSource.CUSTOMER_REPORT)
+    incident(
+        q2, detect=10, ack=15, mitigate=30, resolve=60, severity=1, source=DetectionSource.CUSTOMER_REPORT
+    )
+    incident(
+        q2 + timedelta(days=1),
+        detect=20,
+        ack=None,
+        mitigate=None,
+        resolve=120,
+        severity=1,
+        source=DetectionSource.CUSTOMER_REPORT,
+    )
 
 
 def test_percentile_cont_interpolates_like_sql():
@@ -45,7 +70,9 @@ def test_percentile_cont_interpolates_like_sql():
     assert metrics.percentile_cont(values, 0.5) == timedelta(minutes=30)
     # p90: position 0.9 * 4 = 3.6 → 40 + 0.6 * (100 - 40) = 76 min
     assert metrics.percentile_cont(values, 0.9) == timedelta(minutes=76)
-    assert metrics.percentile_cont([timedelta(minutes=60), timedelta(minutes=120)], 0.5) == timedelta(minutes=90)
+    assert metrics.percentile_cont([timedelta(minutes=60), timedelta(minutes=120)], 0.5) == timedelta(
+        minutes=90
+    )
     assert metrics.percentile_cont([], 0.5) is None
 
 
@@ -107,7 +134,12 @@ def test_repeat_incidents_within_the_window(settings):
     incident(start + timedelta(days=32), 1, 2, 3, 4, services=[api], categories=[capacity])  # other category
 
     [found] = metrics.repeat_incidents(Incident.objects.all())
-    assert (found.incident, found.earlier, found.category, found.service) == (repeat, first, "bad deploy", "api")
+    assert (found.incident, found.earlier, found.category, found.service) == (
+        repeat,
+        first,
+        "bad deploy",
+        "api",
+    )
     assert found.gap == timedelta(days=30)
 
 
@@ -121,8 +153,12 @@ def test_incidents_per_quarter_stacked_by_severity(fixed_incidents):
 def pairs(settings):
     """Two categories and two services; the repeat window is 90 days."""
     settings.HINDSIGHT_REPEAT_WINDOW = timedelta(days=90)
-    return (Category.objects.create(name="bad deploy"), Category.objects.create(name="capacity"),
-            Service.objects.create(name="api", team="A"), Service.objects.create(name="db", team="B"))
+    return (
+        Category.objects.create(name="bad deploy"),
+        Category.objects.create(name="capacity"),
+        Service.objects.create(name="api", team="A"),
+        Service.objects.create(name="db", team="B"),
+    )
 
 
 def test_a_gap_of_exactly_the_window_is_a_repeat_and_a_second_more_is_not(pairs):
@@ -142,7 +178,9 @@ def test_an_incident_repeating_in_two_pairs_is_listed_once_with_the_closest_earl
     start = datetime(2026, 1, 10, tzinfo=UTC)
     incident(start, 1, 2, 3, 4, services=[api], categories=[deploys])
     closer = incident(start + timedelta(days=20), 1, 2, 3, 4, services=[db], categories=[capacity])
-    both = incident(start + timedelta(days=30), 1, 2, 3, 4, services=[api, db], categories=[deploys, capacity])
+    both = incident(
+        start + timedelta(days=30), 1, 2, 3, 4, services=[api, db], categories=[deploys, capacity]
+    )
 
     [found] = metrics.repeat_incidents(Incident.objects.all())
     assert (found.incident, found.earlier, found.category, found.service) == (both, closer, "capacity", "db")
@@ -169,7 +207,9 @@ def test_repeats_are_paired_within_the_given_incidents_only(pairs):
     start = datetime(2026, 1, 10, tzinfo=UTC)
     oldest = incident(start, 1, 2, 3, 4, services=[api], categories=[deploys], severity=2)
     incident(start + timedelta(days=40), 1, 2, 3, 4, services=[api], categories=[deploys], severity=1)
-    latest = incident(start + timedelta(days=80), 1, 2, 3, 4, services=[api], categories=[deploys], severity=2)
+    latest = incident(
+        start + timedelta(days=80), 1, 2, 3, 4, services=[api], categories=[deploys], severity=2
+    )
 
     [found] = metrics.repeat_incidents(Incident.objects.filter(severity=2))
     assert (found.incident, found.earlier, found.gap) == (latest, oldest, timedelta(days=80))
@@ -180,10 +220,15 @@ def test_repeats_are_paired_within_the_given_incidents_only(pairs):
 def test_only_the_most_recent_repeats_are_loaded_newest_first(pairs):
     deploys, _, api, _ = pairs
     start = datetime(2026, 1, 10, tzinfo=UTC)
-    chain = [incident(start + timedelta(days=day), 1, 2, 3, 4, services=[api], categories=[deploys])
-             for day in range(0, 50, 10)]
+    chain = [
+        incident(start + timedelta(days=day), 1, 2, 3, 4, services=[api], categories=[deploys])
+        for day in range(0, 50, 10)
+    ]
 
     shown = metrics.repeat_incidents(Incident.objects.all(), limit=3)
     assert [(repeat.incident, repeat.earlier) for repeat in shown] == [
-        (chain[4], chain[3]), (chain[3], chain[2]), (chain[2], chain[1])]
+        (chain[4], chain[3]),
+        (chain[3], chain[2]),
+        (chain[2], chain[1]),
+    ]
     assert metrics.repeat_counts(Incident.objects.all())[0] == 4

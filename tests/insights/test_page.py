@@ -1,6 +1,6 @@
 """The Insights page: charts a person can read (and a screen reader too), filters, repeats, follow-through."""
 
-from datetime import datetime, timedelta, timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -16,18 +16,41 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def history(make_incident, service, category):
     now = timezone.now()
-    first = make_incident(services=[service], categories=[category], severity=1, title="First deploy outage",
-                          started_at=now - timedelta(days=60))
-    second = make_incident(services=[service], categories=[category], severity=2, title="Second deploy outage",
-                           started_at=now - timedelta(days=20), detection_source="customer_report")
+    first = make_incident(
+        services=[service],
+        categories=[category],
+        severity=1,
+        title="First deploy outage",
+        started_at=now - timedelta(days=60),
+    )
+    second = make_incident(
+        services=[service],
+        categories=[category],
+        severity=2,
+        title="Second deploy outage",
+        started_at=now - timedelta(days=20),
+        detection_source="customer_report",
+    )
     other = Service.objects.create(name="search-api", team="Discovery")
-    make_incident(services=[other], categories=[Category.objects.create(name="capacity")], severity=3,
-                  title="Search slow", started_at=now - timedelta(days=10))
+    make_incident(
+        services=[other],
+        categories=[Category.objects.create(name="capacity")],
+        severity=3,
+        title="Search slow",
+        started_at=now - timedelta(days=10),
+    )
     postmortem = Postmortem.objects.create(incident=first, title="PM")
     today = timezone.localdate()
-    ActionItem.objects.create(postmortem=postmortem, title="Add canary", status="done", due_date=today,
-                              completed_at=now - timedelta(days=1))
-    ActionItem.objects.create(postmortem=postmortem, title="Add rollback button", due_date=today - timedelta(days=3))
+    ActionItem.objects.create(
+        postmortem=postmortem,
+        title="Add canary",
+        status="done",
+        due_date=today,
+        completed_at=now - timedelta(days=1),
+    )
+    ActionItem.objects.create(
+        postmortem=postmortem, title="Add rollback button", due_date=today - timedelta(days=3)
+    )
     return first, second
 
 
@@ -122,8 +145,10 @@ def test_category_chart_marks_repeats(viewer_client, history):
     assert "capacity: 1" in titles
 
 
-def test_service_table_has_a_column_for_quarters_without_categorised_incidents(viewer_client, make_incident, service):
-    make_incident(services=[service], started_at=datetime(2026, 2, 3, tzinfo=dt_timezone.utc))
+def test_service_table_has_a_column_for_quarters_without_categorised_incidents(
+    viewer_client, make_incident, service
+):
+    make_incident(services=[service], started_at=datetime(2026, 2, 3, tzinfo=UTC))
     response = viewer_client.get(reverse("insights:index"))
     [(name, counts, total)] = response.context["services"]
     assert (name, total) == ("checkout-api", 1)
@@ -131,15 +156,22 @@ def test_service_table_has_a_column_for_quarters_without_categorised_incidents(v
     assert "2026 Q1" in response.content.decode().split('id="services-heading"')[1]
 
 
-def test_long_repeat_lists_show_the_most_recent_and_say_how_many_there_are(viewer_client, history, make_incident,
-                                                                             service, category, monkeypatch):
-    third = make_incident(services=[service], categories=[category], title="Third deploy outage",
-                          started_at=timezone.now() - timedelta(days=5))
+def test_long_repeat_lists_show_the_most_recent_and_say_how_many_there_are(
+    viewer_client, history, make_incident, service, category, monkeypatch
+):
+    third = make_incident(
+        services=[service],
+        categories=[category],
+        title="Third deploy outage",
+        started_at=timezone.now() - timedelta(days=5),
+    )
     monkeypatch.setattr(metrics, "REPEATS_SHOWN", 1)
     response = viewer_client.get(reverse("insights:index"))
     assert [repeat.incident for repeat in response.context["repeats"]] == [third]
     repeats = response.content.decode().split('id="repeats-heading"')[1].split("</section>")[0]
-    assert "Third deploy outage" in repeats and "Second deploy outage" in repeats  # the repeat and its earlier one
+    assert (
+        "Third deploy outage" in repeats and "Second deploy outage" in repeats
+    )  # the repeat and its earlier one
     assert "First deploy outage" not in repeats  # its repeat is beyond the first page
     assert "Showing the 1 most recent of 2 repeats." in repeats
     assert "50%</strong> of incidents were repeats (2 of 4)" in repeats
@@ -157,7 +189,11 @@ def test_a_long_category_label_wraps_instead_of_being_cut(viewer_client, make_in
     hardware = Category.objects.create(name="Hardware/Power Failures")
     make_incident(services=[service], categories=[hardware])
     html = viewer_client.get(reverse("insights:index")).content.decode()
-    chart = html[html.index('id="chart-categories-title"'):html.index("</svg>", html.index('id="chart-categories-title"'))]
+    chart = html[
+        html.index('id="chart-categories-title"') : html.index(
+            "</svg>", html.index('id="chart-categories-title"')
+        )
+    ]
     assert ">Hardware/Power</tspan>" in chart
     assert ">Failures</tspan>" in chart
 
@@ -166,5 +202,8 @@ def test_category_labels_break_after_spaces_and_slashes_within_the_label_column(
     from insights.charts import LABEL_LINE_CHARS, wrap_label
 
     lines = wrap_label("Third-party dependency failures in the payment/settlement pipeline")
-    assert " ".join(lines).replace("/ ", "/") == "Third-party dependency failures in the payment/settlement pipeline"
+    assert (
+        " ".join(lines).replace("/ ", "/")
+        == "Third-party dependency failures in the payment/settlement pipeline"
+    )
     assert max(len(line) for line in lines) <= LABEL_LINE_CHARS

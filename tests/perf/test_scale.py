@@ -30,7 +30,9 @@ def test_seed_scale_creates_each_kind_in_proportion_and_coherently():
     seed_scale(TINY, log=quiet)
     assert scale_incidents().count() == FULL_SIZES["incidents"] * TINY
     entries = TimelineEntry.objects.filter(incident__in=scale_incidents()).count()
-    assert 0.5 * FULL_SIZES["timeline_entries"] * TINY <= entries <= 1.5 * FULL_SIZES["timeline_entries"] * TINY
+    assert (
+        0.5 * FULL_SIZES["timeline_entries"] * TINY <= entries <= 1.5 * FULL_SIZES["timeline_entries"] * TINY
+    )
     assert apps.get_model("postmortems", "Postmortem").objects.count() == FULL_SIZES["postmortems"] * TINY
     assert apps.get_model("postmortems", "ActionItem").objects.count() == FULL_SIZES["action_items"] * TINY
     assert apps.get_model("runbooks", "Runbook").objects.count() == FULL_SIZES["runbooks"] * TINY

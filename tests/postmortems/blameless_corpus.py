@@ -8,8 +8,18 @@ check gets one wrong.
 
 # People the site knows in these sentences: first names, surnames and account names (some are ordinary words).
 PEOPLE = [
-    "Alice", "Bob", "Chen", "Priya", "Patel", "Dave", "Ben", "elif.demir",
-    "root", "oncall", "admin", "deploy",
+    "Alice",
+    "Bob",
+    "Chen",
+    "Priya",
+    "Patel",
+    "Dave",
+    "Ben",
+    "elif.demir",
+    "root",
+    "oncall",
+    "admin",
+    "deploy",
 ]
 
 BLAMING = [

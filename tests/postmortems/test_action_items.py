@@ -23,7 +23,7 @@ def section(page, key):
     """The HTML of one review-page section."""
     start = page.index(f'id="section-{key}"')
     end = page.find('<section class="card" id="section-', start + 1)
-    return page[start:end if end != -1 else None]
+    return page[start : end if end != -1 else None]
 
 
 def test_review_page_sorts_items_into_sections_with_counts(viewer_client, make_action_item, editor):
@@ -67,9 +67,13 @@ def test_due_range_and_bad_dates_do_not_break_the_page(viewer_client, make_actio
     today = timezone.localdate()
     make_action_item(title="In range", due_date=today + timedelta(days=2))
     make_action_item(title="Out of range", due_date=today + timedelta(days=20))
-    page = viewer_client.get(reverse("actions:review"), {
-        "due_after": str(today), "due_before": str(today + timedelta(days=5)),
-    }).content.decode()
+    page = viewer_client.get(
+        reverse("actions:review"),
+        {
+            "due_after": str(today),
+            "due_before": str(today + timedelta(days=5)),
+        },
+    ).content.decode()
     assert "In range" in page and "Out of range" not in page
     bad = viewer_client.get(reverse("actions:review"), {"due_after": "not-a-date"})
     assert bad.status_code == 200 and "Enter a valid date" in bad.content.decode()
@@ -79,9 +83,15 @@ def test_assigning_an_owner_inline_returns_to_the_same_filtered_view(editor_clie
     item = make_action_item(title="Nobody owns this")
     back_to = reverse("actions:review") + "?kind=prevent&owner=none"
 
-    response = editor_client.post(reverse("actions:quick_update", args=[item.pk]), {
-        "owner": editor.username, "status": "in_progress", "wont_do_reason": "", "next": back_to,
-    })
+    response = editor_client.post(
+        reverse("actions:quick_update", args=[item.pk]),
+        {
+            "owner": editor.username,
+            "status": "in_progress",
+            "wont_do_reason": "",
+            "next": back_to,
+        },
+    )
 
     assert response.status_code == 302 and response["Location"] == back_to
     item.refresh_from_db()
@@ -105,29 +115,46 @@ def test_review_rows_share_one_list_of_people(editor_client, make_action_item, e
 def test_owner_may_be_typed_as_username_or_full_name(editor_client, make_action_item, typed):
     olga = make_user("olga", last_name="Owner")
     item = make_action_item()
-    response = editor_client.post(reverse("actions:quick_update", args=[item.pk]), {
-        "owner": typed, "status": "open", "wont_do_reason": "", "next": reverse("actions:review"),
-    })
+    response = editor_client.post(
+        reverse("actions:quick_update", args=[item.pk]),
+        {
+            "owner": typed,
+            "status": "open",
+            "wont_do_reason": "",
+            "next": reverse("actions:review"),
+        },
+    )
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.owner == olga
 
 
-@pytest.mark.parametrize("typed, error", [
-    ("nobody-by-this-name", "Nobody called “nobody-by-this-name” can own items here"),
-    ("Sam Same", "Several people are called “Sam Same”"),
-])
-def test_unknown_or_ambiguous_owner_is_refused_beside_the_field(editor_client, make_action_item, editor, typed, error):
+@pytest.mark.parametrize(
+    "typed, error",
+    [
+        ("nobody-by-this-name", "Nobody called “nobody-by-this-name” can own items here"),
+        ("Sam Same", "Several people are called “Sam Same”"),
+    ],
+)
+def test_unknown_or_ambiguous_owner_is_refused_beside_the_field(
+    editor_client, make_action_item, editor, typed, error
+):
     for username in ("sam1", "sam2"):
         get_user_model().objects.create_user(username, first_name="Sam", last_name="Same")
     item = make_action_item(owner=editor)
-    response = editor_client.post(reverse("actions:quick_update", args=[item.pk]), {
-        "owner": typed, "status": "done", "wont_do_reason": "", "next": reverse("actions:review"),
-    })
+    response = editor_client.post(
+        reverse("actions:quick_update", args=[item.pk]),
+        {
+            "owner": typed,
+            "status": "done",
+            "wont_do_reason": "",
+            "next": reverse("actions:review"),
+        },
+    )
     assert response.status_code == 400
     page = response.content.decode()
-    owner_field = page[page.index('<label for="id_owner"'):]
-    owner_field = owner_field[:owner_field.index("</div>")]
+    owner_field = page[page.index('<label for="id_owner"') :]
+    owner_field = owner_field[: owner_field.index("</div>")]
     assert error in owner_field and f'value="{typed}"' in owner_field  # beside the field, as typed
     assert page.count('<datalist id="owner-options">') == 1
     item.refresh_from_db()
@@ -137,9 +164,14 @@ def test_unknown_or_ambiguous_owner_is_refused_beside_the_field(editor_client, m
 def test_clearing_the_owner_unassigns_and_a_departed_owner_is_kept(editor_client, make_action_item, editor):
     leaver = make_user("lee", is_active=False)
     kept = make_action_item(title="Owned by a leaver", owner=leaver)
-    response = editor_client.post(reverse("actions:quick_update", args=[kept.pk]), {
-        "owner": "lee", "status": "in_progress", "wont_do_reason": "",
-    })
+    response = editor_client.post(
+        reverse("actions:quick_update", args=[kept.pk]),
+        {
+            "owner": "lee",
+            "status": "in_progress",
+            "wont_do_reason": "",
+        },
+    )
     assert response.status_code == 302
     kept.refresh_from_db()
     assert kept.owner == leaver and kept.status == "in_progress"
@@ -156,9 +188,15 @@ def test_clearing_the_owner_unassigns_and_a_departed_owner_is_kept(editor_client
 
 def test_inline_wont_do_without_reason_shows_the_error_beside_the_field(editor_client, make_action_item):
     item = make_action_item()
-    response = editor_client.post(reverse("actions:quick_update", args=[item.pk]), {
-        "owner": "", "status": "wont_do", "wont_do_reason": "", "next": reverse("actions:review"),
-    })
+    response = editor_client.post(
+        reverse("actions:quick_update", args=[item.pk]),
+        {
+            "owner": "",
+            "status": "wont_do",
+            "wont_do_reason": "",
+            "next": reverse("actions:review"),
+        },
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "Say why this won" in page
@@ -169,9 +207,14 @@ def test_inline_wont_do_without_reason_shows_the_error_beside_the_field(editor_c
 
 def test_quick_update_ignores_an_offsite_return_address(editor_client, make_action_item):
     item = make_action_item()
-    response = editor_client.post(reverse("actions:quick_update", args=[item.pk]), {
-        "owner": "", "status": "done", "next": "https://evil.example/",
-    })
+    response = editor_client.post(
+        reverse("actions:quick_update", args=[item.pk]),
+        {
+            "owner": "",
+            "status": "done",
+            "next": "https://evil.example/",
+        },
+    )
     assert response["Location"] == reverse("actions:review")
 
 
@@ -185,13 +228,24 @@ def test_viewer_cannot_change_action_items(viewer_client, make_action_item, edit
     assert 'id="owner-' not in viewer_client.get(reverse("actions:review")).content.decode()
 
 
-def test_action_item_created_on_its_own_page_may_have_no_owner_and_link_a_runbook(editor_client, postmortem, editor):
+def test_action_item_created_on_its_own_page_may_have_no_owner_and_link_a_runbook(
+    editor_client, postmortem, editor
+):
     runbook = Runbook(title="Checkout API runbook", slug="checkout-api")
     runbook.save_revision(editor)
-    response = editor_client.post(reverse("actions:create") + f"?postmortem={postmortem.pk}", {
-        "postmortem": postmortem.pk, "title": "Update the rollback section", "kind": "documentation",
-        "priority": 2, "owner": "", "due_date": "", "status": "open", "runbook": runbook.pk,
-    })
+    response = editor_client.post(
+        reverse("actions:create") + f"?postmortem={postmortem.pk}",
+        {
+            "postmortem": postmortem.pk,
+            "title": "Update the rollback section",
+            "kind": "documentation",
+            "priority": 2,
+            "owner": "",
+            "due_date": "",
+            "status": "open",
+            "runbook": runbook.pk,
+        },
+    )
     assert response.status_code == 302
     item = ActionItem.objects.get()
     assert item.owner is None and item.runbook == runbook and list(runbook.action_items.all()) == [item]
@@ -221,16 +275,18 @@ def test_csv_export_has_the_filtered_items(viewer_client, make_action_item, edit
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0][:6] == ["id", "title", "kind", "priority", "status", "owner"]
     assert len(rows) == 2
-    row = dict(zip(rows[0], rows[1]))
-    assert row["title"] == "Owned, with a comma, in it" and row["owner"] == "Eddie" and row["team"] == "Payments"
+    row = dict(zip(rows[0], rows[1], strict=False))
+    assert (
+        row["title"] == "Owned, with a comma, in it" and row["owner"] == "Eddie" and row["team"] == "Payments"
+    )
     assert row["due_date"] == str(timezone.localdate()) and row["status"] == "Open"
 
 
 def test_csv_export_keeps_formulas_as_text(viewer_client, make_action_item):
-    make_action_item(title="=HYPERLINK(\"https://evil.example\")")
+    make_action_item(title='=HYPERLINK("https://evil.example")')
     text = b"".join(viewer_client.get(reverse("actions:export")).streaming_content).decode()
     row = list(csv.reader(io.StringIO(text)))[1]
-    assert row[1] == "'=HYPERLINK(\"https://evil.example\")"
+    assert row[1] == '\'=HYPERLINK("https://evil.example")'
 
 
 def test_my_action_items_shows_only_mine(client, make_action_item, editor):
@@ -265,7 +321,9 @@ def populate(postmortem, users, how_many):
     today = timezone.localdate()
     ActionItem.objects.bulk_create(
         ActionItem(
-            postmortem=postmortem, title=f"Item {n}", team="Payments",
+            postmortem=postmortem,
+            title=f"Item {n}",
+            team="Payments",
             owner=users[n % len(users)] if n % 3 else None,
             due_date=today + timedelta(days=(n % 20) - 10),
             status=ActionItem.Status.DONE if n % 7 == 0 else ActionItem.Status.OPEN,
@@ -303,7 +361,7 @@ def test_review_page_with_300_items_sends_the_owner_list_once(editor_client, edi
     page = editor_client.get(reverse("actions:review")).content.decode()
     rows = page.count('list="owner-options"')
     assert rows >= 75  # every section shows rows, each with its own owner input
-    assert page.count("<datalist") == 1 and page.count("<option value=\"user7\">User7 Person7</option>") == 1
+    assert page.count("<datalist") == 1 and page.count('<option value="user7">User7 Person7</option>') == 1
     assert page.count(">User7 Person7</option>") == 2  # the datalist, and the filter sidebar's one select
     assert page.count('<select name="owner"') == 1 and page.count('name="status" id="status-') == rows
 
@@ -311,8 +369,11 @@ def test_review_page_with_300_items_sends_the_owner_list_once(editor_client, edi
 def test_postmortem_pages_run_a_fixed_number_of_queries(editor_client, editor, postmortem):
     users = [editor, *(make_user(f"user{n}") for n in range(4))]
     populate(postmortem, users, 3)
-    urls = [postmortem.get_absolute_url(), reverse("postmortems:edit", args=[postmortem.pk]),
-            reverse("postmortems:list")]
+    urls = [
+        postmortem.get_absolute_url(),
+        reverse("postmortems:edit", args=[postmortem.pk]),
+        reverse("postmortems:list"),
+    ]
     small = [count_queries(editor_client, url) for url in urls]
     populate(postmortem, users, 40)
     assert [count_queries(editor_client, url) for url in urls] == small

@@ -15,19 +15,32 @@ pytestmark = pytest.mark.django_db
 
 def edit_data(postmortem, body, items=(), **extra):
     data = {
-        "title": postmortem.title, "body": body, "loaded_version": postmortem.version,
-        "items-TOTAL_FORMS": len(items), "items-INITIAL_FORMS": 0, "items-MIN_NUM_FORMS": 0,
+        "title": postmortem.title,
+        "body": body,
+        "loaded_version": postmortem.version,
+        "items-TOTAL_FORMS": len(items),
+        "items-INITIAL_FORMS": 0,
+        "items-MIN_NUM_FORMS": 0,
         "items-MAX_NUM_FORMS": 1000,
     }
     for index, item in enumerate(items):
-        row = {"kind": "prevent", "priority": 3, "status": "open", "owner": "", "due_date": "", "wont_do_reason": ""}
+        row = {
+            "kind": "prevent",
+            "priority": 3,
+            "status": "open",
+            "owner": "",
+            "due_date": "",
+            "wont_do_reason": "",
+        }
         row.update(item)
         data.update({f"items-{index}-{key}": value for key, value in row.items()})
     data.update(extra)
     return data
 
 
-def test_incident_page_offers_start_postmortem_to_editors_only(client, editor, viewer, make_incident, service):
+def test_incident_page_offers_start_postmortem_to_editors_only(
+    client, editor, viewer, make_incident, service
+):
     incident = make_incident(services=[service])
     client.force_login(editor)
     assert "Start postmortem" in client.get(incident.get_absolute_url()).content.decode()
@@ -38,21 +51,40 @@ def test_incident_page_offers_start_postmortem_to_editors_only(client, editor, v
     assert not Postmortem.objects.exists()
 
 
-def test_starting_prefills_sections_and_timeline_in_the_users_time_zone(editor_client, editor, make_incident, service):
+def test_starting_prefills_sections_and_timeline_in_the_users_time_zone(
+    editor_client, editor, make_incident, service
+):
     started = timezone.now().replace(second=0, microsecond=0) - timedelta(days=3)
-    incident = make_incident(services=[service], started_at=started, detected_at=started + timedelta(minutes=5),
-                             acknowledged_at=started + timedelta(minutes=12),
-                             mitigated_at=started + timedelta(minutes=40), resolved_at=started + timedelta(minutes=90))
-    TimelineEntry.objects.create(incident=incident, occurred_at=started + timedelta(minutes=20),
-                                 kind="action", text="Rolled back payments-gateway")
+    incident = make_incident(
+        services=[service],
+        started_at=started,
+        detected_at=started + timedelta(minutes=5),
+        acknowledged_at=started + timedelta(minutes=12),
+        mitigated_at=started + timedelta(minutes=40),
+        resolved_at=started + timedelta(minutes=90),
+    )
+    TimelineEntry.objects.create(
+        incident=incident,
+        occurred_at=started + timedelta(minutes=20),
+        kind="action",
+        text="Rolled back payments-gateway",
+    )
     editor_client.cookies["hindsight_tz"] = "Asia/Tokyo"
 
     response = editor_client.post(reverse("postmortems:start", args=[incident.pk]))
 
     postmortem = incident.postmortem
     assert response["Location"] == reverse("postmortems:edit", args=[postmortem.pk])
-    for heading in ["Summary", "Impact", "Timeline", "Contributing factors", "What went well", "What went badly",
-                    "Where we got lucky", "Action items"]:
+    for heading in [
+        "Summary",
+        "Impact",
+        "Timeline",
+        "Contributing factors",
+        "What went well",
+        "What went badly",
+        "Where we got lucky",
+        "Action items",
+    ]:
         assert f"## {heading}\n" in postmortem.body
     tokyo = ZoneInfo("Asia/Tokyo")
     rollback_time = (started + timedelta(minutes=20)).astimezone(tokyo).strftime("%Y-%m-%d %H:%M")
@@ -73,7 +105,9 @@ def test_incident_panel_links_to_existing_postmortem(viewer_client, postmortem):
     assert postmortem.get_absolute_url() in page and "Start postmortem" not in page
 
 
-def test_editor_page_has_live_preview_and_saves_a_revision_with_inline_action_items(editor_client, editor, postmortem):
+def test_editor_page_has_live_preview_and_saves_a_revision_with_inline_action_items(
+    editor_client, editor, postmortem
+):
     page = editor_client.get(reverse("postmortems:edit", args=[postmortem.pk])).content.decode()
     assert 'class="markdownx-preview"' in page and "markdownx/js/markdownx" in page
 
@@ -94,17 +128,24 @@ def test_editor_page_has_live_preview_and_saves_a_revision_with_inline_action_it
 def test_editor_names_action_item_owners_from_one_list_of_people(editor_client, editor, postmortem):
     ActionItem.objects.create(postmortem=postmortem, title="Owned already", owner=editor)
     page = editor_client.get(reverse("postmortems:edit", args=[postmortem.pk])).content.decode()
-    assert page.count('<datalist id="owner-options">') == 1 and page.count('<option value="eddie">Eddie</option>') == 1
+    assert (
+        page.count('<datalist id="owner-options">') == 1
+        and page.count('<option value="eddie">Eddie</option>') == 1
+    )
     assert 'name="items-0-owner" value="eddie" list="owner-options"' in page
 
-    refused = editor_client.post(reverse("postmortems:edit", args=[postmortem.pk]), edit_data(
-        postmortem, "Kept", items=[{"title": "Add a canary", "owner": "nobody-here"}]))
+    refused = editor_client.post(
+        reverse("postmortems:edit", args=[postmortem.pk]),
+        edit_data(postmortem, "Kept", items=[{"title": "Add a canary", "owner": "nobody-here"}]),
+    )
     assert refused.status_code == 400
     assert "Nobody called “nobody-here” can own items here" in refused.content.decode()
     assert postmortem.action_items.count() == 1
 
-    saved = editor_client.post(reverse("postmortems:edit", args=[postmortem.pk]), edit_data(
-        postmortem, "Kept", items=[{"title": "Add a canary", "owner": "eddie"}]))
+    saved = editor_client.post(
+        reverse("postmortems:edit", args=[postmortem.pk]),
+        edit_data(postmortem, "Kept", items=[{"title": "Add a canary", "owner": "eddie"}]),
+    )
     assert saved.status_code == 302
     assert postmortem.action_items.get(title="Add a canary").owner == editor
 
@@ -129,7 +170,9 @@ def test_second_save_from_the_same_version_gets_the_conflict_page_and_keeps_its_
     url = reverse("postmortems:edit", args=[postmortem.pk])
     first_form = client.get(url).content.decode()
     second_form = client.get(url).content.decode()
-    assert 'name="loaded_version" value="1"' in first_form and 'name="loaded_version" value="1"' in second_form
+    assert (
+        'name="loaded_version" value="1"' in first_form and 'name="loaded_version" value="1"' in second_form
+    )
 
     client.post(url, edit_data(postmortem, "## Summary\n\nAlice's account."))
     response = client.post(url, edit_data(postmortem, "## Summary\n\nBob's account."))
@@ -176,7 +219,8 @@ def test_restoring_a_revision_adds_a_new_one(editor_client, editor, make_postmor
 def test_saving_blaming_language_warns_but_saves(editor_client, postmortem):
     response = editor_client.post(
         reverse("postmortems:edit", args=[postmortem.pk]),
-        edit_data(postmortem, "The outage was human error: Dave forgot to renew it."), follow=True,
+        edit_data(postmortem, "The outage was human error: Dave forgot to renew it."),
+        follow=True,
     )
     page = response.content.decode()
     assert "Blameless check: 2 phrases" in page and "“human error”" in page and "“forgot to”" in page
@@ -198,7 +242,9 @@ def test_check_language_button_shows_suggestions_without_saving(editor_client, p
 def test_preview_check_endpoint_returns_findings(editor_client):
     response = editor_client.post(reverse("postmortems:check_language"), {"body": "It was the fault of ops."})
     assert response.json()["count"] == 1 and "fault of" in response.json()["html"]
-    clean = editor_client.post(reverse("postmortems:check_language"), {"body": "The pipeline lacked a check."})
+    clean = editor_client.post(
+        reverse("postmortems:check_language"), {"body": "The pipeline lacked a check."}
+    )
     assert clean.json()["count"] == 0
 
 
@@ -214,7 +260,9 @@ def test_review_publish_and_reopen_workflow(editor_client, editor, postmortem):
 
     edit = editor_client.get(reverse("postmortems:edit", args=[postmortem.pk]), follow=True)
     assert "published and read-only" in edit.content.decode()
-    refused = editor_client.post(reverse("postmortems:edit", args=[postmortem.pk]), edit_data(postmortem, "Sneaky"))
+    refused = editor_client.post(
+        reverse("postmortems:edit", args=[postmortem.pk]), edit_data(postmortem, "Sneaky")
+    )
     assert refused.status_code == 302
     postmortem.refresh_from_db()
     assert postmortem.body != "Sneaky" and postmortem.is_locked
@@ -262,11 +310,25 @@ def test_markdown_export_downloads_the_document_with_action_items(viewer_client,
 
 def test_postmortem_list_marks_overdue(viewer_client, make_incident, make_postmortem):
     resolved = timezone.now() - timedelta(days=5)
-    late = make_postmortem(make_incident(started_at=resolved - timedelta(hours=1), detected_at=resolved,
-                                         acknowledged_at=resolved, mitigated_at=resolved, resolved_at=resolved))
-    make_postmortem(make_incident(title="Resolved an hour ago", started_at=timezone.now() - timedelta(hours=2),
-                                  detected_at=None, acknowledged_at=None, mitigated_at=None,
-                                  resolved_at=timezone.now() - timedelta(hours=1)))
+    late = make_postmortem(
+        make_incident(
+            started_at=resolved - timedelta(hours=1),
+            detected_at=resolved,
+            acknowledged_at=resolved,
+            mitigated_at=resolved,
+            resolved_at=resolved,
+        )
+    )
+    make_postmortem(
+        make_incident(
+            title="Resolved an hour ago",
+            started_at=timezone.now() - timedelta(hours=2),
+            detected_at=None,
+            acknowledged_at=None,
+            mitigated_at=None,
+            resolved_at=timezone.now() - timedelta(hours=1),
+        )
+    )
     for flag in ("on", "true"):  # the checkbox, and the link from Home
         page = viewer_client.get(reverse("postmortems:list") + f"?overdue={flag}").content.decode()
         assert late.title in page and "Overdue" in page and "Resolved an hour ago" not in page
@@ -280,22 +342,32 @@ def test_print_view_has_print_styles_and_hides_controls(viewer_client, postmorte
 
 def test_incident_panel_shows_an_overdue_postmortem(viewer_client, make_incident, make_postmortem):
     resolved = timezone.now() - timedelta(days=4)
-    incident = make_incident(started_at=resolved - timedelta(hours=1), detected_at=resolved, acknowledged_at=resolved,
-                             mitigated_at=resolved, resolved_at=resolved)
+    incident = make_incident(
+        started_at=resolved - timedelta(hours=1),
+        detected_at=resolved,
+        acknowledged_at=resolved,
+        mitigated_at=resolved,
+        resolved_at=resolved,
+    )
     make_postmortem(incident)
     page = viewer_client.get(incident.get_absolute_url()).content.decode()
-    panel = page[page.index('id="postmortem-panel-heading"'):]
+    panel = page[page.index('id="postmortem-panel-heading"') :]
     assert "Overdue" in panel[:1500]
 
 
 def test_admin_lists_postmortems_and_action_items(admin_client, postmortem):
     ActionItem.objects.create(postmortem=postmortem, title="Pool alert")
-    for url in ["/admin/postmortems/postmortem/", "/admin/postmortems/actionitem/?q=pool",
-                f"/admin/postmortems/postmortem/{postmortem.pk}/change/"]:
+    for url in [
+        "/admin/postmortems/postmortem/",
+        "/admin/postmortems/actionitem/?q=pool",
+        f"/admin/postmortems/postmortem/{postmortem.pk}/change/",
+    ]:
         assert admin_client.get(url).status_code == 200
 
 
-def test_postmortem_list_runs_a_fixed_number_of_queries(viewer_client, make_incident, make_postmortem, editor):
+def test_postmortem_list_runs_a_fixed_number_of_queries(
+    viewer_client, make_incident, make_postmortem, editor
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -313,17 +385,22 @@ def test_postmortem_list_runs_a_fixed_number_of_queries(viewer_client, make_inci
 
 
 def test_language_check_flags_a_colleague_named_as_the_cause(editor_client, editor):
-    named = editor_client.post(reverse("postmortems:check_language"),
-                               {"body": "The outage happened because Eddie merged the change."})
+    named = editor_client.post(
+        reverse("postmortems:check_language"),
+        {"body": "The outage happened because Eddie merged the change."},
+    )
     assert named.json()["count"] == 1 and "person named as the cause" in named.json()["html"]
-    acting = editor_client.post(reverse("postmortems:check_language"), {"body": "Eddie rolled back within minutes."})
+    acting = editor_client.post(
+        reverse("postmortems:check_language"), {"body": "Eddie rolled back within minutes."}
+    )
     assert acting.json()["count"] == 0
 
 
 def test_a_workflow_step_that_does_not_apply_is_explained(editor_client, editor, postmortem):
     postmortem.publish(editor)
-    response = editor_client.post(reverse("postmortems:workflow", args=[postmortem.pk]), {"action": "review"},
-                                  follow=True)
+    response = editor_client.post(
+        reverse("postmortems:workflow", args=[postmortem.pk]), {"action": "review"}, follow=True
+    )
     assert "Can&#x27;t send for review: the postmortem is published." in response.content.decode()
     postmortem.refresh_from_db()
     assert postmortem.status == "published"

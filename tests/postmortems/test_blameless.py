@@ -140,10 +140,13 @@ def test_account_names_that_are_ordinary_words_are_not_people(account):
     assert find_blaming_language(text, people_names=[account, "Alice"]) == []
 
 
-@pytest.mark.parametrize("text", [
-    "The connection pool was exhausted within two minutes.",
-    "The cleanup script deleted the wrong directory because the path was empty.",
-    "The on-call engineer rolled back the release.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The connection pool was exhausted within two minutes.",
+        "The cleanup script deleted the wrong directory because the path was empty.",
+        "The on-call engineer rolled back the release.",
+    ],
+)
 def test_system_subjects_of_the_widened_rules_are_not_flagged(text):
     assert find_blaming_language(text, people_names=PEOPLE) == []

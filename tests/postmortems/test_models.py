@@ -18,8 +18,12 @@ def resolved_hours_ago(make_incident, hours, **fields):
     resolved = timezone.now() - timedelta(hours=hours)
     started = resolved - timedelta(hours=2)
     return make_incident(
-        started_at=started, detected_at=started, acknowledged_at=started, mitigated_at=started,
-        resolved_at=resolved, **fields,
+        started_at=started,
+        detected_at=started,
+        acknowledged_at=started,
+        mitigated_at=started,
+        resolved_at=resolved,
+        **fields,
     )
 
 

@@ -11,35 +11,35 @@ XSS_CORPUS = [
     "<script>alert(1)</script>",
     "<SCRIPT SRC=https://evil.example/x.js></SCRIPT>",
     "<img src=x onerror=alert(1)>",
-    "<img src=\"x\" OnError=\"alert(1)\">",
+    '<img src="x" OnError="alert(1)">',
     "<svg onload=alert(1)><circle r=5></svg>",
     "<body onload=alert(1)>",
-    "<iframe src=\"https://evil.example\"></iframe>",
-    "<iframe srcdoc=\"<script>alert(1)</script>\"></iframe>",
+    '<iframe src="https://evil.example"></iframe>',
+    '<iframe srcdoc="<script>alert(1)</script>"></iframe>',
     "[click me](javascript:alert(1))",
     "[click me](JaVaScRiPt:alert(1))",
     "[click me](  javascript:alert(1))",
     "[click](&#106;avascript:alert(1))",
     "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
     "![img](javascript:alert(1))",
-    "<a href=\"javascript:alert(1)\">link</a>",
-    "<a href=\"jav&#x09;ascript:alert(1)\">tab</a>",
-    "<a href=\"vbscript:msgbox(1)\">vb</a>",
-    "<div style=\"background:url(javascript:alert(1))\">styled</div>",
-    "<object data=\"https://evil.example/x.swf\"></object>",
-    "<embed src=\"https://evil.example/x.swf\">",
-    "<form action=\"https://evil.example\"><input name=x></form>",
+    '<a href="javascript:alert(1)">link</a>',
+    '<a href="jav&#x09;ascript:alert(1)">tab</a>',
+    '<a href="vbscript:msgbox(1)">vb</a>',
+    '<div style="background:url(javascript:alert(1))">styled</div>',
+    '<object data="https://evil.example/x.swf"></object>',
+    '<embed src="https://evil.example/x.swf">',
+    '<form action="https://evil.example"><input name=x></form>',
     "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
     "<details open ontoggle=alert(1)><summary>x</summary></details>",
-    "<p onclick=\"alert(1)\" onmouseover=\"alert(2)\">hover</p>",
-    "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">",
-    "<link rel=\"stylesheet\" href=\"javascript:alert(1)\">",
-    "<base href=\"javascript:alert(1)//\">",
+    '<p onclick="alert(1)" onmouseover="alert(2)">hover</p>',
+    '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
+    '<link rel="stylesheet" href="javascript:alert(1)">',
+    '<base href="javascript:alert(1)//">',
     "<style>body{background:red}</style>",
     "<!-- <script>alert(1)</script> -->",
     "<scr<script>ipt>alert(1)</script>",
     "`<script>alert(1)</script>` and ```\n<script>alert(1)</script>\n```",
-    "<a href=\"https://example.com\" target=\"_blank\" onfocus=\"alert(1)\" autofocus>ok</a>",
+    '<a href="https://example.com" target="_blank" onfocus="alert(1)" autofocus>ok</a>',
 ]
 
 DANGEROUS = [
@@ -74,7 +74,7 @@ def test_harmless_markdown_survives():
 def test_postmortem_page_shows_no_payload(viewer_client, make_postmortem):
     postmortem = make_postmortem(body="\n\n".join(XSS_CORPUS))
     page = viewer_client.get(postmortem.get_absolute_url()).content.decode()
-    body = page[page.index('postmortem__body">'):page.index('postmortem__actions')]
+    body = page[page.index('postmortem__body">') : page.index("postmortem__actions")]
     assert_safe(body)
     assert "styled" in body and ">vb<" in body  # the text is kept, only the danger goes
 

@@ -34,9 +34,12 @@ def test_runbook_page_lists_only_open_action_items_pointing_at_it(viewer_client,
     postmortem = Postmortem(incident=make_incident(), title="Edge TLS outage", body="x")
     postmortem.save_revision(None)
     due = timezone.localdate() + timedelta(days=7)
-    ActionItem.objects.create(postmortem=postmortem, title="Add renewal-job alert step", runbook=runbook, due_date=due)
-    ActionItem.objects.create(postmortem=postmortem, title="Closed fix", runbook=runbook, status="done",
-                              completed_at=timezone.now())
+    ActionItem.objects.create(
+        postmortem=postmortem, title="Add renewal-job alert step", runbook=runbook, due_date=due
+    )
+    ActionItem.objects.create(
+        postmortem=postmortem, title="Closed fix", runbook=runbook, status="done", completed_at=timezone.now()
+    )
     ActionItem.objects.create(postmortem=postmortem, title="Unrelated item")
     html = viewer_client.get(runbook.get_absolute_url()).content.decode()
     assert "Open action items" in html

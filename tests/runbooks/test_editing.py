@@ -73,8 +73,11 @@ def test_concurrent_edit_is_refused_with_both_versions_shown(editor_client, make
 
 def test_editing_tags_replaces_them(editor_client, make_runbook):
     runbook = make_runbook()
-    editor_client.post(reverse("runbooks:edit", args=[runbook.slug]), edit_data(runbook, tag_names="tls, edge"))
+    editor_client.post(
+        reverse("runbooks:edit", args=[runbook.slug]), edit_data(runbook, tag_names="tls, edge")
+    )
     assert sorted(Runbook.objects.get().tags.values_list("name", flat=True)) == ["edge", "tls"]
-    editor_client.post(reverse("runbooks:edit", args=[runbook.slug]),
-                       edit_data(Runbook.objects.get(), tag_names="tls"))
+    editor_client.post(
+        reverse("runbooks:edit", args=[runbook.slug]), edit_data(Runbook.objects.get(), tag_names="tls")
+    )
     assert list(Runbook.objects.get().tags.values_list("name", flat=True)) == ["tls"]

@@ -53,7 +53,9 @@ def test_viewer_sees_usages_but_cannot_record(viewer_client, make_incident, make
 def test_recording_didnt_help_flags_the_runbook_needs_update(responder_client, make_incident, make_runbook):
     incident, runbook = make_incident(), make_runbook()
     runbook.mark_reviewed(None)
-    response = record(responder_client, incident, runbook=runbook.slug, outcome="didnt_help", note="Wrong pool size")
+    response = record(
+        responder_client, incident, runbook=runbook.slug, outcome="didnt_help", note="Wrong pool size"
+    )
     assert response.status_code == 302 and response.url.startswith(incident.get_absolute_url())
     assert list(Runbook.objects.needs_update()) == [runbook]
     assert "Needs update" in responder_client.get(runbook.get_absolute_url()).content.decode()
@@ -71,7 +73,10 @@ def test_missing_runbook_is_recorded_with_a_note(responder_client, make_incident
     record(responder_client, incident, outcome="missing", note="Needed: Kafka consumer lag runbook")
     usage = RunbookUsage.objects.get()
     assert usage.runbook is None and usage.recorded_by.username == "rita"
-    assert "Needed: Kafka consumer lag runbook" in responder_client.get(incident.get_absolute_url()).content.decode()
+    assert (
+        "Needed: Kafka consumer lag runbook"
+        in responder_client.get(incident.get_absolute_url()).content.decode()
+    )
 
 
 def test_invalid_usage_shows_errors_and_keeps_the_note(responder_client, make_incident):

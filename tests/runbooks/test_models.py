@@ -30,13 +30,17 @@ def test_due_for_review_uses_each_runbooks_own_interval(make_runbook):
     assert list(Runbook.objects.due_for_review()) == [overdue]
 
 
-def test_with_review_state_annotates_due_and_needs_update_in_one_query(make_runbook, make_incident,
-                                                                       django_assert_num_queries):
+def test_with_review_state_annotates_due_and_needs_update_in_one_query(
+    make_runbook, make_incident, django_assert_num_queries
+):
     due = make_runbook(title="Never reviewed")
     fine = reviewed(make_runbook(title="Fine"), days_ago=1)
     RunbookUsage.objects.create(incident=make_incident(), runbook=fine, outcome="didnt_help")
     with django_assert_num_queries(1):
-        state = {r.title: (r.is_due_for_review, r.is_flagged_needs_update) for r in Runbook.objects.with_review_state()}
+        state = {
+            r.title: (r.is_due_for_review, r.is_flagged_needs_update)
+            for r in Runbook.objects.with_review_state()
+        }
     assert state == {due.title: (True, False), fine.title: (False, True)}
 
 
@@ -49,7 +53,9 @@ def test_didnt_help_after_last_review_flags_needs_update(make_runbook, make_inci
 def test_review_after_the_unhelpful_incident_clears_the_flag(make_runbook, make_incident, editor):
     runbook = make_runbook()
     RunbookUsage.objects.create(
-        incident=make_incident(), runbook=runbook, outcome="didnt_help",
+        incident=make_incident(),
+        runbook=runbook,
+        outcome="didnt_help",
         recorded_at=timezone.now() - timedelta(days=2),
     )
     assert list(Runbook.objects.needs_update()) == [runbook]

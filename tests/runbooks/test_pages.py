@@ -15,9 +15,13 @@ pytestmark = pytest.mark.django_db
 
 def edit_data(runbook, **overrides):
     data = {
-        "title": runbook.title, "slug": runbook.slug, "owner_team": runbook.owner_team,
-        "review_interval_days": runbook.review_interval_days, "body": runbook.body,
-        "loaded_version": runbook.version, "tag_names": ", ".join(t.name for t in runbook.tags.all()),
+        "title": runbook.title,
+        "slug": runbook.slug,
+        "owner_team": runbook.owner_team,
+        "review_interval_days": runbook.review_interval_days,
+        "body": runbook.body,
+        "loaded_version": runbook.version,
+        "tag_names": ", ".join(t.name for t in runbook.tags.all()),
         "services": [s.pk for s in runbook.services.all()],
     }
     data.update(overrides)
@@ -30,18 +34,38 @@ def test_new_runbook_starts_from_the_outline(editor_client):
     assert response.status_code == 200
     body = response.context["form"]["body"].value()
     assert body == NEW_RUNBOOK_BODY
-    for section in ("## Service overview", "**Purpose:**", "**Dependencies:**", "**Impact when it fails:**",
-                    "## Key metrics and dashboards", "## Common issues", "**Diagnosis:**", "**Resolution:**",
-                    "## Emergency procedures", "### Rollback", "### Scale", "### Fail over", "## Escalation"):
+    for section in (
+        "## Service overview",
+        "**Purpose:**",
+        "**Dependencies:**",
+        "**Impact when it fails:**",
+        "## Key metrics and dashboards",
+        "## Common issues",
+        "**Diagnosis:**",
+        "**Resolution:**",
+        "## Emergency procedures",
+        "### Rollback",
+        "### Scale",
+        "### Fail over",
+        "## Escalation",
+    ):
         assert section in body
 
 
 def test_creating_a_runbook_saves_revision_one_with_slug_and_tags(editor_client, editor, service):
-    response = editor_client.post(reverse("runbooks:create"), {
-        "title": "Orders DB connection exhaustion", "slug": "", "services": [service.pk], "owner_team": "Data Platform",
-        "tag_names": "Postgres, pgbouncer, postgres", "review_interval_days": 60, "body": NEW_RUNBOOK_BODY,
-        "loaded_version": 0,
-    })
+    response = editor_client.post(
+        reverse("runbooks:create"),
+        {
+            "title": "Orders DB connection exhaustion",
+            "slug": "",
+            "services": [service.pk],
+            "owner_team": "Data Platform",
+            "tag_names": "Postgres, pgbouncer, postgres",
+            "review_interval_days": 60,
+            "body": NEW_RUNBOOK_BODY,
+            "loaded_version": 0,
+        },
+    )
     runbook = Runbook.objects.get()
     assert response.status_code == 302 and response.url == runbook.get_absolute_url()
     assert runbook.slug == "orders-db-connection-exhaustion"
@@ -50,10 +74,17 @@ def test_creating_a_runbook_saves_revision_one_with_slug_and_tags(editor_client,
 
 
 def test_bad_input_is_shown_beside_the_field_and_kept(editor_client):
-    response = editor_client.post(reverse("runbooks:create"), {
-        "title": "", "slug": "new", "tag_names": "ok, !!!", "review_interval_days": 0, "body": "Keep me",
-        "loaded_version": 0,
-    })
+    response = editor_client.post(
+        reverse("runbooks:create"),
+        {
+            "title": "",
+            "slug": "new",
+            "tag_names": "ok, !!!",
+            "review_interval_days": 0,
+            "body": "Keep me",
+            "loaded_version": 0,
+        },
+    )
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert set(errors) >= {"title", "slug", "tag_names", "review_interval_days"}
@@ -64,7 +95,9 @@ def test_bad_input_is_shown_beside_the_field_and_kept(editor_client):
 def test_viewer_cannot_create_or_edit(viewer_client, make_runbook):
     runbook = make_runbook()
     assert viewer_client.get(reverse("runbooks:create")).status_code == 403
-    response = viewer_client.post(reverse("runbooks:edit", args=[runbook.slug]), edit_data(runbook, body="hacked"))
+    response = viewer_client.post(
+        reverse("runbooks:edit", args=[runbook.slug]), edit_data(runbook, body="hacked")
+    )
     assert response.status_code == 403
     assert viewer_client.post(reverse("runbooks:mark_reviewed", args=[runbook.slug])).status_code == 403
     runbook.refresh_from_db()
@@ -73,8 +106,10 @@ def test_viewer_cannot_create_or_edit(viewer_client, make_runbook):
 
 # --- the runbook page -------------------------------------------------------------------------------------------
 def test_runbook_page_renders_sanitised_markdown_with_contents(viewer_client, make_runbook):
-    runbook = make_runbook(body="## Service overview\n\nHi <script>alert(1)</script>\n\n## Escalation\n\n"
-                                "```sh\nkubectl rollout undo deploy/checkout\n```\n")
+    runbook = make_runbook(
+        body="## Service overview\n\nHi <script>alert(1)</script>\n\n## Escalation\n\n"
+        "```sh\nkubectl rollout undo deploy/checkout\n```\n"
+    )
     html = viewer_client.get(runbook.get_absolute_url()).content.decode()
     assert '<a href="#service-overview">Service overview</a>' in html
     assert '<a href="#escalation">Escalation</a>' in html
@@ -87,18 +122,22 @@ def test_runbook_page_renders_sanitised_markdown_with_contents(viewer_client, ma
 def test_runbook_page_lists_incidents_that_used_it(viewer_client, make_runbook, make_incident):
     runbook = make_runbook()
     incident = make_incident(title="Pool exhausted at peak")
-    RunbookUsage.objects.create(incident=incident, runbook=runbook, outcome="partly", note="Step 3 was outdated")
+    RunbookUsage.objects.create(
+        incident=incident, runbook=runbook, outcome="partly", note="Step 3 was outdated"
+    )
     html = viewer_client.get(runbook.get_absolute_url()).content.decode()
     assert "Pool exhausted at peak" in html and "Partly helped" in html and "Step 3 was outdated" in html
 
 
-def test_runbook_page_query_count_does_not_grow(viewer_client, make_runbook, make_incident,
-                                                django_assert_max_num_queries):
+def test_runbook_page_query_count_does_not_grow(
+    viewer_client, make_runbook, make_incident, django_assert_max_num_queries
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    runbook = make_runbook(services=[Service.objects.create(name="a", team="t")],
-                           tags=[Tag.objects.create(name="x")])
+    runbook = make_runbook(
+        services=[Service.objects.create(name="a", team="t")], tags=[Tag.objects.create(name="x")]
+    )
 
     def count():
         with CaptureQueriesContext(connection) as captured:

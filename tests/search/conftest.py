@@ -22,6 +22,12 @@ def make_runbook(db):
 @pytest.fixture
 def filler_runbooks(make_runbook):
     """Unrelated documents, so term statistics (bm25's IDF) look like a real library's."""
-    topics = ["Kafka consumer lag", "Redis eviction storm", "DNS resolution failures", "Cron job stuck",
-              "Elasticsearch yellow cluster", "Disk latency on nodes"]
+    topics = [
+        "Kafka consumer lag",
+        "Redis eviction storm",
+        "DNS resolution failures",
+        "Cron job stuck",
+        "Elasticsearch yellow cluster",
+        "Disk latency on nodes",
+    ]
     return [make_runbook(t, f"## Overview\n\nWhat to do about {t.lower()}.") for t in topics]

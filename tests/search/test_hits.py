@@ -34,7 +34,10 @@ def make_postmortem(incident, body):
 def test_incident_hit_shows_severity_status_and_start_not_update_date(viewer_client, make_incident, service):
     started = timezone.now() - timedelta(days=40)
     incident = make_incident(
-        title="Checkout pool exhausted", severity=1, services=[service], started_at=started,
+        title="Checkout pool exhausted",
+        severity=1,
+        services=[service],
+        started_at=started,
         status=Status.MONITORING,
     )
     response = search(viewer_client, q="pool")
@@ -42,7 +45,7 @@ def test_incident_hit_shows_severity_status_and_start_not_update_date(viewer_cli
     assert (facts.reference, facts.severity_label) == (incident.reference, "SEV-1")
     assert facts.status_label == "Monitoring"
     html = response.content.decode()
-    assert f"started <time datetime=\"{started.isoformat()}" in html
+    assert f'started <time datetime="{started.isoformat()}' in html
     assert "updated <time" not in html
     assert '<span class="tag">checkout-api</span>' in html
 

@@ -32,12 +32,18 @@ def test_deleted_objects_leave_the_index(make_runbook, make_incident):
 
 def test_timeline_entries_make_their_incident_findable(make_incident, responder):
     incident = make_incident(title="Checkout errors")
-    TimelineEntry.objects.create(incident=incident, text="Restarted pgbouncer on orders-db-2", author=responder)
+    TimelineEntry.objects.create(
+        incident=incident, text="Restarted pgbouncer on orders-db-2", author=responder
+    )
     assert titles("pgbouncer") == [f"{incident.reference} Checkout errors"]
 
 
 def test_incident_summary_and_customer_impact_are_searchable(make_incident):
-    make_incident(title="Slow pages", summary="Caused by a **thundering herd**.", customer_impact="Mobile users saw timeouts.")
+    make_incident(
+        title="Slow pages",
+        summary="Caused by a **thundering herd**.",
+        customer_impact="Mobile users saw timeouts.",
+    )
     assert len(titles("thundering herd")) == 1
     assert len(titles("timeouts")) == 1
 
@@ -57,4 +63,3 @@ def test_tags_are_searchable(make_runbook):
     runbook = make_runbook("Failover procedure")
     runbook.tags.add(Tag.objects.create(name="patroni"))
     assert titles("patroni") == ["Failover procedure"]
-

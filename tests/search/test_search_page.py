@@ -26,7 +26,9 @@ def hit_titles(response):
 
 
 def test_title_hit_ranks_above_body_hit(viewer_client, make_runbook, filler_runbooks):
-    make_runbook("High memory on search-api", "Check the connection pool. " * 8 + "\n\nThe connection pool leaks.")
+    make_runbook(
+        "High memory on search-api", "Check the connection pool. " * 8 + "\n\nThe connection pool leaks."
+    )
     make_runbook("Connection pool exhaustion", "When the database refuses new connections.")
     response = search(viewer_client, q="connection pool")
     assert hit_titles(response) == ["Connection pool exhaustion", "High memory on search-api"]
@@ -58,11 +60,14 @@ def test_words_are_stemmed(viewer_client, make_runbook):
     assert hit_titles(search(viewer_client, q="consumer scaling")) == ["Queue backlog"]
 
 
-@pytest.mark.parametrize("query, message", [
-    ("!!!  ???", "Type at least one word"),
-    ("x" * 10_000, "too long"),
-    ("*", "Type at least one word"),
-])
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("!!!  ???", "Type at least one word"),
+        ("x" * 10_000, "too long"),
+        ("*", "Type at least one word"),
+    ],
+)
 def test_unsearchable_queries_get_a_clear_message(viewer_client, make_runbook, query, message):
     make_runbook("Connection pool exhaustion")
     response = search(viewer_client, q=query)
@@ -70,16 +75,19 @@ def test_unsearchable_queries_get_a_clear_message(viewer_client, make_runbook, q
     assert "groups" not in response.context
 
 
-@pytest.mark.parametrize("query", [
-    '"unbalanced quote pool',
-    "pool\"",
-    "'; DROP TABLE search_searchdocument; --",
-    "pool OR 1=1 --",
-    "NEAR(pool connection) AND title:pool",
-    "pool:* & !connection | (",
-    "certif** pool*",
-    "the",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"unbalanced quote pool',
+        'pool"',
+        "'; DROP TABLE search_searchdocument; --",
+        "pool OR 1=1 --",
+        "NEAR(pool connection) AND title:pool",
+        "pool:* & !connection | (",
+        "certif** pool*",
+        "the",
+    ],
+)
 def test_hostile_or_odd_queries_never_fail(viewer_client, make_runbook, query):
     make_runbook("Connection pool exhaustion", "Pool settings.")
     response = search(viewer_client, q=query)
@@ -99,7 +107,7 @@ def test_results_are_grouped_by_kind_and_filterable(viewer_client, make_runbook,
     make_runbook("Connection leaks in workers")
     response = search(viewer_client, q="connection")
     assert [kind.name for kind, _ in response.context["groups"]] == ["incident", "runbook"]
-    assert dict((k.name, n) for k, n in response.context["kind_counts"])["runbook"] == 2
+    assert {k.name: n for k, n in response.context["kind_counts"]}["runbook"] == 2
     assert hit_titles(search(viewer_client, q="connection", kind="incident")) == [
         f"INC-{service.incidents.get().pk} Orders database connection exhaustion"
     ]
@@ -133,7 +141,9 @@ def test_search_page_query_count_does_not_grow(viewer_client, make_runbook, serv
         make_runbook(f"Pool runbook {n}", services=[service])
     few = count()
     for n in range(40):
-        make_runbook(f"More pool runbook {n}", services=[service, Service.objects.create(name=f"s{n}", team="t")])
+        make_runbook(
+            f"More pool runbook {n}", services=[service, Service.objects.create(name=f"s{n}", team="t")]
+        )
     assert count() == few
 
 

@@ -16,22 +16,26 @@ def hit_titles(client, query):
     return sorted(hit.title for _, hits in response.context.get("groups", []) for hit in hits)
 
 
-@pytest.mark.parametrize(("query", "body"), [
-    ("expiry", "The TLS certificate expired at 03:00 UTC."),
-    ("expired", "Renewal ran a day after the expiry date."),
-    ("rollback", "We rolled back payments-gateway to the previous build."),
-    ("rolled back", "The rollback finished in four minutes."),
-    ("roll back", "The deploy was reverted by the pipeline."),
-    ("disk full", "The filesystem filled with debug logs on node 3."),
-    ('"disk full"', "No space left on device errors from the writer."),
-    ("OOM", "The worker ran out of memory while resizing images."),
-    ("out of memory", "Pods were OOMKilled every few minutes."),
-    ("cert", "The certificate chain was missing an intermediate."),
-    ("db", "The primary database stopped accepting writes."),
-    ("k8s", "Kubernetes evicted the pods under memory pressure."),
-])
-def test_a_synonym_finds_documents_using_another_form(viewer_client, make_runbook, filler_runbooks, query,
-                                                     body):
+@pytest.mark.parametrize(
+    ("query", "body"),
+    [
+        ("expiry", "The TLS certificate expired at 03:00 UTC."),
+        ("expired", "Renewal ran a day after the expiry date."),
+        ("rollback", "We rolled back payments-gateway to the previous build."),
+        ("rolled back", "The rollback finished in four minutes."),
+        ("roll back", "The deploy was reverted by the pipeline."),
+        ("disk full", "The filesystem filled with debug logs on node 3."),
+        ('"disk full"', "No space left on device errors from the writer."),
+        ("OOM", "The worker ran out of memory while resizing images."),
+        ("out of memory", "Pods were OOMKilled every few minutes."),
+        ("cert", "The certificate chain was missing an intermediate."),
+        ("db", "The primary database stopped accepting writes."),
+        ("k8s", "Kubernetes evicted the pods under memory pressure."),
+    ],
+)
+def test_a_synonym_finds_documents_using_another_form(
+    viewer_client, make_runbook, filler_runbooks, query, body
+):
     make_runbook("What happened", body)
     assert hit_titles(viewer_client, query) == ["What happened"]
 

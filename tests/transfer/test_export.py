@@ -12,19 +12,40 @@ from postmortems.models import ActionItem, Postmortem
 from transfer.exporting import export_text
 
 ROUND_TRIP_FIELDS = [
-    "title", "severity", "status", "detection_source", "summary", "customer_impact", "source_url",
-    "started_at", "detected_at", "acknowledged_at", "mitigated_at", "resolved_at",
+    "title",
+    "severity",
+    "status",
+    "detection_source",
+    "summary",
+    "customer_impact",
+    "source_url",
+    "started_at",
+    "detected_at",
+    "acknowledged_at",
+    "mitigated_at",
+    "resolved_at",
 ]
 
 
 def _history(make_incident, service, category, editor):
-    first = make_incident(services=[service], categories=[category], summary="Bad **deploy**",
-                          customer_impact="EU checkouts failed")
+    first = make_incident(
+        services=[service],
+        categories=[category],
+        summary="Bad **deploy**",
+        customer_impact="EU checkouts failed",
+    )
     make_incident(severity=Severity.UNKNOWN, detection_source="unknown", status="investigating")
-    postmortem = Postmortem.objects.create(incident=first, title=first.title, body="# Summary\n\nRolled back.",
-                                           status="published", published_at=first.resolved_at + timedelta(days=2))
+    postmortem = Postmortem.objects.create(
+        incident=first,
+        title=first.title,
+        body="# Summary\n\nRolled back.",
+        status="published",
+        published_at=first.resolved_at + timedelta(days=2),
+    )
     ActionItem.objects.create(postmortem=postmortem, title="Canary deploys", owner=editor, status="done")
-    ActionItem.objects.create(postmortem=postmortem, title="Skip it", status="wont_do", wont_do_reason="Obsolete")
+    ActionItem.objects.create(
+        postmortem=postmortem, title="Skip it", status="wont_do", wont_do_reason="Obsolete"
+    )
 
 
 def _snapshot():
@@ -35,8 +56,11 @@ def _snapshot():
             sorted(i.services.values_list("name", flat=True)),
             sorted(i.categories.values_list("name", flat=True)),
             list(Postmortem.objects.filter(incident=i).values_list("body", "status", "published_at")),
-            list(ActionItem.objects.filter(postmortem__incident=i).order_by("title").values_list(
-                "title", "status", "owner__username", "wont_do_reason", "completed_at")),
+            list(
+                ActionItem.objects.filter(postmortem__incident=i)
+                .order_by("title")
+                .values_list("title", "status", "owner__username", "wont_do_reason", "completed_at")
+            ),
         )
         for i in incidents
     ]
@@ -46,7 +70,9 @@ def _empty_site():
     Incident.objects.all().delete()
 
 
-def test_json_export_imports_back_into_an_empty_site_unchanged(make_incident, service, category, editor, tmp_path):
+def test_json_export_imports_back_into_an_empty_site_unchanged(
+    make_incident, service, category, editor, tmp_path
+):
     _history(make_incident, service, category, editor)
     before = _snapshot()
     path = tmp_path / "history.json"
@@ -56,7 +82,9 @@ def test_json_export_imports_back_into_an_empty_site_unchanged(make_incident, se
     assert _snapshot() == before
 
 
-def test_csv_export_imports_back_into_an_empty_site_unchanged(make_incident, service, category, editor, tmp_path):
+def test_csv_export_imports_back_into_an_empty_site_unchanged(
+    make_incident, service, category, editor, tmp_path
+):
     _history(make_incident, service, category, editor)
     before = _snapshot()
     path = tmp_path / "history.csv"

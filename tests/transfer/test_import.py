@@ -91,11 +91,15 @@ def test_naive_times_are_read_in_the_given_zone(run_import):
 
     from transfer.services import import_incident_history
 
-    text = HEADER + csv_row(started="2021-03-04T10:00:00", **{"detected_at": "", "acknowledged_at": "",
-                                                              "mitigated_at": ""}, resolved="")
+    text = HEADER + csv_row(
+        started="2021-03-04T10:00:00",
+        **{"detected_at": "", "acknowledged_at": "", "mitigated_at": ""},
+        resolved="",
+    )
     text = text.replace(",resolved,", ",investigating,")
-    import_incident_history(content=text.encode(), filename="f.csv", file_format="csv",
-                            zone=zoneinfo.ZoneInfo("Europe/Paris"))
+    import_incident_history(
+        content=text.encode(), filename="f.csv", file_format="csv", zone=zoneinfo.ZoneInfo("Europe/Paris")
+    )
     assert Incident.objects.get().started_at.isoformat() == "2021-03-04T09:00:00+00:00"
 
 
@@ -105,10 +109,19 @@ def test_unknown_column_refuses_the_file(run_import):
 
 
 def test_postmortem_keeps_its_status_and_publication_time(run_import):
-    run_import(HEADER + csv_row(postmortem="# What happened\n\nA bad deploy.", postmortem_status="published",
-                                published_at="2021-03-06T09:00:00Z"))
+    run_import(
+        HEADER
+        + csv_row(
+            postmortem="# What happened\n\nA bad deploy.",
+            postmortem_status="published",
+            published_at="2021-03-06T09:00:00Z",
+        )
+    )
     postmortem = Postmortem.objects.get()
-    assert (postmortem.status, postmortem.published_at.isoformat()) == ("published", "2021-03-06T09:00:00+00:00")
+    assert (postmortem.status, postmortem.published_at.isoformat()) == (
+        "published",
+        "2021-03-06T09:00:00+00:00",
+    )
 
 
 def test_imported_postmortem_has_a_revision(run_import):
@@ -122,9 +135,15 @@ def test_published_postmortem_without_published_at_is_a_row_error(run_import):
 
 
 def test_json_action_items_are_imported_with_their_owner(run_import, editor):
-    record = {"external_id": "PD-7", "title": "Queue backlog", "severity": 3, "started_at": "2022-01-01T00:00:00Z",
-              "resolved_at": "2022-01-01T03:00:00Z", "postmortem": "Body",
-              "action_items": [{"title": "Add alert", "owner": "eddie", "status": "done", "kind": "detect"}]}
+    record = {
+        "external_id": "PD-7",
+        "title": "Queue backlog",
+        "severity": 3,
+        "started_at": "2022-01-01T00:00:00Z",
+        "resolved_at": "2022-01-01T03:00:00Z",
+        "postmortem": "Body",
+        "action_items": [{"title": "Add alert", "owner": "eddie", "status": "done", "kind": "detect"}],
+    }
     run_import(json.dumps([record]), file_format="json", filename="h.json")
     item = ActionItem.objects.get()
     assert (item.owner, item.status, item.completed_at is not None) == (editor, "done", True)

@@ -14,8 +14,16 @@ from perf.measure import logged_in_client, measure_page
 from perf.pages import bench_urls, load_samples
 from perf.scale import BENCH_USERNAME, seed_scale
 
-COUNTED_MODELS = ["auth.User", "incidents.Service", "incidents.Incident", "incidents.TimelineEntry",
-                  "postmortems.Postmortem", "postmortems.ActionItem", "runbooks.Runbook", "search.SearchDocument"]
+COUNTED_MODELS = [
+    "auth.User",
+    "incidents.Service",
+    "incidents.Incident",
+    "incidents.TimelineEntry",
+    "postmortems.Postmortem",
+    "postmortems.ActionItem",
+    "runbooks.Runbook",
+    "search.SearchDocument",
+]
 
 
 def row_counts():
@@ -40,14 +48,22 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=float, default=0.1)
         parser.add_argument("--requests", type=int, default=50, help="Timed requests per page (default 50).")
-        parser.add_argument("--page-seconds", type=float, default=90,
-                            help="Stop timing a very slow page after this long (at least 5 requests).")
+        parser.add_argument(
+            "--page-seconds",
+            type=float,
+            default=90,
+            help="Stop timing a very slow page after this long (at least 5 requests).",
+        )
         parser.add_argument("--no-seed", action="store_true", help="Measure the data already there.")
-        parser.add_argument("--output", help="JSON file (default perf/results/bench-<database>-<scale>.json).")
+        parser.add_argument(
+            "--output", help="JSON file (default perf/results/bench-<database>-<scale>.json)."
+        )
 
     def handle(self, *args, scale, requests, page_seconds, no_seed, output, **options):
         if settings.DEBUG:
-            self.stderr.write("DEBUG is on: timings include debug overhead. Run without DEBUG=1 for real figures.")
+            self.stderr.write(
+                "DEBUG is on: timings include debug overhead. Run without DEBUG=1 for real figures."
+            )
         seed_report = {} if no_seed else seed_scale(scale=scale, log=self.stdout.write)
         refresh_planner_statistics()
         user = get_user_model().objects.get(username=BENCH_USERNAME)
@@ -84,11 +100,12 @@ class Command(BaseCommand):
     def _row(result):
         if "skipped" in result:
             return f"{result['page']:<30} {'—':>7} {'skipped: ' + result['skipped']}"
-        return (f"{result['page']:<30} {result['queries']:>7} {result['p50_ms']:>9.1f} {result['p95_ms']:>9.1f}"
-                f" {result['status']:>6} {result['requests']:>6}")
+        return (
+            f"{result['page']:<30} {result['queries']:>7} {result['p50_ms']:>9.1f} {result['p95_ms']:>9.1f}"
+            f" {result['status']:>6} {result['requests']:>6}"
+        )
 
     @classmethod
     def table(cls, results):
         header = f"{'page':<30} {'queries':>7} {'p50 ms':>9} {'p95 ms':>9} {'status':>6} {'timed':>6}"
         return "\n".join([header, "-" * len(header), *(cls._row(r) for r in results)])
-

@@ -32,8 +32,10 @@ def parse_wrk(output):
 
 
 class Command(BaseCommand):
-    help = ("Throughput on loopback: gunicorn (deploy/gunicorn.conf.py) and wrk against the incident list, an "
-            "incident page and the bare hello view, for a bounded time each. Run `bench` first (it seeds).")
+    help = (
+        "Throughput on loopback: gunicorn (deploy/gunicorn.conf.py) and wrk against the incident list, an "
+        "incident page and the bare hello view, for a bounded time each. Run `bench` first (it seeds)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--seconds", type=int, default=15, help="wrk duration per page (max 120).")
@@ -51,23 +53,46 @@ class Command(BaseCommand):
         with override_settings(ROOT_URLCONF="perf.bench_urls"):
             urls = dict(bench_urls(load_samples()))
         results = {}
-        with running_gunicorn(port, workers, threads, extra_env={"HINDSIGHT_BENCH": "1"},
-                              log_path="/tmp/hindsight-bench-gunicorn.log"):
+        with running_gunicorn(
+            port,
+            workers,
+            threads,
+            extra_env={"HINDSIGHT_BENCH": "1"},
+            log_path="/tmp/hindsight-bench-gunicorn.log",
+        ):
             for page in THROUGHPUT_PAGES:
                 url = f"http://127.0.0.1:{port}{urls[page]}"
                 run = subprocess.run(
-                    ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
-                     "-H", f"Cookie: {cookie}", url],
-                    capture_output=True, text=True, timeout=seconds + 60,
+                    [
+                        "wrk",
+                        "-t2",
+                        f"-c{connections}",
+                        f"-d{seconds}s",
+                        "--timeout",
+                        "10s",
+                        "-H",
+                        f"Cookie: {cookie}",
+                        url,
+                    ],
+                    capture_output=True,
+                    text=True,
+                    timeout=seconds + 60,
                 )
                 results[page] = {"url": urls[page], **parse_wrk(run.stdout)}
-                self.stdout.write(f"{page:<20} {results[page]['requests_per_second']:>9.1f} req/s  "
-                                  f"errors: {results[page]['non_2xx_3xx'] + results[page]['socket_errors']}")
+                self.stdout.write(
+                    f"{page:<20} {results[page]['requests_per_second']:>9.1f} req/s  "
+                    f"errors: {results[page]['non_2xx_3xx'] + results[page]['socket_errors']}"
+                )
         hello_rate = results[HELLO]["requests_per_second"] or 1
         for result in results.values():
             result["ratio_to_hello"] = round(result["requests_per_second"] / hello_rate, 3)
-        summary = {"seconds_per_page": seconds, "connections": connections, "gunicorn_workers": workers,
-                   "gunicorn_threads": threads, "pages": results}
+        summary = {
+            "seconds_per_page": seconds,
+            "connections": connections,
+            "gunicorn_workers": workers,
+            "gunicorn_threads": threads,
+            "pages": results,
+        }
         for page, result in results.items():
             self.stdout.write(f"{page:<20} {result['ratio_to_hello']:.0%} of hello")
         if output:

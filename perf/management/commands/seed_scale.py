@@ -11,13 +11,15 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", type=float, default=1.0, help="Multiply every size by this (default 1.0).")
+        parser.add_argument(
+            "--scale", type=float, default=1.0, help="Multiply every size by this (default 1.0)."
+        )
         parser.add_argument("--batch-size", type=int, default=2_000)
 
     def handle(self, *args, scale, batch_size, **options):
         report = seed_scale(scale=scale, batch_size=batch_size, log=self.stdout.write)
         total_rows = sum(added for added, _ in report.values())
         total_seconds = sum(seconds for _, seconds in report.values())
-        self.stdout.write(self.style.SUCCESS(
-            f"Seeded scale {scale}: {total_rows:,} new row(s) in {total_seconds:.1f} s."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(f"Seeded scale {scale}: {total_rows:,} new row(s) in {total_seconds:.1f} s.")
+        )

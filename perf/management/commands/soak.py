@@ -44,8 +44,13 @@ def prepare_owned_objects(clients):
         incident = Incident.objects.filter(title=f"Soak incident {number}").first()
         if incident is None:
             started = timezone.now() - timedelta(hours=1)
-            incident = Incident.objects.create(title=f"Soak incident {number}", status=Status.INVESTIGATING,
-                                               started_at=started, detected_at=started, created_by=user)
+            incident = Incident.objects.create(
+                title=f"Soak incident {number}",
+                status=Status.INVESTIGATING,
+                started_at=started,
+                detected_at=started,
+                created_by=user,
+            )
             incident.services.add(service)
         postmortem = Postmortem.objects.filter(incident=incident).first()
         if postmortem is None:
@@ -65,8 +70,13 @@ def shared_postmortem(service, author):
     incident = Incident.objects.filter(title="Soak shared incident").first()
     if incident is None:
         started = timezone.now() - timedelta(hours=2)
-        incident = Incident.objects.create(title="Soak shared incident", status=Status.INVESTIGATING,
-                                           started_at=started, detected_at=started, created_by=author)
+        incident = Incident.objects.create(
+            title="Soak shared incident",
+            status=Status.INVESTIGATING,
+            started_at=started,
+            detected_at=started,
+            created_by=author,
+        )
         incident.services.add(service)
     postmortem = Postmortem.objects.filter(incident=incident).first()
     if postmortem is None:
@@ -82,9 +92,11 @@ def verify(client):
     ActionItem = apps.get_model("postmortems", "ActionItem")
     Revision = apps.get_model("documents", "Revision")
     owned, ledger, lost = client.owned, client.ledger, []
-    stored = Counter(TimelineEntry.objects.filter(
-        incident_id=owned.incident_id, text__startswith=client.marker_prefix
-    ).values_list("text", flat=True))
+    stored = Counter(
+        TimelineEntry.objects.filter(
+            incident_id=owned.incident_id, text__startswith=client.marker_prefix
+        ).values_list("text", flat=True)
+    )
     lost += [f"timeline entry {text!r}" for text in ledger.timeline_texts if stored[text] != 1]
     if ledger.action_statuses:
         status = ActionItem.objects.values_list("status", flat=True).get(pk=owned.action_item_id)
@@ -94,9 +106,15 @@ def verify(client):
         postmortem = Postmortem.objects.get(pk=owned.postmortem_id)
         if postmortem.body.replace("\r\n", "\n") != ledger.postmortem_bodies[-1]:
             lost.append(f"postmortem {owned.postmortem_id}: last saved text missing")
-        revisions = {body.replace("\r\n", "\n") for body in Revision.objects.filter(
-            content_type__model="postmortem", object_id=owned.postmortem_id).values_list("body", flat=True)}
-        lost += [f"postmortem revision {body!r}" for body in ledger.postmortem_bodies if body not in revisions]
+        revisions = {
+            body.replace("\r\n", "\n")
+            for body in Revision.objects.filter(
+                content_type__model="postmortem", object_id=owned.postmortem_id
+            ).values_list("body", flat=True)
+        }
+        lost += [
+            f"postmortem revision {body!r}" for body in ledger.postmortem_bodies if body not in revisions
+        ]
     if ledger.shared_lines:
         shared_body = Postmortem.objects.values_list("body", flat=True).get(pk=owned.shared_postmortem_id)
         present = set(shared_body.replace("\r\n", "\n").splitlines())
@@ -105,20 +123,27 @@ def verify(client):
 
 
 class Command(BaseCommand):
-    help = ("Soak test on loopback: gunicorn + N concurrent logged-in clients mixing reads and writes for a bounded "
-            "time, optionally restarting PostgreSQL mid-run; then every acknowledged write is checked.")
+    help = (
+        "Soak test on loopback: gunicorn + N concurrent logged-in clients mixing reads and writes for a bounded "
+        "time, optionally restarting PostgreSQL mid-run; then every acknowledged write is checked."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--clients", type=int, default=50)
         parser.add_argument("--seconds", type=int, default=60, help="Duration of the load (max 600).")
         parser.add_argument("--port", type=int, default=18741)
-        parser.add_argument("--restart-database", action="store_true",
-                            help="Restart the local PostgreSQL cluster (pg_ctlcluster) at 40%% of the run.")
+        parser.add_argument(
+            "--restart-database",
+            action="store_true",
+            help="Restart the local PostgreSQL cluster (pg_ctlcluster) at 40%% of the run.",
+        )
         parser.add_argument("--output", help="JSON report (default perf/results/soak-<database>.json).")
 
     def handle(self, *args, clients, seconds, port, restart_database, output, **options):
         if clients < SHARED_EDITORS:
-            raise CommandError(f"--clients must be at least {SHARED_EDITORS} (two of them share a postmortem).")
+            raise CommandError(
+                f"--clients must be at least {SHARED_EDITORS} (two of them share a postmortem)."
+            )
         if restart_database and connection.vendor != "postgresql":
             raise CommandError("--restart-database needs DATABASE_URL pointing at the local PostgreSQL.")
         seconds = max(5, min(seconds, 600))
@@ -126,12 +151,16 @@ class Command(BaseCommand):
         owned = prepare_owned_objects(clients)
         connection.close()
         restart = {}
-        with running_gunicorn(port, extra_env={"CONN_MAX_AGE": "60"}, log_path="/tmp/hindsight-soak-gunicorn.log"):
+        with running_gunicorn(
+            port, extra_env={"CONN_MAX_AGE": "60"}, log_path="/tmp/hindsight-soak-gunicorn.log"
+        ):
             started = time.monotonic()
             deadline = started + seconds
             run_tag = timezone.now().strftime("%Y%m%d%H%M%S")  # markers unique to this run
-            threads = [SoakClient(n, f"http://127.0.0.1:{port}", owned[n], deadline, seed=n, run_tag=run_tag)
-                       for n in range(clients)]
+            threads = [
+                SoakClient(n, f"http://127.0.0.1:{port}", owned[n], deadline, seed=n, run_tag=run_tag)
+                for n in range(clients)
+            ]
             for thread in threads:
                 thread.start()
             if restart_database:
@@ -146,15 +175,23 @@ class Command(BaseCommand):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(report, indent=2) + "\n")
         self.stdout.write(json.dumps({k: v for k, v in report.items() if k != "lost"}, indent=2))
-        failed = (report["lost_writes"] or report["server_errors"] or report["unfriendly_503s"]
-                  or report["unexpected_4xx"] or report["write_kinds_never_acknowledged"]
-                  or report["clients_that_never_logged_in"] or not report.get("recovered", True))
+        failed = (
+            report["lost_writes"]
+            or report["server_errors"]
+            or report["unfriendly_503s"]
+            or report["unexpected_4xx"]
+            or report["write_kinds_never_acknowledged"]
+            or report["clients_that_never_logged_in"]
+            or not report.get("recovered", True)
+        )
         if failed:
             raise CommandError(f"Soak failed: see {path}")
-        self.stdout.write(self.style.SUCCESS(
-            f"Soak passed: every write kind acknowledged, 0 lost writes, 0 server errors, 0 unprovoked 4xx. "
-            f"Report: {path}"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Soak passed: every write kind acknowledged, 0 lost writes, 0 server errors, 0 unprovoked 4xx. "
+                f"Report: {path}"
+            )
+        )
 
     def restart_postgresql(self, restart, started):
         restart["began"] = time.monotonic()
@@ -168,10 +205,12 @@ class Command(BaseCommand):
         acknowledged = Counter()
         for thread in threads:
             statuses.update(thread.outcome.statuses)
-            acknowledged.update(timeline_entries=len(thread.ledger.timeline_texts),
-                                action_item_changes=len(thread.ledger.action_statuses),
-                                postmortem_saves=len(thread.ledger.postmortem_bodies),
-                                shared_postmortem_saves=len(thread.ledger.shared_lines))
+            acknowledged.update(
+                timeline_entries=len(thread.ledger.timeline_texts),
+                action_item_changes=len(thread.ledger.action_statuses),
+                postmortem_saves=len(thread.ledger.postmortem_bodies),
+                shared_postmortem_saves=len(thread.ledger.shared_lines),
+            )
             lost += verify(thread)
         unavailable = sorted(t for thread in threads for t in thread.outcome.unavailable)
         report = {
@@ -185,7 +224,9 @@ class Command(BaseCommand):
             "server_errors": sum(len(thread.outcome.server_errors) for thread in threads),
             "unfriendly_503s": sum(thread.outcome.unfriendly_503s for thread in threads),
             "unexpected_4xx": sum(len(thread.outcome.unexpected_4xx) for thread in threads),
-            "unexpected_4xx_examples": [f"{m} {p} {s}" for t in threads for m, p, s in t.outcome.unexpected_4xx][:20],
+            "unexpected_4xx_examples": [
+                f"{m} {p} {s}" for t in threads for m, p, s in t.outcome.unexpected_4xx
+            ][:20],
             "shared_postmortem_conflicts": sum(thread.outcome.conflicts for thread in threads),
             "acknowledged_writes": {kind: acknowledged[kind] for kind in WRITE_KINDS},
             # A kind nobody managed to write means that part of the soak tested nothing: a failure.

@@ -15,7 +15,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--format", choices=FORMATS, default="json")
-        parser.add_argument("-o", "--output", type=Path, help="Write to this file instead of standard output.")
+        parser.add_argument(
+            "-o", "--output", type=Path, help="Write to this file instead of standard output."
+        )
 
     def handle(self, *args, **options):
         text = export_text(Incident.objects.order_by("started_at", "id"), file_format=options["format"])

@@ -16,16 +16,26 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
-        parser.add_argument("--format", choices=FORMATS, default="", help="Default: from the file's extension.")
+        parser.add_argument(
+            "--format", choices=FORMATS, default="", help="Default: from the file's extension."
+        )
         parser.add_argument("--dry-run", action="store_true", help="Report what would happen; write nothing.")
-        parser.add_argument("--skip-errors", action="store_true", help="Import the good rows of a file with bad ones.")
-        parser.add_argument("--timezone", default="", help="Zone for times without an offset (default: TIME_ZONE).")
+        parser.add_argument(
+            "--skip-errors", action="store_true", help="Import the good rows of a file with bad ones."
+        )
+        parser.add_argument(
+            "--timezone", default="", help="Zone for times without an offset (default: TIME_ZONE)."
+        )
         parser.add_argument("--user", default="", help="Username recorded as the importer (default: nobody).")
 
     def handle(self, *args, **options):
         path: Path = options["file"]
         try:
-            zone = zoneinfo.ZoneInfo(options["timezone"]) if options["timezone"] else timezone.get_default_timezone()
+            zone = (
+                zoneinfo.ZoneInfo(options["timezone"])
+                if options["timezone"]
+                else timezone.get_default_timezone()
+            )
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             raise CommandError(f"Unknown time zone {options['timezone']!r} (e.g. Europe/Paris).") from None
         user = None
@@ -36,8 +46,13 @@ class Command(BaseCommand):
         try:
             content = path.read_bytes()
             report = import_incident_history(
-                content=content, filename=path.name, file_format=format_of(path.name, options["format"]),
-                zone=zone, by=user, dry_run=options["dry_run"], skip_errors=options["skip_errors"],
+                content=content,
+                filename=path.name,
+                file_format=format_of(path.name, options["format"]),
+                zone=zone,
+                by=user,
+                dry_run=options["dry_run"],
+                skip_errors=options["skip_errors"],
             )
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
@@ -45,7 +60,9 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         self._print(report)
         if report.errors and not options["skip_errors"] and not options["dry_run"]:
-            raise CommandError(f"{len(report.errors)} bad row(s): nothing imported (--skip-errors imports the rest).")
+            raise CommandError(
+                f"{len(report.errors)} bad row(s): nothing imported (--skip-errors imports the rest)."
+            )
 
     def _print(self, report: ImportReport) -> None:
         for error in report.errors:
