@@ -53,10 +53,11 @@ browser: $(STAMP)
 test: $(STAMP) browser
 	HINDSIGHT_CHROMIUM="$${HINDSIGHT_CHROMIUM:-$$(command -v chromium || true)}" $(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
-# Lint: ruff's checks and its formatter decide style; CI fails on either.
+# Lint: ruff's checks and its formatter decide style, mypy (with django-stubs) the types; CI fails on any.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 *.egg-info
