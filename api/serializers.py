@@ -22,6 +22,11 @@ from postmortems.models import ActionItem, Postmortem
 from runbooks.models import Runbook
 
 
+# Choices a write accepts, narrower than the model's (also named in settings.SPECTACULAR_SETTINGS).
+DECLARABLE_SEVERITIES = [choice for choice in Severity.choices if choice[0] != Severity.UNKNOWN]
+WRITABLE_TIMELINE_KINDS = [c for c in TimelineEntry.Kind.choices if c[0] != TimelineEntry.Kind.STATUS_CHANGE]
+
+
 class PersonField(serializers.SlugRelatedField):
     """A person by username (active people only when writing)."""
 
@@ -80,6 +85,7 @@ class CategorySerializer(SiteUrlMixin, serializers.ModelSerializer):
 
 # --- Incidents ----------------------------------------------------------------------------------------------
 class IncidentSerializer(SiteUrlMixin, serializers.ModelSerializer):
+    reference = serializers.CharField(read_only=True, help_text="INC-<id>")
     severity_label = serializers.CharField(source="get_severity_display", read_only=True)
     services = NamedServiceSerializer(many=True, read_only=True)
     categories = NamedCategorySerializer(many=True, read_only=True)
@@ -160,9 +166,7 @@ class IncidentDetailSerializer(IncidentSerializer):
 
 class DeclareIncidentSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
-    severity = serializers.ChoiceField(
-        choices=[choice for choice in Severity.choices if choice[0] != Severity.UNKNOWN]
-    )
+    severity = serializers.ChoiceField(choices=DECLARABLE_SEVERITIES)
     services = serializers.PrimaryKeyRelatedField(
         queryset=Service.objects.all(), many=True, allow_empty=False
     )
@@ -178,10 +182,7 @@ class StatusChangeSerializer(serializers.Serializer):
 
 
 class NewTimelineEntrySerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(
-        choices=[c for c in TimelineEntry.Kind.choices if c[0] != TimelineEntry.Kind.STATUS_CHANGE],
-        default=TimelineEntry.Kind.OBSERVATION,
-    )
+    kind = serializers.ChoiceField(choices=WRITABLE_TIMELINE_KINDS, default=TimelineEntry.Kind.OBSERVATION)
     text = serializers.CharField(max_length=TimelineEntry._meta.get_field("text").max_length or 10000)
     occurred_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 

@@ -329,6 +329,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "SeverityEnum": "incidents.models.Severity",
+        "DeclarableSeverityEnum": "api.serializers.DECLARABLE_SEVERITIES",
+        "IncidentStatusEnum": "incidents.models.Status",
+        "TimelineEntryKindEnum": "incidents.models.TimelineEntry.Kind",
+        "WritableTimelineEntryKindEnum": "api.serializers.WRITABLE_TIMELINE_KINDS",
+        "StatusUpdateKindEnum": "incidents.models.StatusUpdate.Kind",
+        "ActionItemKindEnum": "postmortems.models.ActionItem.Kind",
+        "ActionItemStatusEnum": "postmortems.models.ActionItem.Status",
+        "PostmortemStatusEnum": "postmortems.models.Postmortem.Status",
+    },
 }
 
 # --- Production hardening (PRODUCTION=1) --------------------------------------------------------
