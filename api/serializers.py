@@ -21,7 +21,6 @@ from incidents.models import (
 from postmortems.models import ActionItem, Postmortem
 from runbooks.models import Runbook
 
-
 # Choices a write accepts, narrower than the model's (also named in settings.SPECTACULAR_SETTINGS).
 DECLARABLE_SEVERITIES = [choice for choice in Severity.choices if choice[0] != Severity.UNKNOWN]
 WRITABLE_TIMELINE_KINDS = [c for c in TimelineEntry.Kind.choices if c[0] != TimelineEntry.Kind.STATUS_CHANGE]
