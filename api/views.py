@@ -198,7 +198,9 @@ class ActionItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
         item = get_object_or_404(ActionItem, pk=pk)
         data = self._valid(s.ActionItemStatusSerializer, request.data)
         try:
-            postmortem_services.change_action_item_status(item=item, by=request.user, **data)
+            postmortem_services.change_action_item_status(
+                item=item, by=request.user, status=data["status"], reason=data["wont_do_reason"]
+            )
         except ModelValidationError as error:
             raise model_errors(error)
         return self._respond(item)
