@@ -25,10 +25,3 @@ class VersionedDocumentForm(forms.ModelForm):
                     "aria-describedby": "markdown-keys",
                 }
             )
-
-    def save_revision(self, author, note=""):
-        """Save through the document's compare-and-swap; raises documents.models.EditConflict."""
-        document = self.save(commit=False)
-        document.save_revision(author, expected_version=self.cleaned_data["loaded_version"], note=note)
-        self.save_m2m()
-        return document

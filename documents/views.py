@@ -24,9 +24,13 @@ class ConflictSafeEditMixin:
     conflict_template_name = "documents/conflict.html"
     saved_message = "Saved."
 
+    def save_document(self, form):
+        """Save through the app's service (its compare-and-swap raises EditConflict); returns the document."""
+        raise NotImplementedError
+
     def form_valid(self, form):
         try:
-            self.object = form.save_revision(self.request.user)
+            self.object = self.save_document(form)
         except EditConflict as conflict:
             return self.render_conflict(form, conflict.current)
         messages.success(self.request, self.saved_message)

@@ -19,10 +19,13 @@ from django.db.models import Count, Max, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from documents.limits import MAX_ENTRY_LENGTH
+from notifications.services import notify_incident_declared
 from runbooks.models import Runbook
 
 from .alert_payload import Notification, ReceivedAlert
 from .models import Alert, DetectionSource, Incident, Service, ServiceAlias, Severity, Status, TimelineEntry
+from .services import add_timeline_entry
 
 BATCH_SIZE = 500
 NAMES_SHOWN = 2  # "NodeDown on node-0001, node-0002 … (1,198 more)"
@@ -108,6 +111,8 @@ def receive_notification(*, notification: Notification, now: datetime | None = N
         _record_on_timeline(incident, change, firing, now, opened=incident_id in outcome.opened)
         if incident_id not in outcome.opened:
             outcome.updated.append(incident_id)
+    for incident_id in outcome.opened:
+        notify_incident_declared(incident=incidents[incident_id])
     return outcome
 
 
@@ -339,8 +344,12 @@ def _record_on_timeline(
     if not parts and not change.notes:
         return
     text = f"{'Opened by Alertmanager' if opened else 'Alertmanager'}: {' '.join(parts + change.notes)}"
-    incident.timeline.create(
-        occurred_at=max(now, incident.started_at), kind=TimelineEntry.Kind.OBSERVATION, text=text[:5000]
+    add_timeline_entry(
+        incident=incident,
+        by=None,
+        kind=TimelineEntry.Kind.OBSERVATION,
+        text=text[:MAX_ENTRY_LENGTH],
+        occurred_at=max(now, incident.started_at),
     )
 
 

@@ -93,32 +93,6 @@ def _say_duration(value):
     return f"{minutes} min"
 
 
-def post_status_update(
-    incident, author, *, kind, visibility, headline, message, next_update_at=None, now=None
-):
-    """Record the update and write it into the timeline (call inside a transaction)."""
-    now = now or timezone.now()
-    update = StatusUpdate.objects.create(
-        incident=incident,
-        kind=kind,
-        visibility=visibility,
-        status=incident.status,
-        headline=headline,
-        message=message,
-        next_update_at=next_update_at,
-        posted_at=now,
-        author=author,
-    )
-    audience = "Public" if update.is_public else "Internal"
-    incident.timeline.create(
-        occurred_at=now,
-        kind=TimelineEntry.Kind.COMMUNICATION,
-        author=author,
-        text=f"{audience} {update.get_kind_display().lower()} posted: {headline}\n\n{message}",
-    )
-    return update
-
-
 def communication_state(incident, now=None):
     """What the communication panel shows: recent updates and whether the cadence has been kept.
 

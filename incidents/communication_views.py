@@ -2,11 +2,11 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 
-from .communication import draft_status_update, draftable_kinds, post_status_update, suggested_kind
+from . import services
+from .communication import draft_status_update, draftable_kinds, suggested_kind
 from .forms import StatusUpdateForm
 from .models import Incident, TimelineEntry
 
@@ -30,8 +30,7 @@ def status_update(request, pk):
     if request.method == "POST":
         form = StatusUpdateForm(request.POST, kinds=kinds)
         if form.is_valid():
-            with transaction.atomic():
-                update = post_status_update(incident, request.user, **form.cleaned_data)
+            update = services.post_status_update(incident=incident, by=request.user, **form.cleaned_data)
             where = "on the public status page" if update.is_public else "internally"
             messages.success(request, f"{update.get_kind_display()} posted {where}.")
             return redirect(incident)

@@ -1,10 +1,9 @@
 from datetime import timedelta
 
 from django import forms
-from django.contrib.auth import get_user_model
-from django.db.models.functions import Lower
 from django.utils import timezone
 
+from accounts.selectors import people
 from core.dates import validate_in_date_window
 from core.forms import CheckedModelMultipleChoiceField
 
@@ -18,14 +17,6 @@ class LocalDateTimeInput(forms.DateTimeInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
-
-
-def people():
-    return (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .order_by(Lower("first_name"), Lower("last_name"), Lower("username"))
-    )
 
 
 class DeclareIncidentForm(forms.ModelForm):
@@ -50,23 +41,6 @@ class DeclareIncidentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # "Unknown" is for imported history; someone declaring an incident now can judge its severity.
         self.fields["severity"].choices = [c for c in Severity.choices if c[0] != Severity.UNKNOWN]
-
-    def save(self, user):
-        incident = super().save(commit=False)
-        now = timezone.now()
-        incident.started_at = incident.detected_at = now
-        incident.commander = user
-        incident.created_by = user
-        incident.save()
-        self.save_m2m()
-        TimelineEntry.objects.create(
-            incident=incident,
-            occurred_at=now,
-            kind=TimelineEntry.Kind.STATUS_CHANGE,
-            text=f"Incident declared as {incident.get_severity_display()} by {user.get_full_name() or user}.",
-            author=user,
-        )
-        return incident
 
 
 class IncidentForm(forms.ModelForm):

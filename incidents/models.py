@@ -390,32 +390,6 @@ class Incident(models.Model):
         elapsed = (now or timezone.now()) - start
         return {"target": target, "elapsed": elapsed, "met": elapsed <= target, "pending": True}
 
-    def change_status(self, new_status, user, note="", now=None):
-        """Move to a new status, fill the timestamps that implies, and write it into the timeline."""
-        now = now or timezone.now()
-        old_label = self.get_status_display()
-        if new_status == self.status:
-            return None
-        self.status = new_status
-        if new_status != Status.INVESTIGATING and self.acknowledged_at is None:
-            self.acknowledged_at = max(now, self.detected_at or self.started_at)
-        if new_status in (Status.MONITORING, Status.RESOLVED) and self.mitigated_at is None:
-            self.mitigated_at = max(now, self.acknowledged_at or self.started_at)
-        if new_status == Status.RESOLVED:
-            self.resolved_at = max(now, self.mitigated_at or self.started_at)
-        else:
-            self.resolved_at = None
-        self.save()
-        text = f"Status changed from {old_label} to {self.get_status_display()}."
-        if note:
-            text = f"{text} {note}"
-        return self.record_status_entry(text, user, now)
-
-    def record_status_entry(self, text, user, when=None):
-        return self.timeline.create(
-            occurred_at=when or timezone.now(), kind=TimelineEntry.Kind.STATUS_CHANGE, text=text, author=user
-        )
-
     def open_for(self, now=None):
         return (self.resolved_at or now or timezone.now()) - self.started_at
 

@@ -3,7 +3,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -13,6 +12,7 @@ from django_filters.views import FilterView
 from documents.pagination import BoundedCountPaginator
 from runbooks.models import RunbookUsage
 
+from . import services
 from .communication import communication_state
 from .filters import IncidentFilter
 from .forms import DeclareIncidentForm, IncidentForm, StatusChangeForm, TimelineEntryForm
@@ -53,9 +53,8 @@ class DeclareIncidentView(PermissionRequiredMixin, CreateView):
         context["severity_descriptions"] = SEVERITY_DESCRIPTIONS
         return context
 
-    @transaction.atomic
     def form_valid(self, form):
-        self.object = form.save(self.request.user)
+        self.object = services.declare_incident(by=self.request.user, **form.cleaned_data)
         messages.success(self.request, f"{self.object.reference} declared. You are the incident commander.")
         return redirect(self.object)
 
@@ -116,16 +115,11 @@ class IncidentUpdateView(PermissionRequiredMixin, UpdateView):
     form_class = IncidentForm
     template_name = "incidents/incident_form.html"
 
-    @transaction.atomic
     def form_valid(self, form):
-        old_status = Incident.objects.get(pk=self.object.pk).get_status_display()
-        response = super().form_valid(form)
-        if "status" in form.changed_data:
-            self.object.record_status_entry(
-                f"Status changed from {old_status} to {self.object.get_status_display()}.", self.request.user
-            )
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        self.object = services.update_incident(incident=self.object, by=self.request.user, **changes)
         messages.success(self.request, "Incident saved.")
-        return response
+        return redirect(self.get_success_url())
 
 
 @require_POST
@@ -134,10 +128,7 @@ def add_timeline_entry(request, pk):
     incident = get_object_or_404(Incident, pk=pk)
     form = TimelineEntryForm(request.POST, incident=incident)
     if form.is_valid():
-        entry = form.save(commit=False)
-        entry.incident = incident
-        entry.author = request.user
-        entry.save()
+        services.add_timeline_entry(incident=incident, by=request.user, **form.cleaned_data)
         return redirect(f"{incident.get_absolute_url()}?added=1")
     # Re-show the incident page with the scribe's text kept and the error beside the box.
     view = IncidentDetailView()
@@ -152,10 +143,12 @@ def change_status(request, pk):
     incident = get_object_or_404(Incident, pk=pk)
     form = StatusChangeForm(request.POST)
     if form.is_valid():
-        with transaction.atomic():
-            entry = incident.change_status(
-                form.cleaned_data["status"], request.user, form.cleaned_data["note"]
-            )
+        entry = services.change_status(
+            incident=incident,
+            status=form.cleaned_data["status"],
+            by=request.user,
+            note=form.cleaned_data["note"],
+        )
         if entry:
             messages.success(request, entry.text)
     else:

@@ -16,10 +16,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, ListView, UpdateView
 
+from accounts.selectors import people
 from documents.csv_export import csv_response
 
+from . import services
 from .filters import ActionItemFilter
-from .forms import ActionItemCreateForm, ActionItemForm, QuickUpdateForm, people
+from .forms import ActionItemCreateForm, ActionItemForm, QuickUpdateForm
 from .models import ActionItem, Postmortem
 
 SECTION_SIZE = 25
@@ -230,7 +232,7 @@ def quick_update(request, pk):
     item = get_object_or_404(ActionItem.objects.select_related("owner"), pk=pk)
     form = QuickUpdateForm(request.POST, instance=item)
     if form.is_valid():
-        form.save()
+        services.save_action_item(item=form.instance, by=request.user)
         owner = (item.owner.get_full_name() or item.owner.username) if item.owner else "nobody"
         messages.success(
             request, f"Updated “{item.title}”: {item.get_status_display().lower()}, owner {owner}."
@@ -277,7 +279,7 @@ class ActionItemCreateView(PermissionRequiredMixin, CreateView):
 
     def form_valid(self, form):
         form.instance.created_by = self.request.user
-        self.object = form.save()
+        self.object = services.save_action_item(item=form.instance, by=self.request.user)
         messages.success(self.request, f"Action item “{self.object.title}” added.")
         return HttpResponseRedirect(safe_next(self.request, self.object.postmortem.get_absolute_url()))
 
@@ -295,7 +297,7 @@ class ActionItemUpdateView(PermissionRequiredMixin, UpdateView):
     queryset = ActionItem.objects.select_related("postmortem__incident", "owner")
 
     def form_valid(self, form):
-        self.object = form.save()
+        self.object = services.save_action_item(item=form.instance, by=self.request.user)
         messages.success(self.request, f"Action item “{self.object.title}” saved.")
         return HttpResponseRedirect(safe_next(self.request, self.object.postmortem.get_absolute_url()))
 

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import ActionItem, Postmortem
+from .services import delete_action_item, save_action_item
 
 
 class ActionItemInline(admin.TabularInline):
@@ -21,6 +22,15 @@ class PostmortemAdmin(admin.ModelAdmin):
     list_select_related = ["incident"]
     inlines = [ActionItemInline]
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ActionItem:
+            return super().save_formset(request, form, formset, change)
+        for item in formset.save(commit=False):
+            save_action_item(item=item, by=request.user)
+        for item in formset.deleted_objects:
+            delete_action_item(item=item, by=request.user)
+        return None
+
 
 @admin.register(ActionItem)
 class ActionItemAdmin(admin.ModelAdmin):
@@ -30,3 +40,6 @@ class ActionItemAdmin(admin.ModelAdmin):
     raw_id_fields = ["postmortem", "owner", "created_by"]
     list_select_related = ["postmortem", "owner"]
     date_hierarchy = "due_date"
+
+    def save_model(self, request, obj, form, change):
+        save_action_item(item=obj, by=request.user)

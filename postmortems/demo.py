@@ -17,6 +17,7 @@ from incidents.models import Incident, TimelineEntry
 
 from .drafting import initial_body
 from .models import ActionItem, Postmortem
+from .selectors import default_team
 
 # (kind, title template): {service} is the incident's first service.
 ACTION_TEMPLATES = [
@@ -182,6 +183,7 @@ def seed_action_items(postmortem, incident, index, rng, users, now):
                 item.due_date = today + timedelta(days=rng.randint(-3, 25))
             if owner and roll > 0.6:
                 item.status = ActionItem.Status.IN_PROGRESS
+        item.team = default_team(postmortem)
         item.save()
         created += 1
     return created

@@ -2,10 +2,10 @@ import django_filters
 from django import forms
 from django_filters.fields import ModelChoiceField
 
+from accounts.selectors import people
 from core.filters import WindowedDateFromToRangeFilter
 from incidents.models import Service
 
-from .forms import people
 from .models import ActionItem, Postmortem
 
 

@@ -1,21 +1,13 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Value
-from django.db.models.functions import Concat, Lower
+from django.db.models.functions import Concat
 
+from accounts.selectors import people
 from core.forms import CheckedModelMultipleChoiceField
 from documents.forms import VersionedDocumentForm
 
 from .models import ActionItem, Postmortem
-
-
-def people():
-    return (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .order_by(Lower("first_name"), Lower("last_name"), Lower("username"))
-    )
-
 
 OWNER_OPTIONS_ID = (
     "owner-options"  # the page's one <datalist> of people (templates/actions/_owner_options.html)

@@ -235,12 +235,6 @@ class ActionItem(models.Model):
             self.completed_at = self.completed_at or timezone.now()
         else:
             self.completed_at = None
-        if not self.team and self.postmortem_id:
-            self.team = self.default_team()
         if "update_fields" in kwargs and kwargs["update_fields"] is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "completed_at", "team", "updated_at"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "completed_at", "updated_at"}
         super().save(*args, **kwargs)
-
-    def default_team(self):
-        service = self.postmortem.incident.services.order_by("name").first()
-        return service.team if service else ""

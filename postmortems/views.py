@@ -1,9 +1,8 @@
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -13,24 +12,19 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, UpdateView
 from django_filters.views import FilterView
 
+from accounts.selectors import known_people_names, people
 from core.ratelimit import rate_limited
 from documents.limits import MAX_BODY_LENGTH
 from documents.models import EditConflict
 from documents.views import ConflictSafeEditMixin
-from incidents.models import Incident, TimelineEntry
+from incidents.models import Incident
 
+from . import services
 from .blameless import find_blaming_language
-from .drafting import initial_body
 from .filters import PostmortemFilter
-from .forms import ActionItemFormSet, PostmortemForm, WorkflowForm, people
+from .forms import ActionItemFormSet, PostmortemForm, WorkflowForm
 from .markdown_export import postmortem_as_markdown
 from .models import ActionItem, Postmortem
-
-
-def known_people_names():
-    """Everyone's first name, surname and username, so the blameless check can spot a person named as a cause."""
-    rows = get_user_model().objects.filter(is_active=True).values_list("first_name", "last_name", "username")
-    return [name for row in rows for name in row if name]
 
 
 def check_text(body):
@@ -55,27 +49,12 @@ class PostmortemListView(FilterView):
 @permission_required("postmortems.add_postmortem", raise_exception=True)
 def start_postmortem(request, incident_pk):
     """Create the incident's postmortem from the section template (or open the one that exists)."""
-    incident = get_object_or_404(
-        Incident.objects.prefetch_related(
-            Prefetch("timeline", queryset=TimelineEntry.objects.order_by("occurred_at"))
-        ),
-        pk=incident_pk,
-    )
-    existing = Postmortem.objects.filter(incident=incident).first()
-    if existing:
-        return redirect("postmortems:edit", existing.pk)
-    postmortem = Postmortem(
-        incident=incident, title=incident.title, body=initial_body(incident), created_by=request.user
-    )
-    try:
-        with transaction.atomic():
-            postmortem.save_revision(request.user, note="Started from the section template")
-            postmortem.authors.add(request.user)
-    except IntegrityError:  # someone started it a moment ago
-        return redirect("postmortems:edit", Postmortem.objects.get(incident=incident).pk)
-    messages.success(
-        request, "Postmortem started. The timeline is already written in; tell the story around it."
-    )
+    incident = get_object_or_404(Incident, pk=incident_pk)
+    postmortem, created = services.start_postmortem(incident=incident, by=request.user)
+    if created:
+        messages.success(
+            request, "Postmortem started. The timeline is already written in; tell the story around it."
+        )
     return redirect("postmortems:edit", postmortem.pk)
 
 
@@ -171,12 +150,20 @@ class PostmortemEditView(PermissionRequiredMixin, ConflictSafeEditMixin, UpdateV
     def save_all(self, form, formset):
         try:
             with transaction.atomic():
-                postmortem = form.save_revision(self.request.user)
+                data = form.cleaned_data
+                postmortem = services.save_postmortem(
+                    postmortem=form.instance,
+                    by=self.request.user,
+                    expected_version=data["loaded_version"],
+                    title=data["title"],
+                    body=data["body"],
+                    authors=data["authors"],
+                    reviewers=data["reviewers"],
+                )
                 for item in formset.save(commit=False):
-                    item.created_by = item.created_by or self.request.user
-                    item.save()
+                    services.save_action_item(item=item, by=self.request.user)
                 for item in formset.deleted_objects:
-                    item.delete()
+                    services.delete_action_item(item=item, by=self.request.user)
         except EditConflict as conflict:
             return self.render_conflict(form, conflict.current)
         self.object = postmortem
@@ -213,6 +200,18 @@ def check_language(request):
     return JsonResponse({"count": len(findings), "html": html})
 
 
+WORKFLOW_STATUS = {
+    "review": Postmortem.Status.IN_REVIEW,
+    "publish": Postmortem.Status.PUBLISHED,
+    "reopen": Postmortem.Status.DRAFT,
+}
+WORKFLOW_DONE = {
+    "review": "Sent for review.",
+    "publish": "Published. It is now read-only; reopen it to change anything.",
+    "reopen": "Reopened as a draft.",
+}
+
+
 @require_POST
 @permission_required("postmortems.change_postmortem", raise_exception=True)
 def change_workflow(request, pk):
@@ -222,19 +221,15 @@ def change_workflow(request, pk):
         messages.error(request, "Unknown workflow step.")
         return redirect(postmortem)
     action = form.cleaned_data["action"]
-    if action == "review" and postmortem.status == Postmortem.Status.DRAFT:
-        postmortem.submit_for_review()
-        messages.success(request, "Sent for review.")
-    elif action == "publish" and not postmortem.is_locked:
-        postmortem.publish(request.user)
-        messages.success(request, "Published. It is now read-only; reopen it to change anything.")
-        warn_about_blaming_language(request, postmortem.body, done="Published anyway")
-    elif action == "reopen" and postmortem.is_locked:
-        postmortem.reopen()
-        messages.success(request, "Reopened as a draft.")
-    else:
+    try:
+        services.transition_postmortem(postmortem=postmortem, status=WORKFLOW_STATUS[action], by=request.user)
+    except services.InvalidTransition:
         step = dict(form.fields["action"].choices)[action].lower()
         messages.error(request, f"Can't {step}: the postmortem is {postmortem.get_status_display().lower()}.")
+        return redirect(postmortem)
+    messages.success(request, WORKFLOW_DONE[action])
+    if action == "publish":
+        warn_about_blaming_language(request, postmortem.body, done="Published anyway")
     return redirect(postmortem)
 
 

@@ -6,7 +6,7 @@ from core.forms import CheckedModelMultipleChoiceField
 from documents.forms import VersionedDocumentForm
 from incidents.models import Service
 
-from .models import RESERVED_SLUGS, Runbook, RunbookUsage, Tag
+from .models import RESERVED_SLUGS, Runbook, RunbookUsage
 
 MAX_TAGS = 12
 
@@ -52,15 +52,6 @@ class RunbookForm(VersionedDocumentForm):
         if len(names) > MAX_TAGS:
             raise forms.ValidationError(f"Use at most {MAX_TAGS} tags.")
         return names
-
-    def save_revision(self, author, note=""):
-        runbook = super().save_revision(author, note)
-        existing = {tag.name: tag for tag in Tag.objects.filter(name__in=self.cleaned_data["tag_names"])}
-        tags = [
-            existing.get(name) or Tag.objects.create(name=name) for name in self.cleaned_data["tag_names"]
-        ]
-        runbook.tags.set(tags)
-        return runbook
 
 
 RUNBOOK_SUGGESTIONS = 100

@@ -4,18 +4,19 @@ from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 
 from documents.views import ConflictSafeEditMixin
 from incidents.models import Incident
+from postmortems.models import ActionItem
 
+from . import services
 from .contents import table_of_contents
 from .filters import RunbookFilter
 from .forms import RunbookForm, RunbookUsageForm
-from .models import Runbook, RunbookUsage
+from .models import Runbook
 from .outline import NEW_RUNBOOK_BODY
 
 USAGES_SHOWN = 50
@@ -55,19 +56,23 @@ class RunbookDetailView(DetailView):
 
 
 def open_action_items_for(runbook):
-    """Open postmortem action items that point at this runbook (None until ActionItem has the link)."""
-    relation = next(
-        (r for r in Runbook._meta.related_objects if r.get_accessor_name() == "action_items"), None
-    )
-    if relation is None:
-        return None
-    items = relation.related_model.objects.filter(runbook=runbook)
-    if hasattr(items, "open"):
-        items = items.open()
+    """Open postmortem action items that point at this runbook."""
+    items = ActionItem.objects.filter(runbook=runbook).open()
     return list(items.select_related("owner", "postmortem__incident")[:USAGES_SHOWN])
 
 
-class RunbookCreateView(PermissionRequiredMixin, ConflictSafeEditMixin, CreateView):
+class RunbookSaveMixin(ConflictSafeEditMixin):
+    def save_document(self, form):
+        return services.save_runbook(
+            runbook=form.instance,
+            by=self.request.user,
+            expected_version=form.cleaned_data["loaded_version"],
+            services=form.cleaned_data["services"],
+            tag_names=form.cleaned_data["tag_names"],
+        )
+
+
+class RunbookCreateView(PermissionRequiredMixin, RunbookSaveMixin, CreateView):
     permission_required = "runbooks.add_runbook"
     model = Runbook
     form_class = RunbookForm
@@ -84,7 +89,7 @@ class RunbookCreateView(PermissionRequiredMixin, ConflictSafeEditMixin, CreateVi
         }
 
 
-class RunbookUpdateView(PermissionRequiredMixin, ConflictSafeEditMixin, UpdateView):
+class RunbookUpdateView(PermissionRequiredMixin, RunbookSaveMixin, UpdateView):
     permission_required = "runbooks.change_runbook"
     model = Runbook
     form_class = RunbookForm
@@ -105,7 +110,7 @@ class RunbookUpdateView(PermissionRequiredMixin, ConflictSafeEditMixin, UpdateVi
 @permission_required("runbooks.change_runbook", raise_exception=True)
 def mark_reviewed(request, slug):
     runbook = get_object_or_404(Runbook, slug=slug)
-    runbook.mark_reviewed(request.user)
+    services.mark_reviewed(runbook=runbook, by=request.user)
     messages.success(request, f"Marked reviewed. Next review due {runbook.review_due_on:%-d %b %Y}.")
     return redirect(runbook)
 
@@ -116,7 +121,7 @@ def record_usage(request, incident_pk):
     incident = get_object_or_404(Incident, pk=incident_pk)
     form = RunbookUsageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        usage = save_usage(incident, form, request.user)
+        usage = services.record_runbook_usage(incident=incident, by=request.user, **form.cleaned_data)
         what = usage.runbook or "A missing runbook"
         messages.success(
             request, f"Recorded for {incident.reference}: {what} — {usage.get_outcome_display()}."
@@ -124,19 +129,3 @@ def record_usage(request, incident_pk):
         return redirect(f"{incident.get_absolute_url()}#runbooks-used")
     status = 400 if request.method == "POST" else 200
     return render(request, "runbooks/usage_form.html", {"incident": incident, "form": form}, status=status)
-
-
-def save_usage(incident, form, user):
-    data = form.cleaned_data
-    fields = {
-        "outcome": data["outcome"],
-        "note": data["note"],
-        "recorded_by": user,
-        "recorded_at": timezone.now(),
-    }
-    if data["runbook"] is None:
-        return RunbookUsage.objects.create(incident=incident, **fields)
-    usage, _ = RunbookUsage.objects.update_or_create(
-        incident=incident, runbook=data["runbook"], defaults=fields
-    )
-    return usage

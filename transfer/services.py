@@ -15,6 +15,7 @@ from django.utils import timezone
 from documents.markdown import render_markdown
 from documents.models import Revision
 from incidents.models import Category, Incident, Service, TimelineEntry
+from notifications.services import notifications_suppressed
 from postmortems.models import ActionItem, Postmortem
 from search.indexing import index_objects_in_bulk
 
@@ -78,7 +79,8 @@ def import_incident_history(
         (report.updated if row.external_id in existing_ids else report.created).append(row.external_id)
     if dry_run or (report.errors and not skip_errors) or not rows:
         return report
-    with transaction.atomic():
+    # History happened long ago: importing it tells nobody.
+    with transaction.atomic(), notifications_suppressed():
         report.warnings.extend(_write_rows(rows, filename=filename, by=by))
     report.applied = True
     return report

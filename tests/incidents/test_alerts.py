@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from incidents.models import Alert, Incident, Service, Status, TimelineEntry
+from incidents.services import change_status
 
 pytestmark = pytest.mark.django_db
 
@@ -204,7 +205,7 @@ def test_repeat_notification_of_a_firing_alert_changes_nothing(client, checkout)
 def test_a_new_firing_after_resolution_opens_a_new_incident_linked_to_the_previous(client, checkout):
     post(client, payload())
     first = Incident.objects.get()
-    first.change_status(Status.RESOLVED, None)
+    change_status(incident=first, status=Status.RESOLVED, by=None)
     post(client, payload(alert(starts=minutes_ago(5))))
     second = Incident.objects.exclude(pk=first.pk).get()
     assert second.recurrence_of == first
@@ -214,7 +215,7 @@ def test_a_new_firing_after_resolution_opens_a_new_incident_linked_to_the_previo
 def test_resolves_go_to_the_incident_that_saw_the_alert_fire(client, checkout):
     post(client, payload(alert(fingerprint="n1")))
     first = Incident.objects.get()
-    first.change_status(Status.RESOLVED, None)
+    change_status(incident=first, status=Status.RESOLVED, by=None)
     post(client, payload(alert(fingerprint="n1"), alert(fingerprint="n2", starts=minutes_ago(10))))
     second = Incident.objects.exclude(pk=first.pk).get()
     post(

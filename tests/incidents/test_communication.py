@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from incidents.models import Incident, Status, StatusUpdate, TimelineEntry
+from incidents.services import change_status
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +49,7 @@ def test_initial_draft_is_built_from_the_incident(responder_client, open_inciden
 def test_update_and_resolution_drafts_say_different_things(responder_client, open_incident):
     update = responder_client.get(draft_url(open_incident, "update")).context["form"].initial["message"]
     assert update.startswith("Update on the problem affecting checkout-api")
-    open_incident.change_status(Status.RESOLVED, None)
+    change_status(incident=open_incident, status=Status.RESOLVED, by=None)
     resolution = responder_client.get(draft_url(open_incident, "resolution")).context["form"].initial
     assert "has been resolved after" in resolution["message"]
     assert resolution["next_update_at"] is None
@@ -140,20 +141,20 @@ def test_viewer_cannot_draft_or_post(viewer_client, open_incident):
 
 
 def test_a_resolved_incident_offers_only_its_resolution_notice(responder_client, open_incident):
-    open_incident.change_status(Status.RESOLVED, None)
+    change_status(incident=open_incident, status=Status.RESOLVED, by=None)
     page = responder_client.get(open_incident.get_absolute_url()).content.decode()
     assert "Draft status update" not in page
     assert "Draft resolution notice" in page
 
 
 def test_drafting_a_resolved_incident_offers_no_other_kind(responder_client, open_incident):
-    open_incident.change_status(Status.RESOLVED, None)
+    change_status(incident=open_incident, status=Status.RESOLVED, by=None)
     form = responder_client.get(draft_url(open_incident, "update")).context["form"]
     assert [value for value, _ in form.fields["kind"].choices] == ["resolution"]
 
 
 def test_a_resolved_incident_refuses_an_ordinary_update(responder_client, open_incident):
-    open_incident.change_status(Status.RESOLVED, None)
+    change_status(incident=open_incident, status=Status.RESOLVED, by=None)
     response = responder_client.post(
         reverse("incidents:status_update", args=[open_incident.pk]),
         {
@@ -168,7 +169,7 @@ def test_a_resolved_incident_refuses_an_ordinary_update(responder_client, open_i
 
 
 def test_once_the_resolution_notice_is_posted_nothing_more_is_offered(responder_client, open_incident):
-    open_incident.change_status(Status.RESOLVED, None)
+    change_status(incident=open_incident, status=Status.RESOLVED, by=None)
     StatusUpdate.objects.create(
         incident=open_incident,
         kind="resolution",
@@ -182,7 +183,7 @@ def test_once_the_resolution_notice_is_posted_nothing_more_is_offered(responder_
 
 
 def test_drafting_after_the_resolution_notice_goes_back_to_the_incident(responder_client, open_incident):
-    open_incident.change_status(Status.RESOLVED, None)
+    change_status(incident=open_incident, status=Status.RESOLVED, by=None)
     StatusUpdate.objects.create(
         incident=open_incident,
         kind="resolution",

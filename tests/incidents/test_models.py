@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from incidents.models import Incident, Status, TimelineEntry
+from incidents.services import change_status
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +89,7 @@ def test_unacknowledged_incident_breaches_target_as_time_passes(make_incident):
 def test_change_status_fills_times_and_writes_timeline(make_incident, responder):
     incident = make_incident(status=Status.INVESTIGATING, acknowledged_at=None)
     now = timezone.now()
-    incident.change_status(Status.RESOLVED, responder, note="Rolled back.", now=now)
+    change_status(incident=incident, status=Status.RESOLVED, by=responder, note="Rolled back.", now=now)
     incident.refresh_from_db()
     assert incident.resolved_at == now and incident.mitigated_at == now and incident.acknowledged_at == now
     entry = incident.timeline.get()
@@ -99,7 +100,7 @@ def test_change_status_fills_times_and_writes_timeline(make_incident, responder)
 
 def test_reopening_clears_the_resolved_time(make_incident, responder):
     incident = make_incident()
-    incident.change_status(Status.INVESTIGATING, responder)
+    change_status(incident=incident, status=Status.INVESTIGATING, by=responder)
     incident.refresh_from_db()
     assert incident.resolved_at is None and incident.is_open
 

@@ -150,10 +150,12 @@ def postmortem(make_postmortem):
 @pytest.fixture
 def make_action_item(postmortem):
     from postmortems.models import ActionItem
+    from postmortems.selectors import default_team
 
     def build(**fields):
         fields.setdefault("postmortem", postmortem)
         fields.setdefault("title", "Alert on connection pool saturation")
+        fields.setdefault("team", default_team(fields["postmortem"]))
         return ActionItem.objects.create(**fields)
 
     return build

@@ -3,6 +3,7 @@
 import pytest
 
 from postmortems.models import ActionItem, Postmortem
+from postmortems.selectors import default_team
 
 
 @pytest.fixture
@@ -28,6 +29,7 @@ def make_action_item(postmortem):
     def build(**fields):
         fields.setdefault("postmortem", postmortem)
         fields.setdefault("title", "Alert on connection pool saturation")
+        fields.setdefault("team", default_team(fields["postmortem"]))
         return ActionItem.objects.create(**fields)
 
     return build

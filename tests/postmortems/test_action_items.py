@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from incidents.models import Service
 from postmortems.models import ActionItem
+from postmortems.services import create_action_item
 from runbooks.models import Runbook
 from tests.conftest import make_user
 
@@ -48,9 +49,9 @@ def test_review_page_sorts_items_into_sections_with_counts(viewer_client, make_a
 def test_review_filters_narrow_every_section(viewer_client, make_incident, make_postmortem, editor):
     search = Service.objects.create(name="search-api", team="Discovery")
     other = make_postmortem(make_incident(services=[search]))
-    ActionItem.objects.create(postmortem=other, title="Reindex nightly")
+    create_action_item(postmortem=other, by=None, title="Reindex nightly")
     mine = make_postmortem()
-    ActionItem.objects.create(postmortem=mine, title="Pool alert", kind=ActionItem.Kind.DETECT)
+    create_action_item(postmortem=mine, by=None, title="Pool alert", kind=ActionItem.Kind.DETECT)
 
     by_team = viewer_client.get(reverse("actions:review"), {"team": "Discovery"}).content.decode()
     assert "Reindex nightly" in by_team and "Pool alert" not in by_team

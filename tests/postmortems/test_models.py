@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from incidents.models import Incident, Status
 from postmortems.models import ActionItem, Postmortem
+from postmortems.services import create_action_item
 
 pytestmark = pytest.mark.django_db
 
@@ -130,6 +131,11 @@ def test_wont_do_requires_a_reason(make_action_item):
         item.save()
 
 
-def test_team_defaults_from_the_incident_service(make_action_item, service):
-    assert make_action_item().team == service.team == "Payments"
-    assert make_action_item(team="SRE").team == "SRE"
+def test_team_defaults_from_the_incident_service(postmortem, service):
+    item = create_action_item(postmortem=postmortem, by=None, title="Alert on pool saturation")
+    assert item.team == "Payments"
+
+
+def test_a_team_given_for_an_action_item_is_kept(postmortem):
+    item = create_action_item(postmortem=postmortem, by=None, title="Alert on pool saturation", team="SRE")
+    assert item.team == "SRE"
