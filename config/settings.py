@@ -329,7 +329,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # No deep links: Swagger UI puts them inside its operation buttons (axe: nested-interactive, target-size).
-    "SWAGGER_UI_SETTINGS": {"deepLinking": False, "persistAuthorization": False, "displayRequestDuration": True},
+    "SWAGGER_UI_SETTINGS": {
+        "deepLinking": False,
+        "persistAuthorization": False,
+        "displayRequestDuration": True,
+    },
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "SeverityEnum": "incidents.models.Severity",
