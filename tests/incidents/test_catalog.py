@@ -206,3 +206,14 @@ def test_aliases_are_kept_lower_case(editor_client, service):
         {"name": "checkout-api", "team": "Payments", "tier": 1, "aliases": "Checkout\ncheckout"},
     )
     assert list(ServiceAlias.objects.values_list("name", flat=True)) == ["checkout"]
+
+
+def test_an_imported_service_without_a_team_has_pages(viewer_client):
+    service = Service.objects.create(name="github", team="")
+    assert viewer_client.get(reverse("services:list")).status_code == 200
+    assert viewer_client.get(service.get_absolute_url()).status_code == 200
+
+
+def test_a_team_name_with_a_slash_is_shown_without_a_link(viewer_client):
+    service = Service.objects.create(name="ledger", team="Payments/EU")
+    assert "Payments/EU" in viewer_client.get(service.get_absolute_url()).content.decode()
