@@ -6,6 +6,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from api.models import ApiToken
+from postmortems.models import ActionItem, Postmortem
+from runbooks.models import Runbook
 from tests.api.conftest import token_client
 
 
@@ -95,3 +97,41 @@ def test_requests_beyond_the_rate_are_refused_per_token(viewer, settings):
     statuses = [client.get("/api/v1/categories/").status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
     assert other.get("/api/v1/categories/").status_code == 200
+
+
+def read_urls(make_incident, service, category, viewer):
+    """One address of each read endpoint, lists and records."""
+    incident = make_incident(services=[service])
+    postmortem = Postmortem(incident=incident, title="Outage", body="x")
+    postmortem.save_revision(viewer)
+    item = ActionItem.objects.create(postmortem=postmortem, title="Alert")
+    runbook = Runbook(title="Failover", body="x")
+    runbook.save_revision(viewer)
+    lists = ["incidents", "action-items", "postmortems", "runbooks", "services", "categories"]
+    records = [
+        f"incidents/{incident.pk}",
+        f"action-items/{item.pk}",
+        f"postmortems/{postmortem.pk}",
+        f"runbooks/{runbook.slug}",
+        f"services/{service.pk}",
+        f"categories/{category.pk}",
+    ]
+    return [f"/api/v1/{path}/" for path in lists + records]
+
+
+def test_every_read_endpoint_needs_a_token(make_incident, service, category, viewer):
+    urls = read_urls(make_incident, service, category, viewer)
+    assert {url: APIClient().get(url).status_code for url in urls} == dict.fromkeys(urls, 401)
+
+
+def test_every_read_endpoint_refuses_a_revoked_token(make_incident, service, category, viewer):
+    urls = read_urls(make_incident, service, category, viewer)
+    token, secret = ApiToken.issue(user=viewer, name="old")
+    token.revoke()
+    assert {url: bearer(secret).get(url).status_code for url in urls} == dict.fromkeys(urls, 401)
+
+
+def test_a_viewers_token_reads_every_endpoint(make_incident, service, category, viewer):
+    urls = read_urls(make_incident, service, category, viewer)
+    client = token_client(viewer)
+    assert {url: client.get(url).status_code for url in urls} == dict.fromkeys(urls, 200)

@@ -3,7 +3,9 @@ the field, and a write does what the same action on the page does (the services 
 
 import pytest
 from django.utils import timezone
+from rest_framework.test import APIClient
 
+from api.models import ApiToken
 from incidents.models import Incident, Status, StatusUpdate, TimelineEntry
 from postmortems.models import ActionItem
 from tests.conftest import make_user
@@ -200,3 +202,12 @@ def test_a_viewers_refused_write_changes_nothing(viewer_api, writes):
     for url, body, _ in writes:
         viewer_api.post(url, body, format="json")
     assert (Incident.objects.count(), ActionItem.objects.count(), TimelineEntry.objects.count()) == before
+
+
+def test_a_revoked_token_cannot_write(writes, responder):
+    token, secret = ApiToken.issue(user=responder, name="old")
+    token.revoke()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    statuses = {url: client.post(url, body, format="json").status_code for url, body, _ in writes}
+    assert set(statuses.values()) == {401}
