@@ -13,35 +13,9 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from config.email_url import email_settings
+from core.env import env_bool, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_bool(name, default=False):
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name, default):
-    value = os.environ.get(name)
-    if not value:
-        return default
-    return [item.strip() for item in value.split(",") if item.strip()]
-
-
-def env_int(name, default, minimum=None, maximum=None):
-    value = os.environ.get(name, "").strip()
-    if not value:
-        return default
-    try:
-        number = int(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
-    if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
-        raise ImproperlyConfigured(f"{name} must be between {minimum} and {maximum}, not {number}.")
-    return number
 
 
 def alert_severity_words(defaults, overrides, overrides_file):
@@ -150,7 +124,7 @@ TEMPLATES = [
 ]
 
 # Django's form renderer, with <select> built in Python (long lists of services and people stay cheap).
-FORM_RENDERER = "documents.form_renderer.FormRenderer"
+FORM_RENDERER = "core.form_renderer.FormRenderer"
 
 WSGI_APPLICATION = "config.wsgi.application"
 
@@ -178,7 +152,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from one address,
 # that pair is locked out for AXES_COOLOFF_TIME and gets templates/429.html. A correct login resets the count.
 AUTHENTICATION_BACKENDS = [
-    "perf.login_throttle.HttpLoginThrottleBackend",
+    "core.login_throttle.HttpLoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_ENABLED = env_bool("HINDSIGHT_LOGIN_THROTTLING", default=True)

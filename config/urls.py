@@ -38,5 +38,5 @@ urlpatterns = [
 
 # A form too large to read gets the site's own 413 page naming the limits (see core.views.bad_request).
 handler400 = "core.views.bad_request"
-# A database outage shows a friendly 503 instead of a bare 500 (see perf.views.server_error).
-handler500 = "perf.views.server_error"
+# A database outage shows a friendly 503 instead of a bare 500 (see core.views.server_error).
+handler500 = "core.views.server_error"

@@ -1,13 +1,19 @@
-"""Error pages the site answers with instead of Django's bare ones."""
+"""Error pages the site answers with instead of Django's bare ones (they must work when the database does not)."""
+
+import logging
+import sys
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.defaults import bad_request as django_bad_request
 
-from documents.limits import MAX_BODY_LENGTH
+from core.limits import MAX_BODY_LENGTH
+
+logger = logging.getLogger(__name__)
 
 
 @requires_csrf_token
@@ -20,3 +26,19 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
         }
         return HttpResponse(loader.render_to_string("413.html", context, request=request), status=413)
     return django_bad_request(request, exception)
+
+
+@requires_csrf_token
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a database outage is a friendly, retryable 503; anything else the usual 500 page.
+
+    Rendered without a RequestContext on purpose: context processors would touch the session and the user,
+    i.e. the database that may be the very thing that is down.
+    """
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError)):
+        logger.warning("Database unavailable: %s", error)
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "10"
+        return response
+    return HttpResponseServerError(loader.get_template("500.html").render())

@@ -4,10 +4,11 @@ filtered list that shows exactly the same rows (so the count on Home always equa
 from dataclasses import dataclass
 from datetime import datetime, time
 
+from django.conf import settings
 from django.db import connection
-from django.db.models import Count, F, Func
+from django.db.models import F, Func
 from django.db.models.functions import Lower
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
@@ -32,12 +33,13 @@ class Block:
 
 
 def list_url(name, **params):
-    """The URL of a list page with its filter parameters; None while that page doesn't exist yet."""
-    try:
-        url = reverse(name)
-    except NoReverseMatch:
-        return None
+    """The URL of a list page with its filter parameters."""
+    url = reverse(name)
     return f"{url}?{urlencode(params)}" if params else url
+
+
+def postmortem_due_hours():
+    return int(settings.HINDSIGHT_POSTMORTEM_DUE.total_seconds() // 3600)
 
 
 def count_all(**querysets):
@@ -87,13 +89,7 @@ def recurring_categories_this_quarter(today=None):
     """Categories with two or more incidents started since the start of this quarter."""
     start = quarter_start(today)
     since = timezone.make_aware(datetime.combine(start, time.min))
-    categories = (
-        Category.objects.filter(incidents__started_at__gte=since)
-        .annotate(n=Count("incidents", distinct=True))
-        .filter(n__gte=2)
-        .order_by("-n", Lower("name"))
-    )
-    return start, list(categories)
+    return start, list(Category.objects.recurring(Incident.objects.filter(started_at__gte=since)))
 
 
 def attention_blocks(now=None):
@@ -129,7 +125,7 @@ def attention_blocks(now=None):
         block(
             "postmortems_overdue",
             "Postmortems overdue",
-            "Resolved more than 48 hours ago and still not published.",
+            f"Resolved more than {postmortem_due_hours()} hours ago and still not published.",
             postmortems_overdue.select_related("incident")
             .defer("body", "rendered_body")
             .order_by("incident__resolved_at"),

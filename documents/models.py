@@ -12,7 +12,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils.safestring import mark_safe
 
-from .limits import MAX_BODY_LENGTH, text_limit
+from core.limits import MAX_BODY_LENGTH, text_limit
+
 from .markdown import render_markdown
 
 

@@ -18,9 +18,8 @@ from markdownx.forms import ImageForm
 from markdownx.views import ImageUploadView, MarkdownifyView
 from PIL import Image
 
+from core.limits import MAX_BODY_LENGTH
 from core.ratelimit import rate_limited
-
-from .limits import MAX_BODY_LENGTH
 
 # Anyone who may write a document that has an editor may add images to it.
 DOCUMENT_EDIT_PERMISSIONS = ("postmortems.change_postmortem", "runbooks.change_runbook")

@@ -19,7 +19,7 @@ from django.db.models import Count, Max, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from documents.limits import MAX_ENTRY_LENGTH
+from core.limits import MAX_ENTRY_LENGTH
 from notifications.services import notify_incident_declared
 from runbooks.models import Runbook
 

@@ -4,9 +4,9 @@ The draft is only a starting point; the communications lead edits it before post
 can see (services, impact, status, what has been done) and never people's names.
 """
 
-import math
-
 from django.utils import timezone
+
+from core.durations import format_duration
 
 from .models import Status, StatusUpdate, TimelineEntry
 
@@ -73,7 +73,7 @@ def _draft_message(incident, kind, next_update_at):
         lines.append(f"Update on the problem affecting {services}: {STATUS_SENTENCES[incident.status]}")
         lines.append(f"Impact: {impact}")
     else:
-        duration = _say_duration(incident.open_for())
+        duration = format_duration(incident.open_for(), days=False)
         lines.append(f"The problem affecting {services} has been resolved after {duration}.")
         lines.append(f"Impact: {impact}")
         lines.append("We will publish what we learned and what we are changing to prevent a repeat.")
@@ -83,14 +83,6 @@ def _draft_message(incident, kind, next_update_at):
     if next_update_at:
         lines.append(f"Next update by {timezone.localtime(next_update_at):%H:%M %Z}.")
     return "\n\n".join(lines)
-
-
-def _say_duration(value):
-    minutes = math.floor(value.total_seconds() / 60 + 0.5)  # rounded: 9 min 58 s is "10 min"
-    hours, minutes = divmod(minutes, 60)
-    if hours:
-        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
-    return f"{minutes} min"
 
 
 def communication_state(incident, now=None):

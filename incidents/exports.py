@@ -2,7 +2,8 @@
 
 from django.utils import timezone
 
-from documents.csv_export import csv_response
+from core.csv_export import csv_response
+from core.people import display_name
 
 from .filters import IncidentFilter
 from .models import Incident
@@ -56,7 +57,7 @@ def incident_row(incident, request):
         _minutes(incident.time_to_acknowledge),
         _minutes(incident.time_to_mitigate),
         _minutes(incident.time_to_resolve),
-        (commander.get_full_name() or commander.username) if commander else "",
+        display_name(commander),
         request.build_absolute_uri(incident.get_absolute_url()),
     ]
 

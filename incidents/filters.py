@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 
 from core.filters import WindowedDateFromToRangeFilter
-from documents.ordering import CaseInsensitiveOrderingFilter
+from core.ordering import CaseInsensitiveOrderingFilter
 
 from .models import Category, DetectionSource, Incident, Service, Severity, Status
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 from accounts.selectors import people
 from core.dates import validate_in_date_window
 from core.forms import CheckedModelMultipleChoiceField
+from core.people import display_name
 
 from .models import KEY_TIMESTAMPS, Incident, Service, Severity, Status, StatusUpdate, TimelineEntry
 
@@ -80,7 +81,7 @@ class IncidentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("commander", "tech_lead", "comms_lead", "scribe", "smes"):
             self.fields[name].queryset = people()
-            self.fields[name].label_from_instance = lambda u: u.get_full_name() or u.username
+            self.fields[name].label_from_instance = display_name
 
 
 class TimelineEntryForm(forms.ModelForm):

@@ -1,4 +1,5 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,7 +11,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from core.dates import validate_in_date_window
-from documents.limits import MAX_ENTRY_LENGTH, MAX_SUMMARY_LENGTH, text_limit
+from core.limits import MAX_ENTRY_LENGTH, MAX_SUMMARY_LENGTH, text_limit
 from documents.markdown import render_markdown
 
 
@@ -92,9 +93,23 @@ class ServiceAlias(models.Model):
         super().save(*args, **kwargs)
 
 
+class CategoryQuerySet(models.QuerySet["Category"]):
+    def recurring(self, incidents: "models.QuerySet[Incident]", minimum: int = 2) -> Self:
+        """Categories of at least `minimum` of `incidents` (a queryset), each with that count as `n`, most first:
+        the same kind of failure coming back."""
+        return (
+            self.filter(incidents__in=incidents.values("pk"))
+            .annotate(n=models.Count("incidents", distinct=True))
+            .filter(n__gte=minimum)
+            .order_by("-n", Lower("name"))
+        )
+
+
 class Category(models.Model):
     name = models.CharField(max_length=100, unique=True)
     description = models.TextField(blank=True, **text_limit(MAX_ENTRY_LENGTH))
+
+    objects = CategoryQuerySet.as_manager()
 
     class Meta:
         ordering = [Lower("name"), "name"]
@@ -112,14 +127,14 @@ def _elapsed(end, start):
     return ExpressionWrapper(F(end) - F(start), output_field=DurationField())
 
 
-class IncidentQuerySet(models.QuerySet):
-    def open(self):
+class IncidentQuerySet(models.QuerySet["Incident"]):
+    def open(self) -> Self:
         return self.exclude(status=Status.RESOLVED)
 
-    def resolved(self):
+    def resolved(self) -> Self:
         return self.filter(status=Status.RESOLVED)
 
-    def with_durations(self):
+    def with_durations(self) -> Self:
         """Annotate the four response durations, computed by the database (NULL when a time is missing)."""
         return self.annotate(
             time_to_detect=_elapsed("detected_at", "started_at"),
@@ -128,19 +143,19 @@ class IncidentQuerySet(models.QuerySet):
             time_to_resolve=_elapsed("resolved_at", "started_at"),
         )
 
-    def missing_postmortem(self):
+    def missing_postmortem(self) -> Self:
         """Resolved SEV-1/SEV-2 incidents that have no postmortem at all (the postmortems app owns the relation)."""
         return self.resolved().filter(severity__lte=Severity.SEV2, postmortem__isnull=True)
 
-    def for_list(self):
+    def for_list(self) -> Self:
         return self.prefetch_related("services", "categories").select_related("commander")
 
-    def with_last_update(self):
+    def with_last_update(self) -> Self:
         """Annotate `last_update_at`: when the latest status update (public or internal) was posted."""
         latest = StatusUpdate.objects.filter(incident=OuterRef("pk")).order_by("-posted_at", "-id")
         return self.annotate(last_update_at=Subquery(latest.values("posted_at")[:1]))
 
-    def update_overdue(self, now=None):
+    def update_overdue(self, now: datetime | None = None) -> Self:
         """Open incidents whose last update (or, before the first one, detection) is older than the cadence
         for their severity (settings.HINDSIGHT_UPDATE_CADENCE)."""
         now = now or timezone.now()
@@ -432,11 +447,11 @@ class TimelineEntry(models.Model):
 
 
 # --- Communication: status updates posted to stakeholders and the public status page ---------------
-class StatusUpdateQuerySet(models.QuerySet):
-    def public(self):
+class StatusUpdateQuerySet(models.QuerySet["StatusUpdate"]):
+    def public(self) -> Self:
         return self.filter(visibility=StatusUpdate.Visibility.PUBLIC)
 
-    def latest_first(self):
+    def latest_first(self) -> Self:
         return self.order_by("-posted_at", "-id")
 
 
@@ -492,11 +507,11 @@ def is_web_link(url):
 
 
 # --- Alerts in: one row per alert Alertmanager reported, on the incident that saw it fire -----------------
-class AlertQuerySet(models.QuerySet):
-    def firing(self):
+class AlertQuerySet(models.QuerySet["Alert"]):
+    def firing(self) -> Self:
         return self.filter(state=Alert.State.FIRING)
 
-    def for_table(self):
+    def for_table(self) -> Self:
         """Firing first, then the most recently started: the order responders read the table in."""
         return self.select_related("suggested_runbook").order_by("state", "-starts_at", "id")
 

@@ -12,11 +12,9 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from core.people import display_name
+
 from .models import Category, Incident, Service, Status, StatusUpdate, TimelineEntry
-
-
-def _name(user: User) -> str:
-    return user.get_full_name() or str(user)
 
 
 @transaction.atomic
@@ -51,7 +49,7 @@ def declare_incident(
         incident=incident,
         occurred_at=now,
         kind=TimelineEntry.Kind.STATUS_CHANGE,
-        text=f"Incident declared as {incident.get_severity_display()} by {_name(by)}.",
+        text=f"Incident declared as {incident.get_severity_display()} by {display_name(by)}.",
         author=by,
     )
     notify_incident_declared(incident=incident)

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 
-from documents.pagination import BoundedCountPaginator
+from core.pagination import BoundedCountPaginator
 from runbooks.models import RunbookUsage
 
 from . import services

@@ -14,10 +14,10 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import connection
 from django.db.models import Aggregate, Avg, Count, DurationField, F, FloatField, Q, Value, Window
-from django.db.models.functions import Lag, Lower, TruncQuarter
+from django.db.models.functions import Lag, TruncQuarter
 from django.utils import timezone
 
-from incidents.models import Category, DetectionSource, Incident, Severity
+from incidents.models import DetectionSource, Incident, Severity
 
 # (annotation from with_durations(), short name, what it measures)
 DURATION_METRICS = [
@@ -319,16 +319,6 @@ def _with_action_item_closure(incidents):
         action_items_total=Count(items),
         action_items_closed=Count(items, filter=Q(**{f"{items}__status__in": ActionItem.CLOSED_STATUSES})),
     ).in_bulk()
-
-
-def recurring_categories(incidents, minimum=2):
-    """Categories with at least `minimum` of the given incidents: [(category, count)], most first."""
-    return list(
-        Category.objects.filter(incidents__in=incidents.values("pk"))
-        .annotate(n=Count("incidents", distinct=True))
-        .filter(n__gte=minimum)
-        .order_by("-n", Lower("name"))
-    )
 
 
 @dataclass

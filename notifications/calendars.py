@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from core.people import display_name
 from postmortems.models import ActionItem
 
 from .messages import absolute_url
@@ -42,7 +43,7 @@ def action_item_event(item: ActionItem) -> Event:
 
 def person_address(user) -> vCalAddress:
     address = vCalAddress(f"mailto:{user.email}")
-    address.params["cn"] = vText(user.get_full_name() or user.get_username())
+    address.params["cn"] = vText(display_name(user))
     return address
 
 

@@ -6,9 +6,11 @@ however many `send_reminders` runs race for it.
 """
 
 import secrets
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
+from typing import Self
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -69,22 +71,22 @@ class State(models.TextChoices):
     SKIPPED = "skipped", "Skipped"
 
 
-class NotificationQuerySet(models.QuerySet):
-    def due_for_delivery(self, now=None):
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def due_for_delivery(self, now: datetime | None = None) -> Self:
         """Queued, not waiting for a digest, and whose (next) attempt time has come."""
         return self.filter(
             state=State.QUEUED, held_for_digest=False, next_attempt_at__lte=now or timezone.now()
         )
 
-    def held_for_digest(self):
+    def held_for_digest(self) -> Self:
         return self.filter(state=State.QUEUED, held_for_digest=True)
 
-    def visible_to(self, user):
+    def visible_to(self, user: AbstractBaseUser) -> Self:
         if user.has_perm("notifications.view_all_notifications"):
             return self
         return self.filter(recipient=user)
 
-    def for_outbox(self):
+    def for_outbox(self) -> Self:
         return self.select_related("recipient", "chat_channel").defer("body_text", "body_html", "ics")
 
 

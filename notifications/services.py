@@ -14,6 +14,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from core.people import display_name as display_name_or
+
 from .messages import Message, render_chat, render_html, render_text, unsubscribe_url
 from .models import (
     DIGESTIBLE_KINDS,
@@ -477,6 +479,4 @@ def notify_runbook_didnt_help(*, usage) -> None:
 
 
 def display_name(user: AbstractBaseUser | None) -> str:
-    if user is None:
-        return "Someone"
-    return user.get_full_name() or user.get_username()
+    return display_name_or(user, "Someone")

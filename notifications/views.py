@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
-from documents.pagination import BoundedCountPaginator
+from core.pagination import BoundedCountPaginator
 from postmortems.models import Postmortem
 
 from . import calendars, selectors, services

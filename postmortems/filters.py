@@ -4,6 +4,7 @@ from django_filters.fields import ModelChoiceField
 
 from accounts.selectors import people
 from core.filters import WindowedDateFromToRangeFilter
+from core.people import display_name
 from incidents.models import Service
 
 from .models import ActionItem, Postmortem
@@ -36,7 +37,7 @@ def team_choices():
 
 class PersonFilterField(ModelChoiceField):
     def label_from_instance(self, user):
-        return user.get_full_name() or user.get_username()
+        return display_name(user)
 
 
 class OwnerFilter(django_filters.ModelChoiceFilter):

@@ -5,6 +5,7 @@ from django.db.models.functions import Concat
 
 from accounts.selectors import people
 from core.forms import CheckedModelMultipleChoiceField
+from core.people import display_name
 from documents.forms import VersionedDocumentForm
 
 from .models import ActionItem, Postmortem
@@ -73,7 +74,7 @@ class OwnedItemForm(forms.ModelForm):
 
 class PeopleChoiceField(CheckedModelMultipleChoiceField):
     def label_from_instance(self, user):
-        return user.get_full_name() or user.get_username()
+        return display_name(user)
 
 
 class PostmortemForm(VersionedDocumentForm):

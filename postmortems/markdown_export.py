@@ -2,9 +2,11 @@
 
 from django.utils import timezone
 
+from core.people import display_name
+
 
 def _person(user):
-    return (user.get_full_name() or user.get_username()) if user else "Unassigned"
+    return display_name(user, "Unassigned")
 
 
 def _cell(text):

@@ -1,6 +1,7 @@
 """Blameless postmortems (one per incident) and the action items a team promises in them."""
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from typing import Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,24 +11,24 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.dates import validate_in_date_window
-from documents.limits import MAX_ENTRY_LENGTH, text_limit
+from core.limits import MAX_ENTRY_LENGTH, text_limit
 from documents.models import VersionedDocument
 from incidents.models import Incident
 
 
-class PostmortemQuerySet(models.QuerySet):
-    def published(self):
+class PostmortemQuerySet(models.QuerySet["Postmortem"]):
+    def published(self) -> Self:
         return self.filter(status=Postmortem.Status.PUBLISHED)
 
-    def unpublished(self):
+    def unpublished(self) -> Self:
         return self.exclude(status=Postmortem.Status.PUBLISHED)
 
-    def overdue(self, now=None):
+    def overdue(self, now: datetime | None = None) -> Self:
         """Not published although the incident was resolved longer ago than HINDSIGHT_POSTMORTEM_DUE."""
         deadline = (now or timezone.now()) - settings.HINDSIGHT_POSTMORTEM_DUE
         return self.unpublished().filter(incident__resolved_at__lt=deadline)
 
-    def for_list(self):
+    def for_list(self) -> Self:
         return self.select_related("incident", "updated_by", "published_by")
 
 
@@ -106,36 +107,59 @@ class Postmortem(VersionedDocument):
         self.save(update_fields=["status", "published_at", "published_by", "updated_at"])
 
 
-class ActionItemQuerySet(models.QuerySet):
-    def open(self):
-        return self.filter(status__in=ActionItem.OPEN_STATUSES)
+class ActionItemQuerySet(models.QuerySet["ActionItem"]):
+    """Each section of the review meeting is a queryset method; `predicates` gives the same rules as Q objects,
+    so one query can count every section (postmortems.action_views.section_counts)."""
 
-    def closed(self):
-        return self.filter(status__in=ActionItem.CLOSED_STATUSES)
-
-    def unowned(self):
-        """Open items nobody has taken: the thing a review meeting exists to fix."""
-        return self.open().filter(owner__isnull=True)
-
-    def overdue(self, today=None):
-        return self.open().filter(due_date__lt=today or timezone.localdate())
-
-    def due_within(self, days, today=None):
-        """Open items due from today up to `days` days ahead (not yet overdue)."""
+    @staticmethod
+    def predicates(
+        today: date | None = None,
+        now: datetime | None = None,
+        due_within_days: int = 7,
+        closed_within_days: int = 14,
+    ) -> dict[str, Q]:
+        """{name: Q} for open, closed, unowned, overdue, due_within and recently_closed."""
         today = today or timezone.localdate()
-        return self.open().filter(due_date__gte=today, due_date__lte=today + timedelta(days=days))
+        is_open = Q(status__in=ActionItem.OPEN_STATUSES)
+        is_closed = Q(status__in=ActionItem.CLOSED_STATUSES)
+        since = (now or timezone.now()) - timedelta(days=closed_within_days)
+        return {
+            "open": is_open,
+            "closed": is_closed,
+            "unowned": is_open & Q(owner__isnull=True),
+            "overdue": is_open & Q(due_date__lt=today),
+            "due_within": is_open
+            & Q(due_date__gte=today, due_date__lte=today + timedelta(days=due_within_days)),
+            "recently_closed": is_closed & Q(completed_at__gte=since),
+        }
 
-    def recently_closed(self, days=14, now=None):
-        since = (now or timezone.now()) - timedelta(days=days)
-        return self.closed().filter(completed_at__gte=since)
+    def open(self) -> Self:
+        return self.filter(self.predicates()["open"])
 
-    def closed_on_time(self):
+    def closed(self) -> Self:
+        return self.filter(self.predicates()["closed"])
+
+    def unowned(self) -> Self:
+        """Open items nobody has taken: the thing a review meeting exists to fix."""
+        return self.filter(self.predicates()["unowned"])
+
+    def overdue(self, today: date | None = None) -> Self:
+        return self.filter(self.predicates(today=today)["overdue"])
+
+    def due_within(self, days: int, today: date | None = None) -> Self:
+        """Open items due from today up to `days` days ahead (not yet overdue)."""
+        return self.filter(self.predicates(today=today, due_within_days=days)["due_within"])
+
+    def recently_closed(self, days: int = 14, now: datetime | None = None) -> Self:
+        return self.filter(self.predicates(now=now, closed_within_days=days)["recently_closed"])
+
+    def closed_on_time(self) -> Self:
         """Done by their due date (items without a due date count as on time once done)."""
         return self.filter(status=ActionItem.Status.DONE, completed_at__isnull=False).filter(
             Q(due_date__isnull=True) | Q(completed_at__date__lte=F("due_date"))
         )
 
-    def for_review(self):
+    def for_review(self) -> Self:
         return self.select_related("owner", "postmortem__incident")
 
 

@@ -13,8 +13,9 @@ from django.views.generic import DetailView, UpdateView
 from django_filters.views import FilterView
 
 from accounts.selectors import known_people_names, people
+from core.limits import MAX_BODY_LENGTH
+from core.people import display_name
 from core.ratelimit import rate_limited
-from documents.limits import MAX_BODY_LENGTH
 from documents.models import EditConflict
 from documents.views import ConflictSafeEditMixin
 from incidents.models import Incident
@@ -102,7 +103,7 @@ class PostmortemEditView(PermissionRequiredMixin, ConflictSafeEditMixin, UpdateV
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
-        choices = [(user.pk, user.get_full_name() or user.username) for user in self.people()]
+        choices = [(user.pk, display_name(user)) for user in self.people()]
         for name in ("authors", "reviewers"):
             form.fields[name].widget.choices = choices
         return form

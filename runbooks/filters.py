@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.db.models import F
 
-from documents.ordering import CaseInsensitiveOrderingFilter, text_order
+from core.ordering import CaseInsensitiveOrderingFilter, text_order
 from incidents.models import Service
 
 from .models import Runbook, Tag

@@ -4,7 +4,8 @@ Runbook text is a `documents.VersionedDocument`: every save is a revision, edits
 diff and restore are shared with postmortems.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -58,21 +59,21 @@ class AddDays(models.Func):
         return sql, (*when_params, *days_params)
 
 
-class RunbookQuerySet(models.QuerySet):
-    def with_review_due_at(self):
+class RunbookQuerySet(models.QuerySet["Runbook"]):
+    def with_review_due_at(self) -> Self:
         """Annotate `review_due_at` = last review + interval (NULL when never reviewed), computed by the database."""
         return self.annotate(review_due_at=AddDays(F("last_reviewed_at"), F("review_interval_days")))
 
-    def due_for_review(self, now=None):
+    def due_for_review(self, now: datetime | None = None) -> Self:
         """Never reviewed, or the last review is older than the runbook's own review interval."""
         now = now or timezone.now()
         return self.with_review_due_at().filter(Q(last_reviewed_at__isnull=True) | Q(review_due_at__lte=now))
 
-    def needs_update(self):
+    def needs_update(self) -> Self:
         """A "didn't help" report on an incident arrived after the runbook was last reviewed (or it never was)."""
         return self.filter(Exists(_unhelpful_usages_since_review()))
 
-    def with_review_state(self, now=None):
+    def with_review_state(self, now: datetime | None = None) -> Self:
         """Annotate `is_due_for_review` and `is_flagged_needs_update` for lists, in the same query."""
         now = now or timezone.now()
         return self.with_review_due_at().annotate(

@@ -3,7 +3,6 @@
 import html
 
 from django.apps import apps
-from django.urls import NoReverseMatch
 from django.utils import formats
 from django.utils.html import strip_tags
 
@@ -22,10 +21,7 @@ def markdown_as_plain_text(text):
 
 
 def url_of(obj):
-    try:
-        return obj.get_absolute_url()
-    except NoReverseMatch:  # the app's pages may land after its models
-        return ""
+    return obj.get_absolute_url()
 
 
 def _names(objects):
@@ -83,7 +79,7 @@ def describe_action_item(item):
         title=item.title,
         body=markdown_as_plain_text(item.description),
         keywords=f"{_names(services)} {item.get_kind_display()} {item.team}",
-        url=url_of(item) or url_of(item.postmortem),
+        url=url_of(item),
         updated_at=item.updated_at,
         service_ids=tuple(s.pk for s in services),
     )

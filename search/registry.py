@@ -62,12 +62,6 @@ _by_model_label: dict[str, SearchKind] = {}
 
 
 def register(kind):
-    """Register a kind whose model exists; quietly skip one whose app or model isn't installed."""
-    app_label, model_name = kind.model_label.split(".")
-    try:
-        apps.get_model(app_label, model_name)
-    except LookupError:
-        return None
     _kinds[kind.name] = kind
     _by_model_label[kind.model_label.lower()] = kind
     return kind

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from documents.limits import MAX_BODY_LENGTH
+from core.limits import MAX_BODY_LENGTH
 from incidents.models import Status, StatusUpdate
 
 pytestmark = pytest.mark.django_db

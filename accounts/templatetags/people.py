@@ -1,11 +1,12 @@
 from django import template
+from django.contrib.auth.models import AbstractBaseUser
+
+from core.people import display_name
 
 register = template.Library()
 
 
 @register.filter
-def person(user, empty="Unassigned"):
+def person(user: AbstractBaseUser | None, empty: str = "Unassigned") -> str:
     """A user as people know them: full name, else username; `empty` when there is nobody."""
-    if user is None:
-        return empty
-    return user.get_full_name() or user.get_username()
+    return display_name(user, empty)

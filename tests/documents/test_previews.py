@@ -4,7 +4,7 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from documents.limits import MAX_BODY_LENGTH
+from core.limits import MAX_BODY_LENGTH
 
 pytestmark = pytest.mark.django_db
 

@@ -105,7 +105,7 @@ def test_list_paginates(viewer_client, make_incident):
 
 
 def test_a_huge_list_counts_only_up_to_a_cap(viewer_client, make_incident, monkeypatch):
-    from documents.pagination import BoundedCountPaginator
+    from core.pagination import BoundedCountPaginator
 
     monkeypatch.setattr(BoundedCountPaginator, "cap", 30)
     for _ in range(31):

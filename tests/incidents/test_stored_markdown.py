@@ -5,7 +5,7 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 
-from documents.limits import MAX_SUMMARY_LENGTH
+from core.limits import MAX_SUMMARY_LENGTH
 from incidents.models import Incident
 
 from .test_pages import edit_payload

@@ -44,12 +44,16 @@ def history(make_incident, service, category):
     ActionItem.objects.create(
         postmortem=postmortem,
         title="Add canary",
+        team="Payments",
         status="done",
         due_date=today,
         completed_at=now - timedelta(days=1),
     )
     ActionItem.objects.create(
-        postmortem=postmortem, title="Add rollback button", due_date=today - timedelta(days=3)
+        postmortem=postmortem,
+        title="Add rollback button",
+        team="Payments",
+        due_date=today - timedelta(days=3),
     )
     return first, second
 
