@@ -81,6 +81,10 @@ INSTALLED_APPS = [
     "notifications",  # before accounts: its permissions must exist when accounts syncs the role groups
     "accounts",
     "transfer",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our own static files (the CSP allows no CDN)
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -269,6 +273,54 @@ HINDSIGHT_CHAT_TIMEOUT_SECONDS = int(os.environ.get("HINDSIGHT_CHAT_TIMEOUT_SECO
 HINDSIGHT_REMINDER_BATCH = int(os.environ.get("HINDSIGHT_REMINDER_BATCH", "5"))
 # The daily digest (for people who chose it) goes out at this hour, server time.
 HINDSIGHT_DAILY_DIGEST_HOUR = int(os.environ.get("HINDSIGHT_DAILY_DIGEST_HOUR", "8"))
+
+# --- JSON API (api/): personal tokens or the session, the person's role, a rate per token -----------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",  # first: an anonymous request gets 401, not 403
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.RolePermission"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Cursor",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+# Requests per minute for one token (or one person's session); beyond it a 429 with Retry-After.
+HINDSIGHT_API_RATE_PER_MINUTE = env_int("HINDSIGHT_API_RATE_PER_MINUTE", 240, minimum=1)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Hindsight API",
+    "DESCRIPTION": (
+        "Incidents, action items, postmortems, runbooks, services and categories. Authenticate with a personal "
+        "token (`Authorization: Bearer <token>`, created on your API tokens page); you may do what your role "
+        "allows on the site."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No deep links: Swagger UI puts them inside its operation buttons (axe: nested-interactive, target-size).
+    "SWAGGER_UI_SETTINGS": {
+        "deepLinking": False,
+        "persistAuthorization": False,
+        "displayRequestDuration": True,
+    },
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "SeverityEnum": "incidents.models.Severity",
+        "DeclarableSeverityEnum": "api.serializers.DECLARABLE_SEVERITIES",
+        "IncidentStatusEnum": "incidents.models.Status",
+        "TimelineEntryKindEnum": "incidents.models.TimelineEntry.Kind",
+        "WritableTimelineEntryKindEnum": "api.serializers.WRITABLE_TIMELINE_KINDS",
+        "StatusUpdateKindEnum": "incidents.models.StatusUpdate.Kind",
+        "ActionItemKindEnum": "postmortems.models.ActionItem.Kind",
+        "ActionItemStatusEnum": "postmortems.models.ActionItem.Status",
+        "PostmortemStatusEnum": "postmortems.models.Postmortem.Status",
+    },
+}
 
 # --- Production hardening (PRODUCTION=1) --------------------------------------------------------
 if env_bool("PRODUCTION"):

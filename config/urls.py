@@ -4,18 +4,23 @@ from django.urls import include, path
 
 from dashboard import views as dashboard_views
 from documents import uploads
+from incidents.catalog_urls import categories, services
 
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
     path("incidents/", include("incidents.urls")),
     path("incidents/", include("transfer.urls")),
+    path("services/", include(services)),
+    path("categories/", include(categories)),
     path("postmortems/", include("postmortems.urls")),
     path("action-items/", include("postmortems.action_urls")),
     path("runbooks/", include("runbooks.urls")),
     path("search/", include("search.urls")),
     path("insights/", include("insights.urls")),
     path("status/", include("incidents.status_urls")),
-    path("api/", include("incidents.api_urls")),
+    path("api/", include("incidents.api_urls")),  # the Alertmanager webhook, at the address it always had
+    path("api/", include("api.urls")),
+    path("accounts/api-tokens/", include("api.token_urls")),
     path("notifications/", include("notifications.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     # Markdown editor uploads and preview, checked and served safely (see documents/uploads.py); these come

@@ -69,6 +69,9 @@ class Service(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("services:detail", args=[self.pk])
+
 
 class ServiceAlias(models.Model):
     """Another name alerts use for a service (a Prometheus job, an app or namespace label), matched case-blind."""
@@ -114,6 +117,10 @@ class Category(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        """Its incidents: the incident list filtered to it."""
+        return f"{reverse('incidents:list')}?category={self.pk}"
 
 
 def _elapsed(end, start):

@@ -157,6 +157,14 @@ def runbook_hit_facts(ids):
     }
 
 
+def _postmortems_of_service(service):
+    return apps.get_model("postmortems", "Postmortem").objects.filter(incident__services=service)
+
+
+def _action_items_of_service(service):
+    return apps.get_model("postmortems", "ActionItem").objects.filter(postmortem__incident__services=service)
+
+
 def register_kinds():
     register(
         SearchKind(
@@ -165,7 +173,12 @@ def register_kinds():
             model_label="incidents.Incident",
             describe=describe_incident,
             rebuild_queryset=lambda qs: qs.prefetch_related("services", "categories", "timeline"),
-            dependents=(("incidents.TimelineEntry", lambda entry: [entry.incident]),),
+            dependents=(
+                ("incidents.TimelineEntry", lambda entry: [entry.incident]),
+                # A renamed service or category reaches every incident naming it (in bulk, see signals).
+                ("incidents.Service", lambda service: service.incidents.all()),
+                ("incidents.Category", lambda category: category.incidents.all()),
+            ),
             m2m_fields=("services", "categories"),
             order=10,
             hit_facts=incident_hit_facts,
@@ -178,6 +191,7 @@ def register_kinds():
             model_label="postmortems.Postmortem",
             describe=describe_postmortem,
             rebuild_queryset=lambda qs: qs.select_related("incident").prefetch_related("incident__services"),
+            dependents=(("incidents.Service", _postmortems_of_service),),
             order=20,
             hit_facts=postmortem_hit_facts,
         )
@@ -191,6 +205,7 @@ def register_kinds():
             rebuild_queryset=lambda qs: qs.select_related("postmortem__incident").prefetch_related(
                 "postmortem__incident__services"
             ),
+            dependents=(("incidents.Service", _action_items_of_service),),
             order=30,
             hit_facts=action_item_hit_facts,
         )
@@ -202,6 +217,7 @@ def register_kinds():
             model_label="runbooks.Runbook",
             describe=describe_runbook,
             rebuild_queryset=lambda qs: qs.prefetch_related("services", "tags"),
+            dependents=(("incidents.Service", lambda service: service.runbooks.all()),),
             m2m_fields=("services", "tags"),
             order=40,
             hit_facts=runbook_hit_facts,

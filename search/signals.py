@@ -3,9 +3,10 @@
 from collections.abc import Callable
 
 from django.apps import apps
+from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
-from .indexing import index_object, remove_object
+from .indexing import index_object, index_objects_in_bulk, remove_object
 from .registry import all_kinds
 from .schema import ensure_fulltext_schema
 
@@ -33,7 +34,12 @@ def _dependent_handler(find_indexed):
     def reindex_owner(sender, instance, raw=False, **kwargs):
         if raw:
             return
-        for owner in find_indexed(instance):
+        owners = find_indexed(instance)
+        if isinstance(owners, QuerySet):  # possibly many (a service's incidents): a few queries per batch
+            if instance.pk is not None:
+                index_objects_in_bulk(owners.model, owners.values_list("pk", flat=True))
+            return
+        for owner in owners:
             if owner is not None and type(owner)._default_manager.filter(pk=owner.pk).exists():
                 index_object(owner)
 

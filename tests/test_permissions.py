@@ -47,6 +47,8 @@ VIEWER_MAY_POST = {
     "password_reset_confirm",
     "notifications:preferences",
     "notifications:revoke_calendar",  # their own notification settings
+    "api_tokens:list",
+    "api_tokens:revoke",  # their own API tokens
 }
 # POSTs that change only the poster's own account (or, with a signed token, that token's owner's settings).
 OWN_ACCOUNT_WRITES = {
@@ -54,6 +56,8 @@ OWN_ACCOUNT_WRITES = {
     "password_reset_confirm",
     "notifications:revoke_calendar",
     "notifications:unsubscribe",
+    "api_tokens:list",
+    "api_tokens:revoke",
 }
 # Sample values for URL parameters, by (namespace, parameter), then by parameter alone.
 PARAMETER_SAMPLES = {
@@ -73,6 +77,16 @@ PARAMETER_SAMPLES = {
     ("notifications", "team"): lambda s: s["team"].name,
     ("notifications", "channel_pk"): lambda s: s["chat_channel"].pk,
     ("notifications", "postmortem_pk"): lambda s: s["postmortem"].pk,
+    ("services", "pk"): lambda s: s["service"].pk,
+    ("categories", "pk"): lambda s: s["category"].pk,
+    ("api_tokens", "pk"): lambda s: s["api_token"].pk,
+    # The JSON API's routes start with their record kind (rest_api:incident-…): the same sample as its page.
+    ("rest_api:incident", "pk"): lambda s: s["incident"].pk,
+    ("rest_api:action-item", "pk"): lambda s: s["action_item"].pk,
+    ("rest_api:postmortem", "pk"): lambda s: s["postmortem"].pk,
+    ("rest_api:runbook", "slug"): lambda s: s["runbook"].slug,
+    ("rest_api:service", "pk"): lambda s: s["service"].pk,
+    ("rest_api:category", "pk"): lambda s: s["category"].pk,
     (None, "uidb64"): lambda s: "MQ",
     (None, "token"): lambda s: "set-password",
     (None, "path"): lambda s: s["uploaded_image"],
@@ -102,6 +116,20 @@ LEAST_ROLE_FOR_POST = {
     "notifications:remove_channel": EDITOR,
     "notifications:revoke_team_calendar": EDITOR,
     "notifications:review_meeting": EDITOR,
+    "services:create": EDITOR,
+    "services:edit": EDITOR,
+    "services:merge": EDITOR,
+    "categories:create": EDITOR,
+    "categories:edit": EDITOR,
+    "categories:merge": EDITOR,
+    # JSON API writes by session (a form post: refused, or 415 for JSON only, once the role allows it).
+    "rest_api:incident-list": RESPONDER,
+    "rest_api:incident-change-status": RESPONDER,
+    "rest_api:incident-add-timeline-entry": RESPONDER,
+    "rest_api:incident-post-status-update": RESPONDER,
+    "rest_api:action-item-list": EDITOR,
+    "rest_api:action-item-assign": EDITOR,
+    "rest_api:action-item-change-status": EDITOR,
 }
 ROLE_ORDER = [VIEWER, RESPONDER, EDITOR]
 # Plausible form data, so a view that validated before checking permissions would be caught writing.
@@ -130,6 +158,7 @@ PROJECT_APPS = {
     "insights",
     "dashboard",
     "notifications",
+    "api",
 }
 PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
@@ -149,6 +178,9 @@ def url_patterns(patterns=None, prefix="", namespace=None):
 
 
 ALL_URLS = sorted(set(url_patterns()))
+# The JSON API answers 401 without a token (or a session) instead of sending anyone to the login page; its docs
+# page is an ordinary signed-in page.
+PUBLIC |= {name for name, _ in ALL_URLS if name.startswith("rest_api:") and name != "rest_api:docs"}
 
 
 def build_url(name, route, samples):
@@ -156,7 +188,16 @@ def build_url(name, route, samples):
 
     def sample(match):
         parameter = match["name"]
-        find = PARAMETER_SAMPLES.get((namespace, parameter)) or PARAMETER_SAMPLES.get((None, parameter))
+        by_route = [
+            find
+            for (key, param), find in PARAMETER_SAMPLES.items()
+            if param == parameter and name.startswith(f"{key}-")
+        ]  # ("rest_api:incident", "pk") serves rest_api:incident-detail, rest_api:incident-change-status …
+        find = (
+            next(iter(by_route), None)
+            or PARAMETER_SAMPLES.get((namespace, parameter))
+            or PARAMETER_SAMPLES.get((None, parameter))
+        )
         assert find, f"No sample for <{parameter}> in {name}: add one to PARAMETER_SAMPLES"
         return str(find(samples))
 
@@ -177,7 +218,13 @@ def samples(db, make_incident, service, settings, tmp_path, viewer):
     (tmp_path / settings.MARKDOWNX_MEDIA_PATH).mkdir()
     (tmp_path / settings.MARKDOWNX_MEDIA_PATH / "diagram.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     incident = make_incident(services=[service], timeline=2)
-    objects = {"incident": incident, "incident_without_postmortem": make_incident(services=[service])}
+    objects = {
+        "incident": incident,
+        "incident_without_postmortem": make_incident(services=[service]),
+        "service": service,
+        "category": apps.get_model("incidents", "Category").objects.create(name="bad deploy"),
+        "api_token": apps.get_model("api", "ApiToken").issue(user=author, name="deploys")[0],
+    }
     apps.get_model("incidents", "StatusUpdate").objects.create(
         incident=incident, status=incident.status, headline="Checkout is failing", message="We are on it."
     )

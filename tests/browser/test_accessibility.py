@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.roles import EDITOR
-from incidents.models import Incident
+from incidents.models import Category, Incident, Service
 from postmortems.models import ActionItem
 from runbooks.models import Runbook
 from tests.browser.axe import axe_violations, load_axe_on_every_page
@@ -100,6 +100,8 @@ def parameter_samples() -> dict[tuple[str | None, str], object]:
         ("runbooks", "slug"): Runbook.objects.order_by("pk").first().slug,
         ("runbooks", "number"): 1,
         ("runbooks", "incident_pk"): incident.pk,
+        ("services", "pk"): Service.objects.order_by("pk").first().pk,
+        ("categories", "pk"): Category.objects.order_by("pk").first().pk,
         (None, "uidb64"): "MQ",
         (None, "token"): "set-password",
     }
