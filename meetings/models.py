@@ -204,9 +204,7 @@ class Decision(models.Model):
 class DueDateChange(models.Model):
     """One move of an action item's due date: the slippage history."""
 
-    action_item = models.ForeignKey(
-        "postmortems.ActionItem", models.CASCADE, related_name="due_date_changes"
-    )
+    action_item = models.ForeignKey("postmortems.ActionItem", models.CASCADE, related_name="due_date_changes")
     old_date = models.DateField(null=True, blank=True)
     new_date = models.DateField(null=True, blank=True)
     reason = models.TextField(**text_limit(2000))
