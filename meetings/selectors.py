@@ -110,8 +110,7 @@ def since_last_meeting(meeting: Meeting, today: date | None = None) -> SinceLast
     }
     for name, queryset in lists.items():
         setattr(result, name, list(queryset[:SINCE_LAST_LIMIT]))
-        count = len(getattr(result, name))
-        setattr(result, f"{name}_count", count if count < SINCE_LAST_LIMIT else queryset.count())
+        setattr(result, f"{name}_count", queryset.count())  # always: a page's query count stays fixed
     return result
 
 

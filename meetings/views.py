@@ -24,10 +24,12 @@ HISTORY_PAGE_SIZE = 25
 
 def meeting_or_404(pk: int) -> Meeting:
     """The meeting, ended first if it was left open too long (what it recorded is kept)."""
-    meeting = get_object_or_404(Meeting.objects.select_related("team", "service", "started_by"), pk=pk)
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("team", "service", "started_by", "previous"), pk=pk
+    )
     if meeting.is_stale():
         services.close_if_stale(meeting=meeting)
-        meeting = Meeting.objects.select_related("team", "service", "started_by").get(pk=pk)
+        meeting = Meeting.objects.select_related("team", "service", "started_by", "previous").get(pk=pk)
     return meeting
 
 
@@ -325,4 +327,3 @@ def team_history(request, team):
         "meetings/history.html",
         {"page_obj": page, "meetings": page.object_list, "teams": [], "team": team},
     )
-

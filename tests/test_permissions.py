@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from accounts.roles import EDITOR, RESPONDER, VIEWER
 from incidents.models import Incident, Status, TimelineEntry
+from meetings.services import start_meeting
 from notifications.messages import unsubscribe_token
 from tests.conftest import make_user
 
@@ -73,6 +74,9 @@ PARAMETER_SAMPLES = {
     ("notifications", "team"): lambda s: s["team"].name,
     ("notifications", "channel_pk"): lambda s: s["chat_channel"].pk,
     ("notifications", "postmortem_pk"): lambda s: s["postmortem"].pk,
+    ("meetings", "pk"): lambda s: s["meeting"].pk,
+    ("meetings", "position"): lambda s: 1,
+    ("meetings", "team"): lambda s: s["team"].name,
     (None, "uidb64"): lambda s: "MQ",
     (None, "token"): lambda s: "set-password",
     (None, "path"): lambda s: s["uploaded_image"],
@@ -102,6 +106,11 @@ LEAST_ROLE_FOR_POST = {
     "notifications:remove_channel": EDITOR,
     "notifications:revoke_team_calendar": EDITOR,
     "notifications:review_meeting": EDITOR,
+    "meetings:start": EDITOR,
+    "meetings:decide": EDITOR,
+    "meetings:time": EDITOR,
+    "meetings:notes": EDITOR,
+    "meetings:end": EDITOR,
 }
 ROLE_ORDER = [VIEWER, RESPONDER, EDITOR]
 # Plausible form data, so a view that validated before checking permissions would be caught writing.
@@ -130,6 +139,7 @@ PROJECT_APPS = {
     "insights",
     "dashboard",
     "notifications",
+    "meetings",
 }
 PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
@@ -205,6 +215,7 @@ def samples(db, make_incident, service, settings, tmp_path, viewer):
     objects["chat_channel"] = objects["team"].chat_channels.create(
         name="#payments", url="json://127.0.0.1:9/hook"
     )
+    objects["meeting"] = start_meeting(team=objects["team"], service=None, attendees=[author], by=author)
     return objects
 
 
