@@ -9,6 +9,7 @@ DEMO_SEEDERS = [
     "postmortems.demo",
     "incidents.communication_demo",
     "runbooks.demo",
+    "meetings.demo",
 ]
 
 
