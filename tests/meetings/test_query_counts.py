@@ -33,7 +33,9 @@ def queries_for(client, url):
 
 @pytest.mark.parametrize("page", ["step", "agenda"])
 def test_pages_cost_the_same_queries_for_20_and_2000_items(editor_client, team, postmortem, editor, page):
-    services.start_meeting(team=team, service=None, attendees=[], by=editor)  # each compares with a previous one
+    services.start_meeting(
+        team=team, service=None, attendees=[], by=editor
+    )  # each compares with a previous one
     small = meeting_with(20, team, postmortem, editor)
     large = meeting_with(2000, team, postmortem, editor)
     assert large.agenda_size == 2020

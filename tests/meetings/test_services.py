@@ -211,3 +211,14 @@ def test_ending_records_the_open_items_left(team, items, editor):
 def test_an_empty_scope_gives_an_empty_agenda(db, editor):
     meeting = services.start_meeting(team=None, service=None, attendees=[], by=editor)
     assert Meeting.objects.get(pk=meeting.pk).agenda_size == 0
+
+
+def test_the_reminders_command_closes_meetings_left_open(team, items, editor):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    meeting = start(team, editor, now=timezone.now() - timedelta(hours=13))
+    call_command("send_reminders", stdout=StringIO())
+    meeting.refresh_from_db()
+    assert meeting.closed_automatically
