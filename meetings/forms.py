@@ -36,7 +36,7 @@ class DecisionForm(forms.Form):
     )
     owner = PersonByNameField(label="Assign to", required=False)
     due_date = forms.DateField(
-        label="New due date", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="Due date moves to", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     reason = forms.CharField(
         required=False,

@@ -177,3 +177,27 @@ def test_each_decision_is_in_the_items_history_on_the_step_page(editor_client, m
     editor_client.post(reverse("meetings:decide", args=[meeting.pk, 1]), data)
     response = editor_client.get(step_url(meeting, 1))
     assert [decision.kind for decision in response.context["context"].decisions] == [Decision.Kind.ESCALATED]
+
+
+def test_insights_show_the_team_whose_due_dates_keep_moving(editor_client, meeting, items, team):
+    for days in (10, 20):
+        DueDateChange.objects.create(
+            action_item=items["overdue"],
+            old_date=timezone.localdate() + timedelta(days=days),
+            new_date=timezone.localdate() + timedelta(days=days + 10),
+            reason="Vendor",
+        )
+    response = editor_client.get(reverse("insights:index"))
+    assert [(row.team, row.slips, row.days) for row in response.context["slippage"]] == [(team.name, 2, 20)]
+
+
+def test_insights_list_an_item_moved_twice(editor_client, meeting, items):
+    for days in (10, 20):
+        DueDateChange.objects.create(
+            action_item=items["overdue"],
+            old_date=timezone.localdate() + timedelta(days=days),
+            new_date=timezone.localdate() + timedelta(days=days + 10),
+            reason="Vendor",
+        )
+    response = editor_client.get(reverse("insights:index"))
+    assert response.context["slipped_items"] == [items["overdue"]]
