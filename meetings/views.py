@@ -233,6 +233,9 @@ def decide(request, pk, position):
         for field, problems in error_items(error):
             form.add_error(field if field in form.fields else None, problems)
         return render_step(request, meeting, agenda_item, form=form, status=400)
+    seconds = request.POST.get("seconds", "")
+    if seconds.isdigit() and len(seconds) < 7:
+        services.add_time(agenda_item=agenda_item, seconds=int(seconds))
     messages.success(request, f"Recorded: {services.summary_line(decision)}")
     if position < meeting.agenda_size:
         return redirect("meetings:step", meeting.pk, position + 1)

@@ -33,6 +33,14 @@
   }
   show();
   setInterval(show, 1000);
+  // Deciding carries the seconds in the form itself (one request instead of two racing ones).
+  var decision = document.querySelector("form.decision-form");
+  if (decision) {
+    decision.addEventListener("submit", function () {
+      var field = decision.querySelector("input[name=seconds]");
+      if (field) { field.value = String(elapsed()); reported = true; }
+    });
+  }
   var url = timer.getAttribute("data-timer-url");
   var token = document.querySelector("input[name=csrfmiddlewaretoken]");
   if (!url || !token || !navigator.sendBeacon) return;
