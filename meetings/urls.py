@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.history, name="history"),
     path("teams/<str:team>/", views.team_history, name="team"),
     path("start/", views.start, name="start"),
+    path("action-items/<int:item_pk>/", views.item_history, name="item_history"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/jump/", views.jump, name="jump"),
     path("<int:pk>/notes/", views.notes, name="notes"),

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 from notifications.models import Team
 from notifications.services import team_named
 from postmortems.action_views import owner_options
+from postmortems.models import ActionItem
 
 from . import selectors, services
 from .forms import DecisionForm, NotesForm, StartMeetingForm
@@ -295,6 +296,29 @@ def end(request, pk):
         services.end_meeting(meeting=meeting, by=request.user)
         messages.success(request, "Meeting ended. The summary is below; attendees get it by email.")
     return redirect(meeting)
+
+
+@require_safe
+def item_history(request, item_pk):
+    """Everything the review meetings decided about one action item, and every move of its due date."""
+    item = get_object_or_404(ActionItem.objects.select_related("owner", "postmortem__incident"), pk=item_pk)
+    return render(
+        request,
+        "meetings/item_history.html",
+        {
+            "item": item,
+            "decisions": list(
+                Decision.objects.filter(action_item=item)
+                .select_related("by", "owner", "meeting")
+                .order_by("-pk")
+            ),
+            "changes": list(
+                DueDateChange.objects.filter(action_item=item)
+                .select_related("by", "meeting")
+                .order_by("-at", "-pk")
+            ),
+        },
+    )
 
 
 # --- History -----------------------------------------------------------------------------------------------

@@ -77,6 +77,7 @@ PARAMETER_SAMPLES = {
     ("meetings", "pk"): lambda s: s["meeting"].pk,
     ("meetings", "position"): lambda s: 1,
     ("meetings", "team"): lambda s: s["team"].name,
+    ("meetings", "item_pk"): lambda s: s["action_item"].pk,
     (None, "uidb64"): lambda s: "MQ",
     (None, "token"): lambda s: "set-password",
     (None, "path"): lambda s: s["uploaded_image"],

@@ -18,7 +18,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from accounts.roles import EDITOR
 from incidents.models import Incident
-from meetings.models import Meeting
+from meetings.models import DueDateChange, Meeting
 from postmortems.models import ActionItem
 from runbooks.models import Runbook
 from tests.browser.axe import axe_violations, load_axe_on_every_page
@@ -104,6 +104,7 @@ def parameter_samples() -> dict[tuple[str | None, str], object]:
         # The running meeting (its agenda, a step with the decision form); the ended one is in meeting_pages().
         ("meetings", "pk"): Meeting.objects.open().order_by("pk").first().pk,
         ("meetings", "position"): 1,
+        ("meetings", "item_pk"): DueDateChange.objects.order_by("pk").first().action_item_id,
         ("meetings", "team"): Meeting.objects.order_by("pk").first().team.name,
         (None, "uidb64"): "MQ",
         (None, "token"): "set-password",

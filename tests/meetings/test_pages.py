@@ -201,3 +201,13 @@ def test_insights_list_an_item_moved_twice(editor_client, meeting, items):
         )
     response = editor_client.get(reverse("insights:index"))
     assert response.context["slipped_items"] == [items["overdue"]]
+
+
+def test_an_items_history_shows_the_meeting_that_moved_its_due_date(editor_client, meeting, items):
+    new_date = timezone.localdate() + timedelta(days=30)
+    data = decision_data(
+        editor_client, meeting, 2, kind="new_due_date", due_date=new_date.isoformat(), reason="Vendor is late"
+    )
+    editor_client.post(reverse("meetings:decide", args=[meeting.pk, 2]), data)
+    response = editor_client.get(reverse("meetings:item_history", args=[items["overdue"].pk]))
+    assert [change.meeting for change in response.context["changes"]] == [meeting]
