@@ -222,3 +222,42 @@ def test_the_reminders_command_closes_meetings_left_open(team, items, editor):
     call_command("send_reminders", stdout=StringIO())
     meeting.refresh_from_db()
     assert meeting.closed_automatically
+
+
+def test_a_runbook_flagged_needs_update_is_on_the_agenda(team, items, editor, postmortem):
+    from runbooks.models import Runbook, RunbookUsage
+
+    runbook = Runbook(title="Checkout API", slug="checkout-api", body="## Overview", owner_team=team.name)
+    runbook.save_revision(editor)
+    RunbookUsage.objects.create(
+        incident=postmortem.incident, runbook=runbook, outcome=RunbookUsage.Outcome.DIDNT_HELP
+    )
+    meeting = start(team, editor)
+    assert meeting.agenda.get(runbook=runbook).section == AgendaItem.Section.RUNBOOK
+
+
+def test_a_postmortem_on_the_agenda_can_only_be_discussed_or_escalated(team, items, editor, postmortem):
+    postmortem.status = Postmortem.Status.IN_REVIEW
+    postmortem.save()
+    meeting = start(team, editor)
+    with pytest.raises(ValidationError):
+        services.record_decision(
+            agenda_item=meeting.agenda.get(postmortem=postmortem),
+            kind=Decision.Kind.DONE,
+            by=editor,
+            seen_decision_id=None,
+            seen_version="",
+        )
+
+
+def test_since_last_meeting_lists_what_closed_and_what_became_unowned(team, items, editor):
+    from meetings.selectors import since_last_meeting
+
+    first = start(team, editor, now=timezone.now() - timedelta(days=7))
+    services.end_meeting(meeting=first, by=editor, now=timezone.now() - timedelta(days=7))
+    items["due_soon"].status = ActionItem.Status.DONE
+    items["due_soon"].save()
+    items["later"].owner = None
+    items["later"].save()
+    since = since_last_meeting(start(team, editor))
+    assert (since.closed, since.newly_unowned) == ([items["due_soon"]], [items["later"]])
