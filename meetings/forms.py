@@ -62,3 +62,4 @@ class NotesForm(forms.Form):
         max_length=MAX_SUMMARY_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
+    seen_version = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)

@@ -4,6 +4,7 @@ The narrow writes on action items here (owner, due date, closing) are the meetin
 postmortems/services.py offers the same operations these should call them.
 """
 
+import hashlib
 from collections.abc import Iterable
 from datetime import date, datetime
 
@@ -231,15 +232,29 @@ def _save_item(item: ActionItem, fields: list[str]) -> None:
     item.save(update_fields=fields)
 
 
+def notes_version(notes: str) -> str:
+    """What a notes form carries to notice that someone else saved the notes meanwhile."""
+    return hashlib.sha256(notes.encode()).hexdigest()[:16]
+
+
 @transaction.atomic
-def save_notes(*, meeting: Meeting, notes: str, by: AbstractBaseUser) -> Meeting:
+def save_notes(
+    *, meeting: Meeting, notes: str, by: AbstractBaseUser, seen_version: str | None = None
+) -> bool:
+    """Save the notes; when someone else saved theirs after this form was shown, keep both (theirs first).
+    Returns whether the texts had to be kept side by side."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _check_open(meeting)
+    merged = seen_version is not None and seen_version != notes_version(meeting.notes)
+    if merged and notes.strip() and notes.strip() != meeting.notes.strip():
+        notes = f"{meeting.notes.rstrip()}\n\n---\n\n*Also saved by {display_name(by)}:*\n\n{notes}"
+    elif merged:
+        notes, merged = meeting.notes, False
     meeting.notes = notes
     meeting.full_clean(exclude=["team", "service", "previous", "started_by", "ended_by"])
     meeting.notes_html = render_markdown(notes)
     meeting.save(update_fields=["notes", "notes_html"])
-    return meeting
+    return merged
 
 
 def add_time(*, agenda_item: AgendaItem, seconds: int) -> None:

@@ -78,10 +78,14 @@ def detail(request, pk):
     }
     if meeting.is_open:
         context.update(agenda_page(meeting, request.GET.get("after", "")))
-        context["notes_form"] = NotesForm(initial={"notes": meeting.notes})
+        context["notes_form"] = notes_form(meeting)
         return render(request, "meetings/agenda.html", context)
     context.update(summary(meeting))
     return render(request, "meetings/summary.html", context)
+
+
+def notes_form(meeting: Meeting) -> NotesForm:
+    return NotesForm(initial={"notes": meeting.notes, "seen_version": services.notes_version(meeting.notes)})
 
 
 def agenda_page(meeting: Meeting, after: str) -> dict:
@@ -175,6 +179,7 @@ def render_step(request, meeting, agenda_item, form=None, conflict=None, status=
             "previous_position": agenda_item.position - 1 if agenda_item.position > 1 else None,
             "next_position": agenda_item.position + 1 if agenda_item.position < meeting.agenda_size else None,
             "owner_options": owner_options() if meeting.is_open else [],
+            "notes_form": notes_form(meeting),
             "today": timezone.localdate(),
         },
         status=status,
@@ -271,14 +276,24 @@ def notes(request, pk):
     form = NotesForm(request.POST)
     if form.is_valid():
         try:
-            services.save_notes(meeting=meeting, notes=form.cleaned_data["notes"], by=request.user)
+            merged = services.save_notes(
+                meeting=meeting,
+                notes=form.cleaned_data["notes"],
+                by=request.user,
+                seen_version=form.cleaned_data["seen_version"] or None,
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, "Notes saved.")
-        return redirect(_step_url(request, meeting) or meeting)
-    messages.error(request, " ".join(" ".join(errors) for errors in form.errors.values()))
-    return redirect(meeting)
+            if merged:
+                messages.warning(
+                    request, "Someone else saved notes meanwhile: both texts are kept, theirs first."
+                )
+            else:
+                messages.success(request, "Notes saved.")
+    else:
+        messages.error(request, " ".join(" ".join(errors) for errors in form.errors.values()))
+    return redirect(_step_url(request, meeting) or meeting)
 
 
 def _step_url(request, meeting):

@@ -197,7 +197,8 @@ def test_attendees_are_sent_the_summary_when_the_meeting_ends(team, items, edito
 
 def test_notes_are_sanitised(team, items, editor):
     meeting = start(team, editor)
-    meeting = services.save_notes(meeting=meeting, notes="**Agreed** <script>alert(1)</script>", by=editor)
+    services.save_notes(meeting=meeting, notes="**Agreed** <script>alert(1)</script>", by=editor)
+    meeting.refresh_from_db()
     assert "<script" not in meeting.notes_html
 
 
@@ -261,3 +262,12 @@ def test_since_last_meeting_lists_what_closed_and_what_became_unowned(team, item
     items["later"].save()
     since = since_last_meeting(start(team, editor))
     assert (since.closed, since.newly_unowned) == ([items["due_soon"]], [items["later"]])
+
+
+def test_notes_saved_by_two_people_at_once_keep_both_texts(team, items, editor):
+    meeting = start(team, editor)
+    seen = services.notes_version("")
+    services.save_notes(meeting=meeting, notes="Olga's notes", by=editor, seen_version=seen)
+    services.save_notes(meeting=meeting, notes="Pat's notes", by=editor, seen_version=seen)
+    meeting.refresh_from_db()
+    assert ("Olga's notes" in meeting.notes, "Pat's notes" in meeting.notes) == (True, True)
