@@ -21,6 +21,10 @@ _VIEW = [
     "runbooks.view_runbookusage",
     "notifications.view_team",
     "notifications.view_reviewmeeting",
+    "meetings.view_meeting",
+    "meetings.view_agendaitem",
+    "meetings.view_decision",
+    "meetings.view_duedatechange",
 ]
 _RESPOND = [
     "incidents.add_incident",
@@ -48,6 +52,10 @@ _EDIT = [
     "notifications.delete_chatchannel",
     "notifications.add_reviewmeeting",
     "notifications.change_reviewmeeting",
+    # Running a review meeting changes action items, so it is an editor's job (viewers only read the record).
+    "meetings.add_meeting",
+    "meetings.change_meeting",
+    "meetings.add_decision",
 ]
 
 ROLE_PERMISSIONS = {

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "notifications",  # before accounts: its permissions must exist when accounts syncs the role groups
+    "meetings",  # likewise
     "accounts",
     "transfer",
     "rest_framework",

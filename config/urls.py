@@ -14,6 +14,7 @@ urlpatterns = [
     path("categories/", include(categories)),
     path("postmortems/", include("postmortems.urls")),
     path("action-items/", include("postmortems.action_urls")),
+    path("meetings/", include("meetings.urls")),
     path("runbooks/", include("runbooks.urls")),
     path("search/", include("search.urls")),
     path("insights/", include("insights.urls")),

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.shortcuts import render
 
 from incidents.models import Incident, Severity
+from meetings import selectors as meeting_selectors
+from postmortems.models import ActionItem
 
 from . import charts, metrics
 from .filters import InsightsFilter
@@ -34,6 +36,7 @@ def index(request):
         "repeats": metrics.repeat_incidents(incidents),
         "repeat_count": repeat_count,
         "follow_through": metrics.action_item_follow_through(incidents),
+        **slippage(incidents),
         "per_quarter": [(metrics.quarter_label(q), counts) for q, counts in per_quarter.items()],
         "severities": Severity.choices,
         "repeat_window_days": settings.HINDSIGHT_REPEAT_WINDOW.days,
@@ -42,6 +45,15 @@ def index(request):
         "category_chart": _category_chart(categories, repeats_per_category),
     }
     return render(request, "insights/index.html", context)
+
+
+def slippage(incidents):
+    """Due dates that keep moving (the postmortem-theatre signal), for these incidents' action items."""
+    items = ActionItem.objects.filter(postmortem__incident__in=incidents.values("pk"))
+    return {
+        "slippage": meeting_selectors.slippage_by_team(items),
+        "slipped_items": meeting_selectors.most_slipped_items(items),
+    }
 
 
 def _hours(value):

@@ -32,6 +32,7 @@ class Kind(models.TextChoices):
     POSTMORTEM_OVERDUE = "postmortem_overdue", "Postmortem overdue"
     STATUS_UPDATE_DUE = "status_update_due", "Status update about to be overdue"
     REVIEW_MEETING = "review_meeting", "Postmortem review meeting invitation"
+    MEETING_SUMMARY = "meeting_summary", "Summary of an action-item review meeting you attended"
     REMINDER_DIGEST = "reminder_digest", "Many reminders at once, in one message"
     DAILY_DIGEST = "daily_digest", "Daily digest"
     RUNBOOK_REVIEW_DUE = "runbook_review_due", "Runbook due for review (team channel)"
@@ -54,6 +55,7 @@ PERSONAL_KINDS = [
     Kind.POSTMORTEM_OVERDUE,
     Kind.STATUS_UPDATE_DUE,
     Kind.REVIEW_MEETING,
+    Kind.MEETING_SUMMARY,
 ]
 # Personal kinds that may wait for the daily digest (an invitation or a digest itself never waits).
 DIGESTIBLE_KINDS = [kind for kind in PERSONAL_KINDS if kind != Kind.REVIEW_MEETING]

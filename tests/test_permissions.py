@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from accounts.roles import EDITOR, RESPONDER, VIEWER
 from incidents.models import Incident, Status, TimelineEntry
+from meetings.services import start_meeting
 from notifications.messages import unsubscribe_token
 from tests.conftest import make_user
 
@@ -87,6 +88,10 @@ PARAMETER_SAMPLES = {
     ("rest_api:runbook", "slug"): lambda s: s["runbook"].slug,
     ("rest_api:service", "pk"): lambda s: s["service"].pk,
     ("rest_api:category", "pk"): lambda s: s["category"].pk,
+    ("meetings", "pk"): lambda s: s["meeting"].pk,
+    ("meetings", "position"): lambda s: 1,
+    ("meetings", "team"): lambda s: s["team"].name,
+    ("meetings", "item_pk"): lambda s: s["action_item"].pk,
     (None, "uidb64"): lambda s: "MQ",
     (None, "token"): lambda s: "set-password",
     (None, "path"): lambda s: s["uploaded_image"],
@@ -130,6 +135,11 @@ LEAST_ROLE_FOR_POST = {
     "rest_api:action-item-list": EDITOR,
     "rest_api:action-item-assign": EDITOR,
     "rest_api:action-item-change-status": EDITOR,
+    "meetings:start": EDITOR,
+    "meetings:decide": EDITOR,
+    "meetings:time": EDITOR,
+    "meetings:notes": EDITOR,
+    "meetings:end": EDITOR,
 }
 ROLE_ORDER = [VIEWER, RESPONDER, EDITOR]
 # Plausible form data, so a view that validated before checking permissions would be caught writing.
@@ -159,6 +169,7 @@ PROJECT_APPS = {
     "dashboard",
     "notifications",
     "api",
+    "meetings",
 }
 PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
@@ -252,6 +263,7 @@ def samples(db, make_incident, service, settings, tmp_path, viewer):
     objects["chat_channel"] = objects["team"].chat_channels.create(
         name="#payments", url="json://127.0.0.1:9/hook"
     )
+    objects["meeting"] = start_meeting(team=objects["team"], service=None, attendees=[author], by=author)
     return objects
 
 

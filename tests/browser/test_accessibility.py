@@ -18,6 +18,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from accounts.roles import EDITOR
 from incidents.models import Category, Incident, Service
+from meetings.models import DueDateChange, Meeting
 from postmortems.models import ActionItem
 from runbooks.models import Runbook
 from tests.browser.axe import axe_violations, load_axe_on_every_page
@@ -102,9 +103,20 @@ def parameter_samples() -> dict[tuple[str | None, str], object]:
         ("runbooks", "incident_pk"): incident.pk,
         ("services", "pk"): Service.objects.order_by("pk").first().pk,
         ("categories", "pk"): Category.objects.order_by("pk").first().pk,
+        # The running meeting (its agenda, a step with the decision form); the ended one is in meeting_pages().
+        ("meetings", "pk"): Meeting.objects.open().order_by("pk").first().pk,
+        ("meetings", "position"): 1,
+        ("meetings", "item_pk"): DueDateChange.objects.order_by("pk").first().action_item_id,
+        ("meetings", "team"): Meeting.objects.order_by("pk").first().team.name,
         (None, "uidb64"): "MQ",
         (None, "token"): "set-password",
     }
+
+
+def meeting_pages() -> list[str]:
+    """An ended meeting's summary and one of its steps (read-only, with the decisions recorded)."""
+    ended = Meeting.objects.ended().order_by("pk").first()
+    return [ended.get_absolute_url(), ended.agenda.order_by("position").first().get_absolute_url()]
 
 
 def url_for(name: str, route: str, samples: dict) -> str | None:
@@ -156,7 +168,7 @@ def site(django_db_setup, django_db_blocker):
         try:
             yield Site(
                 url=server.url,
-                logged_in_pages=html_pages(editor, logged_in, samples) + PAGES_WITH_QUERIES,
+                logged_in_pages=html_pages(editor, logged_in, samples) + PAGES_WITH_QUERIES + meeting_pages(),
                 public_pages=html_pages(Client(), public, samples),
                 objects=objects,
             )

@@ -13,6 +13,8 @@ EMPTY_PAGES = [
     "/action-items/review/",
     "/action-items/",
     "/action-items/mine/",
+    "/meetings/",
+    "/meetings/start/",
     "/runbooks/",
     "/insights/",
     "/search/",

@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from incidents.models import Category, Incident
+from meetings.models import Meeting
 from postmortems.models import Postmortem
 from runbooks.models import Runbook
 from tests.site_walk import seed_site
@@ -27,6 +28,18 @@ def nav_paths(page):
     )
 
 
+def meeting_paths():
+    """The review meeting: history, start, a running meeting's agenda and step, an ended one's summary."""
+    running, ended = Meeting.objects.open().first(), Meeting.objects.ended().first()
+    return [
+        "/meetings/",
+        "/meetings/start/",
+        running.get_absolute_url(),
+        running.agenda.order_by("position").first().get_absolute_url(),
+        ended.get_absolute_url(),
+    ]
+
+
 def test_every_main_page_fits_a_phone_screen(logged_in_page, live_server, organisation):
     page = logged_in_page
     page.set_viewport_size(PHONE)
@@ -36,6 +49,7 @@ def test_every_main_page_fits_a_phone_screen(logged_in_page, live_server, organi
         Postmortem.objects.order_by("pk").first().get_absolute_url(),
         Runbook.objects.order_by("pk").first().get_absolute_url(),
         "/search/?q=database",
+        *meeting_paths(),
     ]
     too_wide = {}
     for path in paths:

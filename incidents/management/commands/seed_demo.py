@@ -11,6 +11,7 @@ DEMO_SEEDERS = [
     "postmortems.demo",
     "incidents.communication_demo",
     "runbooks.demo",
+    "meetings.demo",
 ]
 
 
