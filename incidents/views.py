@@ -11,6 +11,8 @@ from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 
 from documents.pagination import BoundedCountPaginator
+from documents.views import warn_about_missing_references
+from references.selectors import mentions_of
 from runbooks.models import RunbookUsage
 
 from .communication import communication_state
@@ -99,6 +101,7 @@ class IncidentDetailView(DetailView):
         ]
         context["communication"] = communication_state(incident)
         context["alert_panel"] = alert_panel(incident)
+        context["mentions"] = mentions_of(incident, viewer=self.request.user)
         return context
 
 
@@ -125,6 +128,7 @@ class IncidentUpdateView(PermissionRequiredMixin, UpdateView):
                 f"Status changed from {old_status} to {self.object.get_status_display()}.", self.request.user
             )
         messages.success(self.request, "Incident saved.")
+        warn_about_missing_references(self.request, self.object.summary, self.object.customer_impact)
         return response
 
 

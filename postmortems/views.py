@@ -16,8 +16,9 @@ from django_filters.views import FilterView
 from core.ratelimit import rate_limited
 from documents.limits import MAX_BODY_LENGTH
 from documents.models import EditConflict
-from documents.views import ConflictSafeEditMixin
+from documents.views import ConflictSafeEditMixin, warn_about_missing_references
 from incidents.models import Incident, TimelineEntry
+from references.selectors import mentions_of
 
 from .blameless import find_blaming_language
 from .drafting import initial_body
@@ -95,6 +96,7 @@ class PostmortemDetailView(DetailView):
         context["findings"] = check_text(self.object.body)
         context["is_overdue"] = self.object.is_overdue()
         context["today"] = timezone.localdate()
+        context["mentions"] = mentions_of(self.object, viewer=self.request.user)
         return context
 
 
@@ -182,6 +184,7 @@ class PostmortemEditView(PermissionRequiredMixin, ConflictSafeEditMixin, UpdateV
         self.object = postmortem
         messages.success(self.request, self.saved_message)
         warn_about_blaming_language(self.request, postmortem.body)
+        warn_about_missing_references(self.request, postmortem.body)
         if "save_and_view" in self.request.POST:
             return redirect(postmortem)
         return redirect("postmortems:edit", postmortem.pk)

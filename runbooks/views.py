@@ -11,6 +11,7 @@ from django_filters.views import FilterView
 
 from documents.views import ConflictSafeEditMixin
 from incidents.models import Incident
+from references.selectors import mentions_of
 
 from .contents import table_of_contents
 from .filters import RunbookFilter
@@ -51,6 +52,8 @@ class RunbookDetailView(DetailView):
         context["toc"] = table_of_contents(runbook.rendered_body)
         context["usages"] = runbook.usages.select_related("incident", "recorded_by")[:USAGES_SHOWN]
         context["open_action_items"] = open_action_items_for(runbook)
+        context["mentions"] = mentions_of(runbook, viewer=self.request.user)
+        context["mention_syntax"] = f"[[{runbook.title}]]"
         return context
 
 
