@@ -6,10 +6,10 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView, UpdateView
 from django_filters.views import FilterView
 
@@ -21,11 +21,11 @@ from incidents.models import Incident, TimelineEntry
 from references.selectors import mentions_of
 
 from .blameless import find_blaming_language
-from .drafting import initial_body
+from .drafting import fill_template, initial_body
 from .filters import PostmortemFilter
 from .forms import ActionItemFormSet, PostmortemForm, WorkflowForm, people
 from .markdown_export import postmortem_as_markdown
-from .models import ActionItem, Postmortem
+from .models import ActionItem, Postmortem, PostmortemTemplate
 
 
 def known_people_names():
@@ -65,12 +65,13 @@ def start_postmortem(request, incident_pk):
     existing = Postmortem.objects.filter(incident=incident).first()
     if existing:
         return redirect("postmortems:edit", existing.pk)
-    postmortem = Postmortem(
-        incident=incident, title=incident.title, body=initial_body(incident), created_by=request.user
-    )
+    template = chosen_template(incident, request.POST.get("template"))
+    body = fill_template(template.body, incident) if template else initial_body(incident)
+    note = f"Started from the “{template.name}” template" if template else "Started from the section template"
+    postmortem = Postmortem(incident=incident, title=incident.title, body=body, created_by=request.user)
     try:
         with transaction.atomic():
-            postmortem.save_revision(request.user, note="Started from the section template")
+            postmortem.save_revision(request.user, note=note)
             postmortem.authors.add(request.user)
     except IntegrityError:  # someone started it a moment ago
         return redirect("postmortems:edit", Postmortem.objects.get(incident=incident).pk)
@@ -78,6 +79,28 @@ def start_postmortem(request, incident_pk):
         request, "Postmortem started. The timeline is already written in; tell the story around it."
     )
     return redirect("postmortems:edit", postmortem.pk)
+
+
+def chosen_template(incident, template_id):
+    """The template picked on the start page, or the default for the incident (None: the built-in sections)."""
+    if template_id and str(template_id).isdigit():
+        picked = PostmortemTemplate.objects.filter(pk=template_id).first()
+        if picked:
+            return picked
+    return PostmortemTemplate.objects.default_for(incident)
+
+
+@require_safe
+@permission_required("postmortems.add_postmortem", raise_exception=True)
+def choose_template(request, incident_pk):
+    """Pick the template a new postmortem starts from; the start button uses the default without asking."""
+    incident = get_object_or_404(Incident.objects.select_related("postmortem"), pk=incident_pk)
+    if hasattr(incident, "postmortem"):
+        return redirect("postmortems:edit", incident.postmortem.pk)
+    templates = list(PostmortemTemplate.objects.order_by("name"))
+    default = PostmortemTemplate.objects.default_for(incident)
+    context = {"incident": incident, "templates": templates, "default": default}
+    return render(request, "postmortems/postmortem_start.html", context)
 
 
 class PostmortemDetailView(DetailView):
