@@ -9,7 +9,7 @@ from incidents.models import Incident
 from postmortems.models import Postmortem
 from runbooks.models import Runbook
 
-from .models import Reference
+from .models import Reference, RunbookAlias
 
 MENTIONS_SHOWN = 50
 _SOURCE_COLUMNS = (
@@ -90,3 +90,14 @@ def _mentioned_in(row: Reference) -> MentionedIn:
         written_as=row.written_as,
         created_at=row.created_at,
     )
+
+
+def runbook_once_called(slug: str) -> Runbook | None:
+    """The runbook that had this slug before it was renamed (the latest, if several did)."""
+    alias = (
+        RunbookAlias.objects.filter(slug=slug)
+        .select_related("runbook")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return alias.runbook if alias else None

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +12,7 @@ from django_filters.views import FilterView
 
 from documents.views import ConflictSafeEditMixin
 from incidents.models import Incident
-from references.selectors import mentions_of
+from references.selectors import mentions_of, runbook_once_called
 
 from .contents import table_of_contents
 from .filters import RunbookFilter
@@ -38,6 +39,15 @@ class RunbookListView(FilterView):
 class RunbookDetailView(DetailView):
     template_name = "runbooks/runbook_detail.html"
     context_object_name = "runbook"
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            renamed = runbook_once_called(kwargs["slug"])  # links saved before a rename keep working
+            if renamed is None:
+                raise
+            return redirect(renamed, permanent=True)
 
     def get_queryset(self):
         return (
