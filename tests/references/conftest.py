@@ -6,8 +6,8 @@ from runbooks.models import Runbook
 
 @pytest.fixture
 def make_runbook(db):
-    def build(title="Database failover", **fields):
-        runbook = Runbook(title=title, body=fields.pop("body", "## Service overview\n"), **fields)
+    def build(title="Database failover", body="## Service overview\n", **fields):
+        runbook = Runbook(title=title, body=body, **fields)
         runbook.save_revision(None)
         return runbook
 
