@@ -130,6 +130,7 @@ PROJECT_APPS = {
     "insights",
     "dashboard",
     "notifications",
+    "references",
 }
 PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
