@@ -1,8 +1,10 @@
 """Renaming a runbook keeps the references written to its old title and slug working."""
 
 import pytest
+from django.urls import reverse
 
 from documents.markdown import render_markdown
+from tests.runbooks.test_pages import edit_data
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +64,18 @@ def test_a_link_saved_with_the_old_slug_redirects_to_the_runbook(viewer_client, 
 
 def test_an_unknown_slug_is_still_not_found(viewer_client, db):
     assert viewer_client.get("/runbooks/never-existed/").status_code == 404
+
+
+def test_renaming_in_the_editor_keeps_old_references_working(editor_client, make_runbook):
+    runbook = make_runbook("Database failover")
+    data = edit_data(runbook, title="Primary database failover", slug="primary-database-failover")
+    editor_client.post(reverse("runbooks:edit", args=[runbook.slug]), data)
+    runbook.refresh_from_db()
+    assert f'href="{runbook.get_absolute_url()}"' in render_markdown("Use [[Database failover]].")
+
+
+def test_saving_a_runbook_warns_about_a_missing_runbook(editor_client, make_runbook):
+    runbook = make_runbook("Database failover")
+    data = edit_data(runbook, body="Then follow [[Cache warmup]].")
+    response = editor_client.post(reverse("runbooks:edit", args=[runbook.slug]), data, follow=True)
+    assert "[[Cache warmup]] does not exist." in [str(m) for m in response.context["messages"]]
