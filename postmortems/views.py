@@ -94,9 +94,10 @@ def chosen_template(incident, template_id):
 @permission_required("postmortems.add_postmortem", raise_exception=True)
 def choose_template(request, incident_pk):
     """Pick the template a new postmortem starts from; the start button uses the default without asking."""
-    incident = get_object_or_404(Incident.objects.select_related("postmortem"), pk=incident_pk)
-    if hasattr(incident, "postmortem"):
-        return redirect("postmortems:edit", incident.postmortem.pk)
+    incident = get_object_or_404(Incident, pk=incident_pk)
+    existing = Postmortem.objects.filter(incident=incident).first()
+    if existing:
+        return redirect("postmortems:edit", existing.pk)
     templates = list(PostmortemTemplate.objects.order_by("name"))
     default = PostmortemTemplate.objects.default_for(incident)
     context = {"incident": incident, "templates": templates, "default": default}
