@@ -213,33 +213,41 @@ def references_rule(state: StateCore) -> None:
                 found.append((block, index, matches))
     if not found:
         return
-    refs = {_ref_of(match) for _, _, matches in found for match in matches}
-    links = resolve(refs)
+    links = resolve({_ref_of(match) for _, _, matches in found for match in matches})
     mentions = state.env.setdefault("reference_mentions", [])
-    # Back to front, so the indexes of tokens still to be replaced stay valid.
-    for block, index, matches in reversed(found):
+    for block, index, matches in found:
         text = block.children[index].content
-        pieces, position = [], 0
         for match in matches:
             ref = _ref_of(match)
-            link = links.get(ref)
-            written_at = block.content.find(match[0])
-            sentence = (
-                sentence_around(block.content, written_at, written_at + len(match[0]))
-                if written_at >= 0
-                else sentence_around(text, match.start(), match.end())
-            )
-            mentions.append(Mention(ref=ref, sentence=sentence, link=link))
-            if link is None:
-                continue
-            if match.start() > position:
-                pieces.append(_text_token(text[position : match.start()]))
-            pieces.extend(_link_tokens(match[0], link))
-            position = match.end()
-        if position < len(text):
-            pieces.append(_text_token(text[position:]))
-        block.children[index : index + 1] = pieces
-    mentions.reverse()  # collected back to front
+            mentions.append(Mention(ref=ref, sentence=_sentence(block, text, match), link=links.get(ref)))
+    # Back to front, so the indexes of tokens still to be replaced stay valid.
+    for block, index, matches in reversed(found):
+        block.children[index : index + 1] = _split_around_links(block.children[index].content, matches, links)
+
+
+def _sentence(block: Token, text: str, match: re.Match) -> str:
+    """The sentence around a match, from the block's Markdown source (the text token lost its markup)."""
+    at = -1
+    for _ in range(text.count(match[0], 0, match.start()) + 1):  # the same occurrence, counted in the text
+        at = block.content.find(match[0], at + 1)
+    if at < 0:
+        return sentence_around(text, match.start(), match.end())
+    return sentence_around(block.content, at, at + len(match[0]))
+
+
+def _split_around_links(text: str, matches: list[re.Match], links: dict[Ref, Link]) -> list[Token]:
+    pieces, position = [], 0
+    for match in matches:
+        link = links.get(_ref_of(match))
+        if link is None:
+            continue  # stays in the surrounding text
+        if match.start() > position:
+            pieces.append(_text_token(text[position : match.start()]))
+        pieces.extend(_link_tokens(match[0], link))
+        position = match.end()
+    if position < len(text):
+        pieces.append(_text_token(text[position:]))
+    return pieces
 
 
 @cache

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from documents.markdown import render_markdown
+from documents.markdown import find_references, render_markdown
 from references.models import Reference
 
 pytestmark = pytest.mark.django_db
@@ -159,3 +159,15 @@ def test_reference_links_survive_sanitising(make_incident):
     target = make_incident()
     html = render_markdown(f"INC-{target.pk}")
     assert 'class="xref xref--incident"' in html
+
+
+def test_the_first_mention_gives_the_sentence(make_incident, write_postmortem):
+    target = make_incident()
+    write_postmortem(make_incident(), f"First INC-{target.pk} here.\n\nThen INC-{target.pk} again.")
+    assert Reference.objects.get(target_incident=target).sentence == f"First INC-{target.pk} here."
+
+
+def test_each_mention_gets_its_own_sentence(make_incident):
+    target = make_incident()
+    text = f"First INC-{target.pk} here. Then INC-{target.pk} again."
+    assert [m.sentence for m in find_references(text)][1] == f"Then INC-{target.pk} again."
