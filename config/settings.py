@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "postmortems",
     "runbooks",
     "documents",
+    "references",
     "search",
     "insights",
     "dashboard",
@@ -197,7 +198,9 @@ MARKDOWNX_MEDIA_PATH = "markdownx/"
 MARKDOWNX_UPLOAD_MAX_SIZE = 2 * 1024 * 1024
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"]
 # Every Markdown render (live preview included) goes through markdown-it-py: linear time, then nh3.
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "documents.markdown.render_markdown"
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "documents.markdown.render_preview"
+# Turns INC-12, [[Runbook title]], runbook:slug and @username in Markdown into links (see documents.markdown).
+HINDSIGHT_REFERENCE_RESOLVER = "references.resolving.resolve_references"
 # Live previews (markdownx's markdownify, the blameless check) per person per minute; beyond it a 429.
 HINDSIGHT_PREVIEW_RATE_PER_MINUTE = int(os.environ.get("HINDSIGHT_PREVIEW_RATE_PER_MINUTE", "60"))
 

@@ -15,6 +15,7 @@ from django.views.generic import DetailView, View
 from django.views.generic.detail import SingleObjectMixin
 
 from .diff import line_diff
+from .markdown import missing_references, missing_references_warning
 from .models import EditConflict
 
 
@@ -34,6 +35,7 @@ class ConflictSafeEditMixin:
         except EditConflict as conflict:
             return self.render_conflict(form, conflict.current)
         messages.success(self.request, self.saved_message)
+        warn_about_missing_references(self.request, self.object.body)
         return redirect(self.get_success_url())
 
     def render_conflict(self, form, current):
@@ -64,6 +66,13 @@ class ConflictSafeEditMixin:
         for key in ("data", "files", "instance", "initial", "prefix"):
             kwargs.pop(key, None)
         return kwargs
+
+
+def warn_about_missing_references(request, *texts):
+    """After a save: name the references that link to nothing (saved anyway, as plain text)."""
+    missing = [written for text in texts for written in missing_references(text)]
+    if missing:
+        messages.warning(request, missing_references_warning(list(dict.fromkeys(missing))))
 
 
 class DocumentMixin(SingleObjectMixin):

@@ -10,6 +10,8 @@ from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 
 from core.pagination import BoundedCountPaginator
+from documents.views import warn_about_missing_references
+from references.selectors import mentions_of
 from runbooks.models import RunbookUsage
 
 from . import services
@@ -98,6 +100,7 @@ class IncidentDetailView(DetailView):
         ]
         context["communication"] = communication_state(incident)
         context["alert_panel"] = alert_panel(incident)
+        context["mentions"] = mentions_of(incident, viewer=self.request.user)
         return context
 
 
@@ -119,6 +122,7 @@ class IncidentUpdateView(PermissionRequiredMixin, UpdateView):
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
         self.object = services.update_incident(incident=self.object, by=self.request.user, **changes)
         messages.success(self.request, "Incident saved.")
+        warn_about_missing_references(self.request, self.object.summary, self.object.customer_impact)
         return redirect(self.get_success_url())
 
 

@@ -1,6 +1,6 @@
 from django import forms
 
-from documents.limits import MAX_SUMMARY_LENGTH
+from core.limits import MAX_SUMMARY_LENGTH
 from incidents.models import Service
 from postmortems.filters import team_choices
 from postmortems.forms import PeopleChoiceField, PersonByNameField, people

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from documents.limits import MAX_SUMMARY_LENGTH, text_limit
+from core.limits import MAX_SUMMARY_LENGTH, text_limit
 
 # An open meeting nobody ended closes itself this long after it started, keeping what was recorded.
 AUTO_CLOSE_AFTER = timedelta(hours=12)

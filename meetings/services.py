@@ -14,11 +14,12 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core.people import display_name
 from documents.markdown import render_markdown
 from incidents.models import Service
 from notifications.messages import Message
 from notifications.models import Kind, Team
-from notifications.services import Target, display_name, notify_action_item_assigned, queue_personal
+from notifications.services import Target, notify_action_item_assigned, queue_personal
 from postmortems.models import ActionItem, Postmortem
 from runbooks.models import Runbook
 

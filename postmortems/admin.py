@@ -1,6 +1,10 @@
+from django import forms
 from django.contrib import admin
 
-from .models import ActionItem, Postmortem
+from incidents.models import Severity
+
+from .drafting import PLACEHOLDER_NAMES
+from .models import ActionItem, Postmortem, PostmortemTemplate
 from .services import delete_action_item, save_action_item
 
 
@@ -43,3 +47,29 @@ class ActionItemAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         save_action_item(item=obj, by=request.user)
+
+
+class PostmortemTemplateForm(forms.ModelForm):
+    default_for_severities = forms.TypedMultipleChoiceField(
+        choices=[(s.value, s.label) for s in Severity if s != Severity.UNKNOWN],
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="New postmortems for incidents of these severities start from this template.",
+    )
+
+    class Meta:
+        model = PostmortemTemplate
+        fields = ["name", "description", "body", "is_default", "default_for_severities"]
+        help_texts = {
+            "body": "Markdown. Placeholders: "
+            + ", ".join(f"{{{{ {name} }}}}" for name in PLACEHOLDER_NAMES)
+            + '. For text to use when a value is empty: {{ incident.summary|default:"_Say what happened._" }}',
+        }
+
+
+@admin.register(PostmortemTemplate)
+class PostmortemTemplateAdmin(admin.ModelAdmin):
+    form = PostmortemTemplateForm
+    list_display = ["name", "is_default", "default_for_severities", "updated_at"]
+    search_fields = ["name", "description", "body"]

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.dates import validate_in_date_window
-from core.limits import MAX_ENTRY_LENGTH, text_limit
+from core.limits import MAX_BODY_LENGTH, MAX_ENTRY_LENGTH, text_limit
 from documents.models import VersionedDocument
 from incidents.models import Incident
 
@@ -262,3 +262,50 @@ class ActionItem(models.Model):
         if "update_fields" in kwargs and kwargs["update_fields"] is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "completed_at", "updated_at"}
         super().save(*args, **kwargs)
+
+
+class PostmortemTemplateQuerySet(models.QuerySet):
+    def default_for(self, incident):
+        """The template for this incident's severity, else the one marked default (None if there is none)."""
+        templates = list(self.order_by("name"))
+        for_severity = [t for t in templates if incident.severity in t.default_for_severities]
+        return next(iter(for_severity), None) or next((t for t in templates if t.is_default), None)
+
+
+class PostmortemTemplate(models.Model):
+    """The sections a new postmortem starts from, with placeholders for the incident (see `drafting`).
+
+    Starting a postmortem copies the filled-in text: editing a template changes only postmortems started later.
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    description = models.CharField(max_length=300, blank=True, help_text="When to choose this template.")
+    body = models.TextField(**text_limit(MAX_BODY_LENGTH))
+    is_default = models.BooleanField(
+        "default", default=False, help_text="Used for incidents no template names the severity of."
+    )
+    default_for_severities = models.JSONField(
+        default=list, blank=True, help_text="Severities (1–4) this template is the default for."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PostmortemTemplateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=Q(is_default=True), name="one_default_postmortem_template"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        from .drafting import unknown_placeholders
+
+        unknown = unknown_placeholders(self.body)
+        if unknown:
+            names = ", ".join(f"{{{{ {name} }}}}" for name in unknown)
+            raise ValidationError({"body": f"Unknown placeholder{'s' if len(unknown) > 1 else ''}: {names}."})

@@ -14,8 +14,8 @@ from django.db.models import Prefetch
 
 from incidents.models import Incident, TimelineEntry
 
-from .drafting import initial_body
-from .models import ActionItem, Postmortem
+from .drafting import fill_template, initial_body
+from .models import ActionItem, Postmortem, PostmortemTemplate
 from .selectors import default_team
 
 STARTED_NOTE = "Started from the section template"
@@ -26,8 +26,10 @@ class InvalidTransition(ValueError):
 
 
 @transaction.atomic
-def start_postmortem(*, incident: Incident, by: User) -> tuple[Postmortem, bool]:
-    """The incident's postmortem, started from the section template with its timeline written in.
+def start_postmortem(
+    *, incident: Incident, by: User, template: PostmortemTemplate | None = None
+) -> tuple[Postmortem, bool]:
+    """The incident's postmortem, started from `template` (else the built-in sections) with its timeline written in.
 
     Returns (postmortem, created); an existing one (even one started a moment ago by someone else) is returned
     as it is."""
@@ -37,12 +39,12 @@ def start_postmortem(*, incident: Incident, by: User) -> tuple[Postmortem, bool]
     incident = Incident.objects.prefetch_related(
         Prefetch("timeline", queryset=TimelineEntry.objects.order_by("occurred_at"))
     ).get(pk=incident.pk)
-    postmortem = Postmortem(
-        incident=incident, title=incident.title, body=initial_body(incident), created_by=by
-    )
+    body = fill_template(template.body, incident) if template else initial_body(incident)
+    note = f"Started from the “{template.name}” template" if template else STARTED_NOTE
+    postmortem = Postmortem(incident=incident, title=incident.title, body=body, created_by=by)
     try:
         with transaction.atomic():
-            postmortem.save_revision(by, note=STARTED_NOTE)
+            postmortem.save_revision(by, note=note)
             postmortem.authors.add(by)
     except IntegrityError:  # someone started it a moment ago
         return Postmortem.objects.get(incident=incident), False

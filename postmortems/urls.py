@@ -10,6 +10,7 @@ app_name = "postmortems"
 urlpatterns = [
     path("", views.PostmortemListView.as_view(), name="list"),
     path("start/<int:incident_pk>/", views.start_postmortem, name="start"),
+    path("start/<int:incident_pk>/template/", views.choose_template, name="choose_template"),
     path("check-language/", views.check_language, name="check_language"),
     path("<int:pk>/", views.PostmortemDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.PostmortemEditView.as_view(), name="edit"),

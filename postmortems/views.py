@@ -5,10 +5,10 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView, UpdateView
 from django_filters.views import FilterView
 
@@ -17,15 +17,16 @@ from core.limits import MAX_BODY_LENGTH
 from core.people import display_name
 from core.ratelimit import rate_limited
 from documents.models import EditConflict
-from documents.views import ConflictSafeEditMixin
+from documents.views import ConflictSafeEditMixin, warn_about_missing_references
 from incidents.models import Incident
+from references.selectors import mentions_of
 
 from . import services
 from .blameless import find_blaming_language
 from .filters import PostmortemFilter
 from .forms import ActionItemFormSet, PostmortemForm, WorkflowForm
 from .markdown_export import postmortem_as_markdown
-from .models import ActionItem, Postmortem
+from .models import ActionItem, Postmortem, PostmortemTemplate
 
 
 def check_text(body):
@@ -51,12 +52,36 @@ class PostmortemListView(FilterView):
 def start_postmortem(request, incident_pk):
     """Create the incident's postmortem from the section template (or open the one that exists)."""
     incident = get_object_or_404(Incident, pk=incident_pk)
-    postmortem, created = services.start_postmortem(incident=incident, by=request.user)
+    template = chosen_template(incident, request.POST.get("template"))
+    postmortem, created = services.start_postmortem(incident=incident, by=request.user, template=template)
     if created:
         messages.success(
             request, "Postmortem started. The timeline is already written in; tell the story around it."
         )
     return redirect("postmortems:edit", postmortem.pk)
+
+
+def chosen_template(incident, template_id):
+    """The template picked on the start page, or the default for the incident (None: the built-in sections)."""
+    if template_id and str(template_id).isdigit():
+        picked = PostmortemTemplate.objects.filter(pk=template_id).first()
+        if picked:
+            return picked
+    return PostmortemTemplate.objects.default_for(incident)
+
+
+@require_safe
+@permission_required("postmortems.add_postmortem", raise_exception=True)
+def choose_template(request, incident_pk):
+    """Pick the template a new postmortem starts from; the start button uses the default without asking."""
+    incident = get_object_or_404(Incident, pk=incident_pk)
+    existing = Postmortem.objects.filter(incident=incident).first()
+    if existing:
+        return redirect("postmortems:edit", existing.pk)
+    templates = list(PostmortemTemplate.objects.order_by("name"))
+    default = PostmortemTemplate.objects.default_for(incident)
+    context = {"incident": incident, "templates": templates, "default": default}
+    return render(request, "postmortems/postmortem_start.html", context)
 
 
 class PostmortemDetailView(DetailView):
@@ -75,6 +100,7 @@ class PostmortemDetailView(DetailView):
         context["findings"] = check_text(self.object.body)
         context["is_overdue"] = self.object.is_overdue()
         context["today"] = timezone.localdate()
+        context["mentions"] = mentions_of(self.object, viewer=self.request.user)
         return context
 
 
@@ -170,6 +196,7 @@ class PostmortemEditView(PermissionRequiredMixin, ConflictSafeEditMixin, UpdateV
         self.object = postmortem
         messages.success(self.request, self.saved_message)
         warn_about_blaming_language(self.request, postmortem.body)
+        warn_about_missing_references(self.request, postmortem.body)
         if "save_and_view" in self.request.POST:
             return redirect(postmortem)
         return redirect("postmortems:edit", postmortem.pk)

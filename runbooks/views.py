@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -11,6 +12,7 @@ from django_filters.views import FilterView
 from documents.views import ConflictSafeEditMixin
 from incidents.models import Incident
 from postmortems.models import ActionItem
+from references.selectors import mentions_of, runbook_once_called
 
 from . import services
 from .contents import table_of_contents
@@ -39,6 +41,15 @@ class RunbookDetailView(DetailView):
     template_name = "runbooks/runbook_detail.html"
     context_object_name = "runbook"
 
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            renamed = runbook_once_called(kwargs["slug"])  # links saved before a rename keep working
+            if renamed is None:
+                raise
+            return redirect(renamed, permanent=True)
+
     def get_queryset(self):
         return (
             Runbook.objects.with_review_state()
@@ -52,6 +63,8 @@ class RunbookDetailView(DetailView):
         context["toc"] = table_of_contents(runbook.rendered_body)
         context["usages"] = runbook.usages.select_related("incident", "recorded_by")[:USAGES_SHOWN]
         context["open_action_items"] = open_action_items_for(runbook)
+        context["mentions"] = mentions_of(runbook, viewer=self.request.user)
+        context["mention_syntax"] = f"[[{runbook.title}]]"
         return context
 
 

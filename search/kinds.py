@@ -6,7 +6,7 @@ from django.apps import apps
 from django.utils import formats
 from django.utils.html import strip_tags
 
-from documents.markdown import render_markdown
+from documents.markdown import find_references, render_markdown
 
 from .registry import HitFacts, IndexedText, SearchKind, register
 
@@ -20,6 +20,18 @@ def markdown_as_plain_text(text):
     return html_as_plain_text(render_markdown(text)) if text else ""
 
 
+def linked_titles(*texts):
+    """The titles of the incidents and runbooks these texts link to: indexed with the keywords, so a search
+    naming something ranks the documents that link to it above those that merely share a word."""
+    titles = {
+        mention.link.target.title
+        for text in texts
+        for mention in find_references(text)
+        if mention.link and mention.link.kind in ("incident", "runbook")
+    }
+    return " ".join(sorted(titles))
+
+
 def url_of(obj):
     return obj.get_absolute_url()
 
@@ -30,7 +42,8 @@ def _names(objects):
 
 def describe_incident(incident):
     services = list(incident.services.all())
-    timeline = "\n".join(entry.text for entry in incident.timeline.all())
+    entries = [entry.text for entry in incident.timeline.all()]
+    timeline = "\n".join(entries)
     return IndexedText(
         title=f"{incident.reference} {incident.title}",
         body="\n\n".join(
@@ -42,7 +55,8 @@ def describe_incident(incident):
             )
             if part
         ),
-        keywords=f"{_names(services)} {_names(incident.categories.all())}",
+        keywords=f"{_names(services)} {_names(incident.categories.all())} "
+        f"{linked_titles(incident.summary, incident.customer_impact, *entries)}",
         url=url_of(incident),
         updated_at=incident.updated_at,
         service_ids=tuple(s.pk for s in services),
@@ -54,7 +68,8 @@ def describe_runbook(runbook):
     return IndexedText(
         title=runbook.title,
         body=html_as_plain_text(runbook.body_html),
-        keywords=f"{_names(runbook.tags.all())} {_names(services)} {runbook.owner_team}",
+        keywords=f"{_names(runbook.tags.all())} {_names(services)} {runbook.owner_team} "
+        f"{linked_titles(runbook.body)}",
         url=url_of(runbook),
         updated_at=runbook.updated_at,
         service_ids=tuple(s.pk for s in services),
@@ -66,7 +81,7 @@ def describe_postmortem(postmortem):
     return IndexedText(
         title=postmortem.title,
         body=html_as_plain_text(postmortem.body_html),
-        keywords=f"{_names(services)} {postmortem.incident.reference}",
+        keywords=f"{_names(services)} {postmortem.incident.reference} {linked_titles(postmortem.body)}",
         url=url_of(postmortem),
         updated_at=postmortem.updated_at,
         service_ids=tuple(s.pk for s in services),
@@ -78,7 +93,7 @@ def describe_action_item(item):
     return IndexedText(
         title=item.title,
         body=markdown_as_plain_text(item.description),
-        keywords=f"{_names(services)} {item.get_kind_display()} {item.team}",
+        keywords=f"{_names(services)} {item.get_kind_display()} {item.team} {linked_titles(item.description)}",
         url=url_of(item),
         updated_at=item.updated_at,
         service_ids=tuple(s.pk for s in services),

@@ -170,6 +170,7 @@ PROJECT_APPS = {
     "notifications",
     "api",
     "meetings",
+    "references",
 }
 PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
