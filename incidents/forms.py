@@ -79,6 +79,8 @@ class IncidentForm(forms.ModelForm):
             "detection_source",
             "summary",
             "customer_impact",
+            "chat_channel_url",
+            "bridge_url",
             "services",
             "categories",
             "started_at",
@@ -101,6 +103,13 @@ class IncidentForm(forms.ModelForm):
             "smes": forms.SelectMultiple(attrs={"size": 6}),
         }
         field_classes = dict.fromkeys(("services", "categories", "smes"), CheckedModelMultipleChoiceField)
+
+    chat_channel_url = forms.URLField(
+        label="Chat channel link", required=False, max_length=500, assume_scheme="https"
+    )
+    bridge_url = forms.URLField(
+        label="Call / bridge link", required=False, max_length=500, assume_scheme="https"
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

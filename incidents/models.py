@@ -3,7 +3,18 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+)
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -133,6 +144,27 @@ class IncidentQuerySet(models.QuerySet):
         latest = StatusUpdate.objects.filter(incident=OuterRef("pk")).order_by("-posted_at", "-id")
         return self.annotate(last_update_at=Subquery(latest.values("posted_at")[:1]))
 
+    def with_checklist_facts(self):
+        """Annotate what incidents.checklist needs per incident, in this one query (read with CHECKLIST_FIELDS)."""
+        from .checklist import INVESTIGATING_KINDS, RESOLVED_WITH_NOTE
+
+        entries = TimelineEntry.objects.filter(incident=OuterRef("pk")).order_by()
+        updates = StatusUpdate.objects.filter(incident=OuterRef("pk")).order_by()
+        return self.annotate(
+            has_sme=Exists(Incident.smes.through.objects.filter(incident=OuterRef("pk"))),
+            has_investigating_entry=Exists(entries.filter(kind__in=INVESTIGATING_KINDS)),
+            has_resolution_note=Exists(
+                entries.filter(kind=TimelineEntry.Kind.STATUS_CHANGE, text__contains=RESOLVED_WITH_NOTE)
+            ),
+            timeline_entries=Coalesce(
+                Subquery(entries.values("incident").annotate(n=Count("pk")).values("n")[:1]), 0
+            ),
+            first_update_at=Subquery(
+                updates.values("incident").annotate(first=Min("posted_at")).values("first")
+            ),
+            has_postmortem=ExpressionWrapper(Q(postmortem__isnull=False), output_field=BooleanField()),
+        )
+
     def update_overdue(self, now=None):
         """Open incidents whose last update (or, before the first one, detection) is older than the cadence
         for their severity (settings.HINDSIGHT_UPDATE_CADENCE)."""
@@ -147,6 +179,29 @@ class IncidentQuerySet(models.QuerySet):
             overdue |= Q(severity=severity, last_communicated_at__lt=now - cadence)
         return queryset.filter(overdue)
 
+
+# The fields incidents.checklist.facts_for_row reads from with_checklist_facts().
+CHECKLIST_FIELDS = [
+    "id",
+    "started_at",
+    "severity",
+    "detected_at",
+    "acknowledged_at",
+    "mitigated_at",
+    "resolved_at",
+    "commander_id",
+    "tech_lead_id",
+    "comms_lead_id",
+    "scribe_id",
+    "chat_channel_url",
+    "bridge_url",
+    "has_sme",
+    "has_investigating_entry",
+    "has_resolution_note",
+    "timeline_entries",
+    "first_update_at",
+    "has_postmortem",
+]
 
 # (field, label) in the order the timestamps must follow.
 KEY_TIMESTAMPS = [
@@ -252,6 +307,15 @@ class Incident(models.Model):
         blank=True,
         editable=False,
         help_text="When the last firing alert resolved (empty while any fires).",
+    )
+    chat_channel_url = models.URLField(
+        "chat channel link",
+        max_length=500,
+        blank=True,
+        help_text="The incident's chat channel (Slack, Teams…).",
+    )
+    bridge_url = models.URLField(
+        "call / bridge link", max_length=500, blank=True, help_text="The video call or phone bridge."
     )
     recurrence_of = models.ForeignKey(
         "self",
@@ -448,6 +512,40 @@ class TimelineEntry(models.Model):
 
     def __str__(self):
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.get_kind_display()}: {self.text[:60]}"
+
+
+class ChecklistItem(models.TextChoices):
+    """The initial response checklist, in the order a response runs (incidents/checklist.py derives each)."""
+
+    ACKNOWLEDGED = "acknowledged", "Acknowledge the incident"
+    SEVERITY = "severity", "Assess the severity"
+    TEAM = "team", "Assemble the response team (commander and one more role)"
+    CHANNEL = "channel", "Open the incident channel or bridge"
+    INVESTIGATING = "investigating", "Begin the investigation (a timeline entry)"
+    COMMUNICATED = "communicated", "Post the first status update"
+    MITIGATED = "mitigated", "Implement a fix or mitigation"
+    VERIFIED = "verified", "Verify the resolution (a note when resolving)"
+    DOCUMENTED = "documented", "Document the timeline"
+    POSTMORTEM = "postmortem", "Start the postmortem or schedule its review"
+
+
+class IncidentChecklistTick(models.Model):
+    """A responder's word that a checklist item was done when the data cannot show it."""
+
+    incident = models.ForeignKey(Incident, models.CASCADE, related_name="checklist_ticks")
+    item = models.CharField(max_length=20, choices=ChecklistItem.choices)
+    note = models.CharField(max_length=500, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "item"], name="one_tick_per_checklist_item"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_item_display()} on INC-{self.incident_id}"
 
 
 # --- Communication: status updates posted to stakeholders and the public status page ---------------

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/alerts/", views.incident_alerts, name="alerts"),
     path("<int:pk>/edit/", views.IncidentUpdateView.as_view(), name="edit"),
     path("<int:pk>/timeline/", views.add_timeline_entry, name="add_timeline_entry"),
+    path("<int:pk>/checklist/", views.tick_checklist_item, name="tick_checklist"),
     path("<int:pk>/status/", views.change_status, name="change_status"),
     path("<int:pk>/updates/new/", communication_views.status_update, name="status_update"),
 ]

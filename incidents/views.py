@@ -13,10 +13,18 @@ from django_filters.views import FilterView
 from documents.pagination import BoundedCountPaginator
 from runbooks.models import RunbookUsage
 
+from .checklist import TickRefused, checklist_for, tick_item
 from .communication import communication_state
 from .filters import IncidentFilter
 from .forms import DeclareIncidentForm, IncidentForm, StatusChangeForm, TimelineEntryForm
-from .models import SEVERITY_DESCRIPTIONS, Incident, StatusUpdate, TimelineEntry
+from .models import (
+    SEVERITY_DESCRIPTIONS,
+    ChecklistItem,
+    Incident,
+    IncidentChecklistTick,
+    StatusUpdate,
+    TimelineEntry,
+)
 from .selectors import alert_panel
 
 ALERTS_PER_PAGE = 100
@@ -78,6 +86,7 @@ class IncidentDetailView(DetailView):
                 Prefetch(
                     "runbook_usages", queryset=RunbookUsage.objects.select_related("runbook", "recorded_by")
                 ),
+                Prefetch("checklist_ticks", queryset=IncidentChecklistTick.objects.select_related("by")),
             )
         )
 
@@ -99,6 +108,7 @@ class IncidentDetailView(DetailView):
         ]
         context["communication"] = communication_state(incident)
         context["alert_panel"] = alert_panel(incident)
+        context["checklist"] = checklist_for(incident)
         return context
 
 
@@ -161,3 +171,22 @@ def change_status(request, pk):
     else:
         messages.error(request, "Choose a valid status.")
     return redirect(incident)
+
+
+@require_POST
+@permission_required("incidents.change_incident", raise_exception=True)
+def tick_checklist_item(request, pk):
+    """A responder ticks what the data cannot show; on a resolved incident only with a note."""
+    incident = get_object_or_404(Incident, pk=pk)
+    item = request.POST.get("item", "")
+    if request.POST.get("untick"):
+        incident.checklist_ticks.filter(item=item).delete()
+        messages.success(request, "Tick removed.")
+        return redirect(f"{incident.get_absolute_url()}#checklist-heading")
+    try:
+        tick = tick_item(incident=incident, item=item, by=request.user, note=request.POST.get("note", ""))
+    except TickRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, f"Ticked: {ChecklistItem(tick.item).label}.")
+    return redirect(f"{incident.get_absolute_url()}#checklist-heading")

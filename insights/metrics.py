@@ -370,3 +370,66 @@ def action_item_follow_through(incidents, today=None):
     )
     rows = sorted(rows, key=lambda row: (row["team"] == "", row["team"].casefold()))
     return [TeamFollowThrough(**{**row, "team": row["team"] or "No team"}) for row in rows]
+
+
+@dataclass
+class ComplianceRow:
+    label: str
+    incidents: int = 0
+    done: int = 0
+    total: int = 0
+
+    @property
+    def score(self):
+        return self.done / self.total if self.total else None
+
+
+@dataclass
+class ChecklistCompliance:
+    overall: ComplianceRow
+    by_team: list  # [ComplianceRow], team name order
+    by_quarter: list  # [ComplianceRow], oldest first
+    missed: list  # [(item label, how many incidents missed it)], most missed first
+
+
+def checklist_compliance(incidents):
+    """Response-checklist compliance (items done / items) overall, per owning team and per quarter, and the items
+    most often missed. Three queries whatever the number of incidents."""
+    from incidents.checklist import build_checklist, facts_for_row
+    from incidents.models import CHECKLIST_FIELDS, ChecklistItem, IncidentChecklistTick
+
+    rows = list(incidents.with_checklist_facts().order_by().values(*CHECKLIST_FIELDS))
+    ticks = defaultdict(list)
+    for incident_id, item in IncidentChecklistTick.objects.filter(
+        incident__in=incidents.values("pk")
+    ).values_list("incident_id", "item"):
+        ticks[incident_id].append(IncidentChecklistTick(item=item))
+    teams = defaultdict(set)
+    for incident_id, team in Incident.services.through.objects.filter(
+        incident__in=incidents.values("pk")
+    ).values_list("incident_id", "service__team"):
+        teams[incident_id].add(team)
+
+    overall = ComplianceRow("All incidents")
+    by_team, by_quarter = {}, {}
+    missed = dict.fromkeys(ChecklistItem.values, 0)
+    for row in rows:
+        checklist = build_checklist(facts_for_row(row), ticks[row["id"]])
+        quarter = quarter_label(row["started_at"])
+        groups = [overall, by_quarter.setdefault(quarter, ComplianceRow(quarter))]
+        groups += [by_team.setdefault(team, ComplianceRow(team)) for team in teams[row["id"]]]
+        for group in groups:
+            group.incidents += 1
+            group.done += checklist.done
+            group.total += checklist.total
+        for item in checklist.missed:
+            missed[item] += 1
+    return ChecklistCompliance(
+        overall=overall,
+        by_team=[by_team[team] for team in sorted(by_team, key=str.casefold)],
+        by_quarter=[by_quarter[quarter] for quarter in sorted(by_quarter)],
+        missed=sorted(
+            ((ChecklistItem(item).label, count) for item, count in missed.items() if count),
+            key=lambda pair: (-pair[1], pair[0]),
+        ),
+    )

@@ -21,6 +21,7 @@ def index(request):
     repeat_count, repeats_per_category = metrics.repeat_counts(
         incidents, [name for name, _, _ in categories[:CHART_CATEGORIES]]
     )
+    compliance = metrics.checklist_compliance(incidents)
     context = {
         "filter": filterset,
         "overall": metrics.response_metrics(incidents, None, durations),
@@ -40,6 +41,8 @@ def index(request):
         "mttr_chart": _mttr_chart(by_quarter),
         "severity_chart": _severity_chart(per_quarter),
         "category_chart": _category_chart(categories, repeats_per_category),
+        "compliance": compliance,
+        "compliance_chart": _compliance_chart(compliance),
     }
     return render(request, "insights/index.html", context)
 
@@ -87,4 +90,12 @@ def _category_chart(categories, repeats_per_category):
         "Incidents in each category over the selected period, most frequent first; the darker part of each bar "
         "is repeat incidents (same category and service within the repeat window).",
         rows,
+    )
+
+
+def _compliance_chart(compliance):
+    return charts.horizontal_bars(
+        "Most often missed checklist items",
+        "How many incidents missed each response-checklist item, most often missed first.",
+        [(label, count, 0) for label, count in compliance.missed],
     )
