@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from incidents.models import Category, Incident
+from incidents.models import Category, Incident, Kind
 from postmortems.models import ActionItem, Postmortem
 from runbooks.models import Runbook
 
@@ -70,7 +70,8 @@ def open_incidents(now):
     """The most urgent open incidents (most severe, oldest first), each with its response-target check and
     whether it is on its update cadence (their total comes from `attention_blocks`)."""
     queryset = (
-        Incident.objects.open()
+        Incident.objects.real()
+        .open()
         .with_last_update()
         .prefetch_related("services")
         .order_by("severity", "started_at", "id")
@@ -88,7 +89,7 @@ def recurring_categories_this_quarter(today=None):
     start = quarter_start(today)
     since = timezone.make_aware(datetime.combine(start, time.min))
     categories = (
-        Category.objects.filter(incidents__started_at__gte=since)
+        Category.objects.filter(incidents__started_at__gte=since, incidents__kind=Kind.REAL)
         .annotate(n=Count("incidents", distinct=True))
         .filter(n__gte=2)
         .order_by("-n", Lower("name"))
@@ -100,13 +101,15 @@ def attention_blocks(now=None):
     """(number of open incidents, [Block]) with every count taken in one query per model."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    update_overdue = Incident.objects.update_overdue(now)
-    missing_postmortem = Incident.objects.missing_postmortem()
+    # Practice (drills, game days) never asks for attention here; the links filter the lists the same way.
+    real = Incident.objects.real()
+    update_overdue = real.update_overdue(now)
+    missing_postmortem = real.missing_postmortem()
     postmortems_overdue = Postmortem.objects.overdue(now)
     unowned_actions, overdue_actions = ActionItem.objects.unowned(), ActionItem.objects.overdue(today)
     runbooks_due, runbooks_need_update = Runbook.objects.due_for_review(now), Runbook.objects.needs_update()
     counts = count_all(
-        open_incidents=Incident.objects.open(),
+        open_incidents=real.open(),
         update_overdue=update_overdue,
         missing_postmortem=missing_postmortem,
         postmortems_overdue=postmortems_overdue,
@@ -121,7 +124,7 @@ def attention_blocks(now=None):
             "Status updates overdue",
             "Open incidents whose last update is older than their severity's cadence.",
             update_overdue.order_by("severity", "started_at"),
-            list_url("incidents:list", update_overdue="true"),
+            list_url("incidents:list", update_overdue="true", kind="real"),
             "Every open incident is on its update cadence.",
             counts,
             tone="bad",
@@ -142,7 +145,7 @@ def attention_blocks(now=None):
             "SEV-1/2 without a postmortem",
             "Serious incidents nobody has started a postmortem for.",
             missing_postmortem.order_by("-resolved_at"),
-            list_url("incidents:list", needs_postmortem="true"),
+            list_url("incidents:list", needs_postmortem="true", kind="real"),
             "Every serious incident has a postmortem.",
             counts,
         ),

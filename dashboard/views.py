@@ -10,7 +10,7 @@ def home(request):
     quarter_start, recurring = recurring_categories_this_quarter(timezone.localdate(now))
     for category in recurring:
         category.list_url = list_url(
-            "incidents:list", category=category.pk, started_min=quarter_start.isoformat()
+            "incidents:list", category=category.pk, started_min=quarter_start.isoformat(), kind="real"
         )
     return render(
         request,
@@ -18,7 +18,7 @@ def home(request):
         {
             "open_count": open_count,
             "open_incidents": open_incidents(now),
-            "open_url": list_url("incidents:list", status="open"),
+            "open_url": list_url("incidents:list", status="open", kind="real"),
             "blocks": blocks,
             "recurring": recurring,
             "quarter_start": quarter_start,

@@ -8,7 +8,7 @@ from django.utils import timezone
 from core.dates import validate_in_date_window
 from core.forms import CheckedModelMultipleChoiceField
 
-from .models import KEY_TIMESTAMPS, Incident, Service, Severity, Status, StatusUpdate, TimelineEntry
+from .models import KEY_TIMESTAMPS, Incident, Kind, Service, Severity, Status, StatusUpdate, TimelineEntry
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -37,19 +37,24 @@ class DeclareIncidentForm(forms.ModelForm):
 
     class Meta:
         model = Incident
-        fields = ["title", "severity", "services", "summary"]
+        fields = ["title", "severity", "services", "summary", "kind"]
         widgets = {
             "title": forms.TextInput(
                 attrs={"placeholder": "Checkout returns 502 for EU customers", "autofocus": True}
             ),
             "severity": forms.RadioSelect,
             "summary": forms.Textarea(attrs={"rows": 3}),
+            "kind": forms.RadioSelect,
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # "Unknown" is for imported history; someone declaring an incident now can judge its severity.
         self.fields["severity"].choices = [c for c in Severity.choices if c[0] != Severity.UNKNOWN]
+        self.fields["kind"].required = False  # left out (an older form, a script): a real incident
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or Kind.REAL
 
     def save(self, user):
         incident = super().save(commit=False)
@@ -75,6 +80,7 @@ class IncidentForm(forms.ModelForm):
         fields = [
             "title",
             "severity",
+            "kind",
             "status",
             "detection_source",
             "summary",
@@ -113,9 +119,13 @@ class IncidentForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["kind"].required = False  # left out: the incident keeps its kind
         for name in ("commander", "tech_lead", "comms_lead", "scribe", "smes"):
             self.fields[name].queryset = people()
             self.fields[name].label_from_instance = lambda u: u.get_full_name() or u.username
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or self.instance.kind or Kind.REAL
 
 
 class TimelineEntryForm(forms.ModelForm):

@@ -50,6 +50,15 @@ class Status(models.TextChoices):
     RESOLVED = "resolved", "Resolved"
 
 
+class Kind(models.TextChoices):
+    """Practice is recorded like the real thing and kept out of the real figures unless asked for."""
+
+    REAL = "real", "Real"
+    DRILL = "drill", "Drill"
+    GAME_DAY = "game_day", "Game day"
+    TABLETOP = "tabletop", "Tabletop exercise"
+
+
 OPEN_STATUSES = [Status.INVESTIGATING, Status.IDENTIFIED, Status.MONITORING]
 
 
@@ -117,6 +126,14 @@ def _elapsed(end, start):
 
 
 class IncidentQuerySet(models.QuerySet):
+    def real(self):
+        """Not practice: what MTTx, repeats, Home and the status page count."""
+        return self.filter(kind=Kind.REAL)
+
+    def practice(self):
+        """Drills, game days and tabletop exercises."""
+        return self.exclude(kind=Kind.REAL)
+
     def open(self):
         return self.exclude(status=Status.RESOLVED)
 
@@ -223,6 +240,21 @@ class Incident(models.Model):
     rendered_summary = models.TextField(blank=True, editable=False, help_text="Sanitised HTML of summary.")
     severity = models.PositiveSmallIntegerField(
         choices=Severity.choices, default=Severity.SEV3, db_index=True
+    )
+    kind = models.CharField(
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.REAL,
+        db_index=True,
+        help_text="Practice (drills, game days, tabletop exercises) is kept out of the real metrics.",
+    )
+    practised_runbook = models.ForeignKey(
+        "runbooks.Runbook",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="drills",
+        help_text="The runbook this drill practises; its outcome counts as a review of the runbook.",
     )
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.INVESTIGATING, db_index=True
@@ -355,6 +387,10 @@ class Incident(models.Model):
 
     def get_absolute_url(self):
         return reverse("incidents:detail", args=[self.pk])
+
+    @property
+    def is_practice(self):
+        return self.kind != Kind.REAL
 
     @property
     def is_open(self):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
-from .models import Incident, Service, StatusUpdate
+from .models import Incident, Kind, Service, StatusUpdate
 
 # Resolved incidents stay on the status page this long.
 RECENTLY_RESOLVED = timedelta(days=14)
@@ -25,7 +25,8 @@ def publicly_announced(queryset):
     """Incidents with at least one public update, each with `public_updates` (newest first) and services."""
     public_updates = StatusUpdate.objects.public().latest_first()
     return (
-        queryset.filter(Exists(StatusUpdate.objects.public().filter(incident=OuterRef("pk"))))
+        queryset.real()
+        .filter(Exists(StatusUpdate.objects.public().filter(incident=OuterRef("pk"))))
         .prefetch_related(
             Prefetch("status_updates", queryset=public_updates, to_attr="public_updates"),
             Prefetch("services", queryset=Service.objects.only("id", "name")),
@@ -71,6 +72,7 @@ class PublicUpdatesFeed(Feed):
     def items(self):
         return (
             StatusUpdate.objects.public()
+            .filter(incident__kind=Kind.REAL)
             .latest_first()
             .select_related("incident")
             .only("id", "kind", "status", "headline", "message", "posted_at", "incident__id")[:FEED_LENGTH]

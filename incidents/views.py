@@ -74,9 +74,20 @@ class IncidentDetailView(DetailView):
     def get_queryset(self):
         return (
             Incident.objects.select_related(
-                "commander", "tech_lead", "comms_lead", "scribe", "created_by", "postmortem"
+                "commander",
+                "tech_lead",
+                "comms_lead",
+                "scribe",
+                "created_by",
+                "postmortem",
+                "practised_runbook",
             )
-            .defer("postmortem__body", "postmortem__rendered_body")
+            .defer(
+                "postmortem__body",
+                "postmortem__rendered_body",
+                "practised_runbook__body",
+                "practised_runbook__rendered_body",
+            )
             .prefetch_related(
                 "services",
                 "categories",

@@ -433,3 +433,60 @@ def checklist_compliance(incidents):
             key=lambda pair: (-pair[1], pair[0]),
         ),
     )
+
+
+@dataclass
+class TeamPractice:
+    team: str
+    per_quarter: list  # [count per quarter], in the order of DrillReport.quarters
+
+    def below(self, target):
+        return [count < target for count in self.per_quarter]
+
+
+@dataclass
+class DrillReport:
+    target: int
+    quarters: list  # quarter labels, oldest first, ending with the current quarter
+    teams: list  # [TeamPractice], team name order
+    not_practised: list  # teams with no practice in the current quarter
+
+    @property
+    def rows(self):
+        """[(team, [(count, below target)])] for the table."""
+        return [
+            (team.team, list(zip(team.per_quarter, team.below(self.target), strict=True)))
+            for team in self.teams
+        ]
+
+
+def drills_per_team(practice, quarters_shown=4, today=None):
+    """Drills, game days and tabletops per owning team per quarter (the last `quarters_shown` quarters) against
+    settings.HINDSIGHT_DRILLS_PER_QUARTER, and the teams that have not practised this quarter. Two queries."""
+    from incidents.models import Service
+
+    today = today or timezone.localdate()
+    quarters = []
+    year, quarter = today.year, (today.month - 1) // 3 + 1
+    for _ in range(quarters_shown):
+        quarters.insert(0, f"{year} Q{quarter}")
+        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    counts = defaultdict(lambda: defaultdict(int))
+    rows = (
+        Incident.services.through.objects.filter(incident__in=practice.values("pk"))
+        .values_list("incident__started_at", "service__team", "incident_id")
+        .distinct()
+    )
+    seen = set()
+    for started_at, team, incident_id in rows:
+        if (team, incident_id) not in seen:
+            seen.add((team, incident_id))
+            counts[team][quarter_label(started_at)] += 1
+    teams = sorted(set(Service.objects.order_by().values_list("team", flat=True)), key=str.casefold)
+    practice_rows = [TeamPractice(team, [counts[team][q] for q in quarters]) for team in teams]
+    return DrillReport(
+        target=settings.HINDSIGHT_DRILLS_PER_QUARTER,
+        quarters=quarters,
+        teams=practice_rows,
+        not_practised=[row.team for row in practice_rows if not row.per_quarter[-1]],
+    )

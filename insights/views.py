@@ -12,7 +12,7 @@ SEVERITY_CSS = {severity: f"chart-sev{severity}" for severity in Severity.values
 
 def index(request):
     filterset = InsightsFilter(request.GET or None, queryset=Incident.objects.all())
-    incidents = filterset.incidents if request.GET else Incident.objects.order_by()
+    incidents = filterset.incidents if request.GET else Incident.objects.real().order_by()
     durations = None if metrics.database_has_percentiles() else metrics.durations_for_percentiles(incidents)
     by_quarter = metrics.response_metrics(incidents, "quarter", durations)
     per_quarter = metrics.incidents_per_quarter_by_severity(incidents)
@@ -42,6 +42,7 @@ def index(request):
         "severity_chart": _severity_chart(per_quarter),
         "category_chart": _category_chart(categories, repeats_per_category),
         "compliance": compliance,
+        "drills": metrics.drills_per_team(Incident.objects.practice()),
         "compliance_chart": _compliance_chart(compliance),
     }
     return render(request, "insights/index.html", context)

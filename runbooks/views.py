@@ -13,6 +13,7 @@ from documents.views import ConflictSafeEditMixin
 from incidents.models import Incident
 
 from .contents import table_of_contents
+from .drills import apply_drill_outcome, start_drill
 from .filters import RunbookFilter
 from .forms import RunbookForm, RunbookUsageForm
 from .models import Runbook, RunbookUsage
@@ -118,8 +119,10 @@ def record_usage(request, incident_pk):
     if request.method == "POST" and form.is_valid():
         usage = save_usage(incident, form, request.user)
         what = usage.runbook or "A missing runbook"
+        outcome = apply_drill_outcome(usage, request.user)
         messages.success(
-            request, f"Recorded for {incident.reference}: {what} — {usage.get_outcome_display()}."
+            request,
+            f"Recorded for {incident.reference}: {what} — {usage.get_outcome_display()}. {outcome}".strip(),
         )
         return redirect(f"{incident.get_absolute_url()}#runbooks-used")
     status = 400 if request.method == "POST" else 200
@@ -140,3 +143,16 @@ def save_usage(incident, form, user):
         incident=incident, runbook=data["runbook"], defaults=fields
     )
     return usage
+
+
+@require_POST
+@permission_required(["runbooks.change_runbook", "incidents.add_incident"], raise_exception=True)
+def practise(request, slug):
+    """Start a drill on this runbook (editors): its outcome will count as a review of the runbook."""
+    runbook = get_object_or_404(Runbook, slug=slug)
+    drill = start_drill(runbook=runbook, by=request.user)
+    messages.success(
+        request,
+        f"{drill.reference} declared as a drill. Work through the runbook, then record below how it did.",
+    )
+    return redirect(drill)
