@@ -22,6 +22,7 @@ def index(request):
         incidents, [name for name, _, _ in categories[:CHART_CATEGORIES]]
     )
     compliance = metrics.checklist_compliance(incidents)
+    mtbf = metrics.mtbf_report(incidents)
     context = {
         "filter": filterset,
         "overall": metrics.response_metrics(incidents, None, durations),
@@ -42,6 +43,8 @@ def index(request):
         "severity_chart": _severity_chart(per_quarter),
         "category_chart": _category_chart(categories, repeats_per_category),
         "compliance": compliance,
+        "mtbf": mtbf,
+        "mtbf_chart": _mtbf_chart(mtbf),
         "drills": metrics.drills_per_team(Incident.objects.practice()),
         "compliance_chart": _compliance_chart(compliance),
     }
@@ -99,4 +102,22 @@ def _compliance_chart(compliance):
         "Most often missed checklist items",
         "How many incidents missed each response-checklist item, most often missed first.",
         [(label, count, 0) for label, count in compliance.missed],
+    )
+
+
+def _days(value):
+    return value.total_seconds() / 86400 if value is not None else None
+
+
+def _mtbf_chart(mtbf):
+    rows = mtbf.by_quarter
+    return charts.line_chart(
+        "MTBF per quarter",
+        "Mean and median time between the starts of consecutive incidents, in days, per quarter.",
+        [row.label for row in rows],
+        [
+            ("mean", "chart-line--mean", [_days(row.mean) for row in rows]),
+            ("median", "chart-line--median", [_days(row.median) for row in rows]),
+        ],
+        unit="d",
     )

@@ -60,6 +60,7 @@ def test_insights_page_renders_accessible_charts_with_tables(viewer_client, hist
         "MTTR trend per quarter",
         "Incidents per quarter by severity",
         "Incidents per category",
+        "MTBF per quarter",
         "Most often missed checklist items",
     )
     assert html.count('<svg class="chart"') == len(titles)
