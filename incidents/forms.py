@@ -44,7 +44,6 @@ class DeclareIncidentForm(forms.ModelForm):
             ),
             "severity": forms.RadioSelect,
             "summary": forms.Textarea(attrs={"rows": 3}),
-            "kind": forms.RadioSelect,
         }
 
     def __init__(self, *args, **kwargs):

@@ -26,6 +26,7 @@ from .models import (
     TimelineEntry,
 )
 from .selectors import alert_panel
+from .similar import Draft, likely_runbooks, similar_incidents
 
 ALERTS_PER_PAGE = 100
 
@@ -201,3 +202,30 @@ def tick_checklist_item(request, pk):
     else:
         messages.success(request, f"Ticked: {ChecklistItem(tick.item).label}.")
     return redirect(f"{incident.get_absolute_url()}#checklist-heading")
+
+
+def _similar_context(draft):
+    similar = similar_incidents(draft)
+    return {"similar": similar, "runbooks": likely_runbooks(draft, similar), "draft": draft}
+
+
+def similar_to_incident(request, pk):
+    """Past incidents and runbooks like this one: a fragment the incident page fetches, or a page of its own."""
+    incident = get_object_or_404(Incident.objects.prefetch_related("services", "categories"), pk=pk)
+    context = {**_similar_context(Draft.of(incident)), "incident": incident}
+    if request.GET.get("fragment"):
+        return render(request, "incidents/_similar.html", context)
+    return render(request, "incidents/incident_similar.html", context)
+
+
+def similar_to_draft(request):
+    """The declare form's suggestions as its title, summary and services are typed (fetched by similar.js)."""
+    service_ids = [int(value) for value in request.GET.getlist("services") if value.isdigit()][:20]
+    draft = Draft(
+        title=request.GET.get("title", "")[:200],
+        summary=request.GET.get("summary", "")[:2000],
+        service_ids=service_ids,
+    )
+    if not (draft.title.strip() or draft.summary.strip() or draft.service_ids):
+        return render(request, "incidents/_similar.html", {"similar": [], "runbooks": [], "draft": draft})
+    return render(request, "incidents/_similar.html", _similar_context(draft))

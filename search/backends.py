@@ -260,3 +260,39 @@ def _sqlite_ranked(parsed, candidate_ids):
         )
         .order_by("-title_hit", "-rank", "-updated_at", "-id")
     )
+
+
+# --- Similar documents: any of the words, best first ---------------------------------------------------------------
+SIMILAR_MAX_WORDS = 16
+
+
+def similar_objects(text, kind, limit=20):
+    """[(object id, rank)] of `kind` documents sharing any word of `text` (title and summary of an incident being
+    declared, say), best first: the OR of the words rather than a search's AND. Words shorter than four letters
+    are left out (too common to mean anything). One query."""
+    words = [word for word in dict.fromkeys(re.findall(r"\w+", (text or "").lower())) if len(word) >= 4]
+    words = words[:SIMILAR_MAX_WORDS]
+    if not words:
+        return []
+    if connection.vendor == "postgresql":
+        query = SearchQuery(" or ".join(words), search_type="websearch", config=SEARCH_CONFIG)
+        documents = (
+            SearchDocument.objects.filter(kind=kind, search_vector=query)
+            .annotate(rank=SearchRank(F("search_vector"), query, weights=POSTGRES_WEIGHTS))
+            .order_by("-rank", "-id")
+        )
+    else:
+        match = " OR ".join(f'"{word}"' for word in words)
+        table = SearchDocument._meta.db_table
+        rank_sql = (
+            f"SELECT -bm25(search_fts, {', '.join(map(str, SQLITE_WEIGHTS))}) FROM search_fts "
+            f"WHERE search_fts MATCH %s AND search_fts.rowid = {table}.id"
+        )
+        documents = (
+            SearchDocument.objects.filter(
+                kind=kind, id__in=RawSQL("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [match])
+            )
+            .annotate(rank=RawSQL(rank_sql, [match]))
+            .order_by("-rank", "-id")
+        )
+    return list(documents.values_list("object_id", "rank")[:limit])
