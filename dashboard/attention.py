@@ -66,11 +66,12 @@ def quarter_start(today=None):
     return today.replace(month=3 * ((today.month - 1) // 3) + 1, day=1)
 
 
-def open_incidents(now):
+def open_incidents(now, user=None):
     """The most urgent open incidents (most severe, oldest first), each with its response-target check and
     whether it is on its update cadence (their total comes from `attention_blocks`)."""
     queryset = (
         Incident.objects.real()
+        .visible_to(user)
         .open()
         .with_last_update()
         .prefetch_related("services")
@@ -84,12 +85,16 @@ def open_incidents(now):
     return incidents
 
 
-def recurring_categories_this_quarter(today=None):
+def recurring_categories_this_quarter(today=None, user=None):
     """Categories with two or more incidents started since the start of this quarter."""
     start = quarter_start(today)
     since = timezone.make_aware(datetime.combine(start, time.min))
     categories = (
-        Category.objects.filter(incidents__started_at__gte=since, incidents__kind=Kind.REAL)
+        Category.objects.filter(
+            incidents__started_at__gte=since,
+            incidents__kind=Kind.REAL,
+            incidents__in=Incident.objects.visible_to(user).values("pk"),
+        )
         .annotate(n=Count("incidents", distinct=True))
         .filter(n__gte=2)
         .order_by("-n", Lower("name"))
@@ -97,16 +102,17 @@ def recurring_categories_this_quarter(today=None):
     return start, list(categories)
 
 
-def attention_blocks(now=None):
+def attention_blocks(now=None, user=None):
     """(number of open incidents, [Block]) with every count taken in one query per model."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     # Practice (drills, game days) never asks for attention here; the links filter the lists the same way.
-    real = Incident.objects.real()
+    real = Incident.objects.real().visible_to(user)
     update_overdue = real.update_overdue(now)
     missing_postmortem = real.missing_postmortem()
-    postmortems_overdue = Postmortem.objects.overdue(now)
-    unowned_actions, overdue_actions = ActionItem.objects.unowned(), ActionItem.objects.overdue(today)
+    postmortems_overdue = Postmortem.objects.visible_to(user).overdue(now)
+    items = ActionItem.objects.visible_to(user)
+    unowned_actions, overdue_actions = items.unowned(), items.overdue(today)
     runbooks_due, runbooks_need_update = Runbook.objects.due_for_review(now), Runbook.objects.needs_update()
     counts = count_all(
         open_incidents=real.open(),

@@ -37,7 +37,7 @@ class DeclareIncidentForm(forms.ModelForm):
 
     class Meta:
         model = Incident
-        fields = ["title", "severity", "services", "summary", "kind"]
+        fields = ["title", "severity", "services", "summary", "kind", "restricted"]
         widgets = {
             "title": forms.TextInput(
                 attrs={"placeholder": "Checkout returns 502 for EU customers", "autofocus": True}
@@ -98,6 +98,8 @@ class IncidentForm(forms.ModelForm):
             "comms_lead",
             "scribe",
             "smes",
+            "restricted",
+            "people",
         ]
         widgets = {
             **{field: LocalDateTimeInput() for field, _ in KEY_TIMESTAMPS},
@@ -106,8 +108,11 @@ class IncidentForm(forms.ModelForm):
             "services": forms.SelectMultiple(attrs={"size": 6}),
             "categories": forms.SelectMultiple(attrs={"size": 6}),
             "smes": forms.SelectMultiple(attrs={"size": 6}),
+            "people": forms.SelectMultiple(attrs={"size": 6}),
         }
-        field_classes = dict.fromkeys(("services", "categories", "smes"), CheckedModelMultipleChoiceField)
+        field_classes = dict.fromkeys(
+            ("services", "categories", "smes", "people"), CheckedModelMultipleChoiceField
+        )
 
     chat_channel_url = forms.URLField(
         label="Chat channel link", required=False, max_length=500, assume_scheme="https"
@@ -119,12 +124,33 @@ class IncidentForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].required = False  # left out: the incident keeps its kind
-        for name in ("commander", "tech_lead", "comms_lead", "scribe", "smes"):
+        self.was_restricted = self.instance.restricted
+        for name in ("commander", "tech_lead", "comms_lead", "scribe", "smes", "people"):
             self.fields[name].queryset = people()
             self.fields[name].label_from_instance = lambda u: u.get_full_name() or u.username
 
+    confirm_restrict = forms.BooleanField(
+        required=False,
+        label="Yes, restrict it: its public updates leave the status page",
+        help_text="Only updates its communications lead publishes stay public.",
+    )
+
     def clean_kind(self):
         return self.cleaned_data.get("kind") or self.instance.kind or Kind.REAL
+
+    def clean(self):
+        cleaned = super().clean()
+        restricting = cleaned.get("restricted") and not self.was_restricted
+        if restricting and not cleaned.get("confirm_restrict"):
+            public = self.instance.status_updates.public().count() if self.instance.pk else 0
+            if public:
+                self.add_error(
+                    "confirm_restrict",
+                    f"This incident has {public} public status update{'s' if public != 1 else ''} on the status "
+                    "page. Restricting it takes them off unless its communications lead posted them: tick to "
+                    "confirm.",
+                )
+        return cleaned
 
 
 class TimelineEntryForm(forms.ModelForm):

@@ -125,7 +125,50 @@ def _elapsed(end, start):
     return ExpressionWrapper(F(end) - F(start), output_field=DurationField())
 
 
+def _security_member(user):
+    """An uncorrelated EXISTS: is `user` in the security group (settings.HINDSIGHT_SECURITY_GROUP)? Evaluated inside
+    the query that uses it, so checking costs no query of its own."""
+    from django.contrib.auth import get_user_model
+
+    memberships = get_user_model().groups.through.objects.filter(
+        **{get_user_model().groups.field.m2m_field_name(): user.pk},
+        group__name=settings.HINDSIGHT_SECURITY_GROUP,
+    )
+    return Exists(memberships)
+
+
+def insider_incidents(user):
+    """The restricted incidents `user` holds a role in or was added to (a subquery of ids)."""
+    on_it = (
+        Q(commander=user)
+        | Q(tech_lead=user)
+        | Q(comms_lead=user)
+        | Q(scribe=user)
+        | Q(pk__in=Incident.smes.through.objects.filter(user=user).values("incident_id"))
+        | Q(pk__in=Incident.people.through.objects.filter(user=user).values("incident_id"))
+    )
+    return Incident.objects.filter(restricted=True).filter(on_it).values("pk")
+
+
+def visible_q(user, path=""):
+    """A Q for rows (incidents, or anything reaching one through `path`, e.g. "postmortem__incident__") that
+    `user` may see: every unrestricted incident, the restricted ones they are on, and all of them for the security
+    group and superusers. Anonymous visitors (and user None) see no restricted incident."""
+    if getattr(user, "is_superuser", False):
+        return Q()
+    unrestricted = Q(**{f"{path}restricted": False})
+    if not getattr(user, "is_authenticated", False):
+        return unrestricted
+    membership = f"{path}in" if path else "pk__in"
+    return unrestricted | Q(**{membership: insider_incidents(user)}) | Q(_security_member(user))
+
+
 class IncidentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Restricted incidents only for their people, the security group and superusers: every list, count,
+        page, export, feed and search goes through here (or visible_q for rows reached through an incident)."""
+        return self.filter(visible_q(user))
+
     def real(self):
         """Not practice: what MTTx, repeats, Home and the status page count."""
         return self.filter(kind=Kind.REAL)
@@ -348,6 +391,18 @@ class Incident(models.Model):
     )
     bridge_url = models.URLField(
         "call / bridge link", max_length=500, blank=True, help_text="The video call or phone bridge."
+    )
+    restricted = models.BooleanField(
+        default=False,
+        db_index=True,
+        help_text="Only its role holders, the people added to it, the security group and superusers can see it.",
+    )
+    people = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="restricted_incident_access",
+        verbose_name="people with access",
+        help_text="Who else may see it while it is restricted.",
     )
     recurrence_of = models.ForeignKey(
         "self",

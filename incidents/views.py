@@ -35,7 +35,9 @@ class IncidentListView(FilterView):
     filterset_class = IncidentFilter
     template_name = "incidents/incident_list.html"
     paginator_class = BoundedCountPaginator
-    queryset = Incident.objects.for_list()
+
+    def get_queryset(self):
+        return Incident.objects.for_list().visible_to(self.request.user)
 
     def get_paginate_by(self, queryset):
         return settings.HINDSIGHT_PAGE_SIZE  # read per request, so a test can shrink the pages
@@ -74,7 +76,8 @@ class IncidentDetailView(DetailView):
 
     def get_queryset(self):
         return (
-            Incident.objects.select_related(
+            Incident.objects.visible_to(self.request.user)
+            .select_related(
                 "commander",
                 "tech_lead",
                 "comms_lead",
@@ -126,7 +129,9 @@ class IncidentDetailView(DetailView):
 
 def incident_alerts(request, pk):
     """Every alert of an incident, a page at a time (the incident page shows the first few)."""
-    incident = get_object_or_404(Incident.objects.only("id", "title", "alerts_total", "alerts_firing"), pk=pk)
+    incident = get_object_or_404(
+        Incident.objects.visible_to(request.user).only("id", "title", "alerts_total", "alerts_firing"), pk=pk
+    )
     paginator = Paginator(incident.alerts.for_table(), ALERTS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "incidents/incident_alerts.html", {"incident": incident, "page_obj": page})
@@ -134,9 +139,11 @@ def incident_alerts(request, pk):
 
 class IncidentUpdateView(PermissionRequiredMixin, UpdateView):
     permission_required = "incidents.change_incident"
-    model = Incident
     form_class = IncidentForm
     template_name = "incidents/incident_form.html"
+
+    def get_queryset(self):
+        return Incident.objects.visible_to(self.request.user)
 
     @transaction.atomic
     def form_valid(self, form):
@@ -153,7 +160,7 @@ class IncidentUpdateView(PermissionRequiredMixin, UpdateView):
 @require_POST
 @permission_required("incidents.add_timelineentry", raise_exception=True)
 def add_timeline_entry(request, pk):
-    incident = get_object_or_404(Incident, pk=pk)
+    incident = get_object_or_404(Incident.objects.visible_to(request.user), pk=pk)
     form = TimelineEntryForm(request.POST, incident=incident)
     if form.is_valid():
         entry = form.save(commit=False)
@@ -171,7 +178,7 @@ def add_timeline_entry(request, pk):
 @require_POST
 @permission_required("incidents.change_incident", raise_exception=True)
 def change_status(request, pk):
-    incident = get_object_or_404(Incident, pk=pk)
+    incident = get_object_or_404(Incident.objects.visible_to(request.user), pk=pk)
     form = StatusChangeForm(request.POST)
     if form.is_valid():
         with transaction.atomic():
@@ -189,7 +196,7 @@ def change_status(request, pk):
 @permission_required("incidents.change_incident", raise_exception=True)
 def tick_checklist_item(request, pk):
     """A responder ticks what the data cannot show; on a resolved incident only with a note."""
-    incident = get_object_or_404(Incident, pk=pk)
+    incident = get_object_or_404(Incident.objects.visible_to(request.user), pk=pk)
     item = request.POST.get("item", "")
     if request.POST.get("untick"):
         incident.checklist_ticks.filter(item=item).delete()
@@ -204,15 +211,17 @@ def tick_checklist_item(request, pk):
     return redirect(f"{incident.get_absolute_url()}#checklist-heading")
 
 
-def _similar_context(draft):
-    similar = similar_incidents(draft)
+def _similar_context(draft, user):
+    similar = similar_incidents(draft, user)
     return {"similar": similar, "runbooks": likely_runbooks(draft, similar), "draft": draft}
 
 
 def similar_to_incident(request, pk):
     """Past incidents and runbooks like this one: a fragment the incident page fetches, or a page of its own."""
-    incident = get_object_or_404(Incident.objects.prefetch_related("services", "categories"), pk=pk)
-    context = {**_similar_context(Draft.of(incident)), "incident": incident}
+    incident = get_object_or_404(
+        Incident.objects.visible_to(request.user).prefetch_related("services", "categories"), pk=pk
+    )
+    context = {**_similar_context(Draft.of(incident), request.user), "incident": incident}
     if request.GET.get("fragment"):
         return render(request, "incidents/_similar.html", context)
     return render(request, "incidents/incident_similar.html", context)
@@ -228,4 +237,4 @@ def similar_to_draft(request):
     )
     if not (draft.title.strip() or draft.summary.strip() or draft.service_ids):
         return render(request, "incidents/_similar.html", {"similar": [], "runbooks": [], "draft": draft})
-    return render(request, "incidents/_similar.html", _similar_context(draft))
+    return render(request, "incidents/_similar.html", _similar_context(draft, request.user))

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.shortcuts import render
 
-from incidents.models import Incident, Severity
+from incidents.models import Incident, Severity, visible_q
 
 from . import charts, metrics
 from .filters import InsightsFilter
@@ -33,7 +33,7 @@ def index(request):
         "categories": categories,
         "services": services,
         "quarters": sorted({quarter for _, quarters, _ in categories + services for quarter in quarters}),
-        "repeats": metrics.repeat_incidents(incidents),
+        "repeats": _nameable(metrics.repeat_incidents(incidents), request.user),
         "repeat_count": repeat_count,
         "follow_through": metrics.action_item_follow_through(incidents),
         "per_quarter": [(metrics.quarter_label(q), counts) for q, counts in per_quarter.items()],
@@ -121,3 +121,12 @@ def _mtbf_chart(mtbf):
         ],
         unit="d",
     )
+
+
+def _nameable(repeats, user):
+    """Insights may count restricted incidents but never names or links one its reader may not see."""
+    involved = {repeat.incident.pk for repeat in repeats} | {repeat.earlier.pk for repeat in repeats}
+    hidden = set(
+        Incident.objects.filter(pk__in=involved).exclude(visible_q(user)).values_list("pk", flat=True)
+    )
+    return [r for r in repeats if r.incident.pk not in hidden and r.earlier.pk not in hidden]

@@ -8,6 +8,7 @@ however many `send_reminders` runs race for it.
 import secrets
 from datetime import time, timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -69,6 +70,20 @@ class State(models.TextChoices):
     SKIPPED = "skipped", "Skipped"
 
 
+def about_hidden_incidents(user):
+    """Notifications whose target is (part of) a restricted incident `user` may not see."""
+    from incidents.models import Incident, visible_q
+
+    hidden = Incident.objects.exclude(visible_q(user)).values("pk")
+    postmortems = apps.get_model("postmortems", "Postmortem").objects.filter(incident__in=hidden)
+    items = apps.get_model("postmortems", "ActionItem").objects.filter(postmortem__incident__in=hidden)
+    return (
+        Q(target_type="incidents.incident", target_id__in=hidden)
+        | Q(target_type="postmortems.postmortem", target_id__in=postmortems.values("pk"))
+        | Q(target_type="postmortems.actionitem", target_id__in=items.values("pk"))
+    )
+
+
 class NotificationQuerySet(models.QuerySet):
     def due_for_delivery(self, now=None):
         """Queued, not waiting for a digest, and whose (next) attempt time has come."""
@@ -80,9 +95,9 @@ class NotificationQuerySet(models.QuerySet):
         return self.filter(state=State.QUEUED, held_for_digest=True)
 
     def visible_to(self, user):
-        if user.has_perm("notifications.view_all_notifications"):
-            return self
-        return self.filter(recipient=user)
+        """Everyone's (with the permission) or one's own; never about a restricted incident `user` may not see."""
+        mine = self if user.has_perm("notifications.view_all_notifications") else self.filter(recipient=user)
+        return mine.exclude(about_hidden_incidents(user))
 
     def for_outbox(self):
         return self.select_related("recipient", "chat_channel").defer("body_text", "body_html", "ics")

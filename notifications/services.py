@@ -139,6 +139,27 @@ def personal_notification(
     return notification
 
 
+# Targets that belong to an incident, and the path from each to it.
+INCIDENT_PATHS = {
+    "incidents.incident": "",
+    "postmortems.postmortem": "incident__",
+    "postmortems.actionitem": "postmortem__incident__",
+}
+
+
+def hidden_from(user: AbstractBaseUser | None, target: "Target | None") -> bool:
+    """Is the target part of a restricted incident `user` may not see (None: a channel, seen by anyone)?"""
+    if target is None or target.type not in INCIDENT_PATHS:
+        return False
+    from django.apps import apps
+
+    from incidents.models import visible_q
+
+    model = apps.get_model(target.type)
+    found = model._default_manager.filter(pk=target.id)
+    return found.exists() and not found.filter(visible_q(user, INCIDENT_PATHS[target.type])).exists()
+
+
 def queue_personal(
     *,
     kind: str,
@@ -148,7 +169,7 @@ def queue_personal(
     dedupe_key: str | None = None,
     ics: str = "",
 ) -> Notification | None:
-    if are_suppressed() or recipient is None:
+    if are_suppressed() or recipient is None or hidden_from(recipient, target):
         return None
     notification = insert_once(
         personal_notification(
@@ -192,8 +213,8 @@ def queue_for_teams(
     dedupe_key: str | None = None,
 ) -> list[Notification]:
     """One chat message per enabled channel of each team (teams without a channel get nothing)."""
-    if are_suppressed():
-        return []
+    if are_suppressed() or hidden_from(None, target):
+        return []  # a team channel is outside a restricted incident's circle
     queued = []
     for channel in ChatChannel.objects.filter(team__name__in=set(teams), enabled=True).select_related("team"):
         key = f"{dedupe_key}:chat{channel.pk}" if dedupe_key else None
@@ -457,7 +478,7 @@ def notify_incident_resolved(*, incident) -> None:
 
 def notify_runbook_didnt_help(*, usage) -> None:
     runbook = usage.runbook
-    if runbook is None or not runbook.owner_team:
+    if runbook is None or not runbook.owner_team or usage.incident.restricted:
         return
     queue_for_teams(
         kind=Kind.RUNBOOK_DIDNT_HELP,

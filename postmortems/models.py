@@ -12,10 +12,14 @@ from django.utils import timezone
 from core.dates import validate_in_date_window
 from documents.limits import MAX_ENTRY_LENGTH, text_limit
 from documents.models import VersionedDocument
-from incidents.models import Incident
+from incidents.models import Incident, visible_q
 
 
 class PostmortemQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Only postmortems of incidents `user` may see (Incident.objects.visible_to)."""
+        return self.filter(visible_q(user, "incident__"))
+
     def published(self):
         return self.filter(status=Postmortem.Status.PUBLISHED)
 
@@ -107,6 +111,10 @@ class Postmortem(VersionedDocument):
 
 
 class ActionItemQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Only action items of incidents `user` may see (Incident.objects.visible_to)."""
+        return self.filter(visible_q(user, "postmortem__incident__"))
+
     def open(self):
         return self.filter(status__in=ActionItem.OPEN_STATUSES)
 

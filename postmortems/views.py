@@ -40,7 +40,9 @@ def check_text(body):
 class PostmortemListView(FilterView):
     filterset_class = PostmortemFilter
     template_name = "postmortems/postmortem_list.html"
-    queryset = Postmortem.objects.for_list()
+
+    def get_queryset(self):
+        return Postmortem.objects.for_list().visible_to(self.request.user)
 
     def get_paginate_by(self, queryset):
         return settings.HINDSIGHT_PAGE_SIZE  # read per request, so a test can shrink the pages
@@ -56,7 +58,7 @@ class PostmortemListView(FilterView):
 def start_postmortem(request, incident_pk):
     """Create the incident's postmortem from the section template (or open the one that exists)."""
     incident = get_object_or_404(
-        Incident.objects.prefetch_related(
+        Incident.objects.visible_to(request.user).prefetch_related(
             Prefetch("timeline", queryset=TimelineEntry.objects.order_by("occurred_at"))
         ),
         pk=incident_pk,
@@ -83,11 +85,15 @@ class PostmortemDetailView(DetailView):
     template_name = "postmortems/postmortem_detail.html"
 
     def get_queryset(self):
-        return Postmortem.objects.select_related("incident", "published_by", "updated_by").prefetch_related(
-            "authors",
-            "reviewers",
-            "incident__services",
-            Prefetch("action_items", queryset=ActionItem.objects.select_related("owner", "runbook")),
+        return (
+            Postmortem.objects.visible_to(self.request.user)
+            .select_related("incident", "published_by", "updated_by")
+            .prefetch_related(
+                "authors",
+                "reviewers",
+                "incident__services",
+                Prefetch("action_items", queryset=ActionItem.objects.select_related("owner", "runbook")),
+            )
         )
 
     def get_context_data(self, **kwargs):
@@ -108,7 +114,7 @@ class PostmortemEditView(PermissionRequiredMixin, ConflictSafeEditMixin, UpdateV
     saved_message = "Postmortem saved."
 
     def get_queryset(self):
-        return Postmortem.objects.select_related("incident")
+        return Postmortem.objects.visible_to(self.request.user).select_related("incident")
 
     def get_object(self, queryset=None):
         if not hasattr(self, "_postmortem"):  # dispatch checks the lock; the view needs it again
@@ -216,7 +222,7 @@ def check_language(request):
 @require_POST
 @permission_required("postmortems.change_postmortem", raise_exception=True)
 def change_workflow(request, pk):
-    postmortem = get_object_or_404(Postmortem, pk=pk)
+    postmortem = get_object_or_404(Postmortem.objects.visible_to(request.user), pk=pk)
     form = WorkflowForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Unknown workflow step.")
@@ -240,7 +246,9 @@ def change_workflow(request, pk):
 
 def export_markdown(request, pk):
     postmortem = get_object_or_404(
-        Postmortem.objects.select_related("incident", "published_by").prefetch_related(
+        Postmortem.objects.visible_to(request.user)
+        .select_related("incident", "published_by")
+        .prefetch_related(
             "authors",
             "reviewers",
             Prefetch("action_items", queryset=ActionItem.objects.select_related("owner")),

@@ -59,6 +59,10 @@ class AddDays(models.Func):
 
 
 class RunbookQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Runbooks are never restricted (the incidents that used one may be: see RunbookUsage)."""
+        return self
+
     def with_review_due_at(self):
         """Annotate `review_due_at` = last review + interval (NULL when never reviewed), computed by the database."""
         return self.annotate(review_due_at=AddDays(F("last_reviewed_at"), F("review_interval_days")))

@@ -10,7 +10,7 @@ from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 
 from documents.views import ConflictSafeEditMixin
-from incidents.models import Incident
+from incidents.models import Incident, visible_q
 
 from .contents import table_of_contents
 from .drills import apply_drill_outcome, start_drill
@@ -50,19 +50,21 @@ class RunbookDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         runbook = self.object
         context["toc"] = table_of_contents(runbook.rendered_body)
-        context["usages"] = runbook.usages.select_related("incident", "recorded_by")[:USAGES_SHOWN]
-        context["open_action_items"] = open_action_items_for(runbook)
+        context["usages"] = runbook.usages.filter(visible_q(self.request.user, "incident__")).select_related(
+            "incident", "recorded_by"
+        )[:USAGES_SHOWN]
+        context["open_action_items"] = open_action_items_for(runbook, self.request.user)
         return context
 
 
-def open_action_items_for(runbook):
+def open_action_items_for(runbook, user):
     """Open postmortem action items that point at this runbook (None until ActionItem has the link)."""
     relation = next(
         (r for r in Runbook._meta.related_objects if r.get_accessor_name() == "action_items"), None
     )
     if relation is None:
         return None
-    items = relation.related_model.objects.filter(runbook=runbook)
+    items = relation.related_model.objects.visible_to(user).filter(runbook=runbook)
     if hasattr(items, "open"):
         items = items.open()
     return list(items.select_related("owner", "postmortem__incident")[:USAGES_SHOWN])
@@ -114,7 +116,7 @@ def mark_reviewed(request, slug):
 @permission_required("runbooks.add_runbookusage", raise_exception=True)
 def record_usage(request, incident_pk):
     """Record how a runbook served an incident (or that one was missing). Re-recording a runbook updates it."""
-    incident = get_object_or_404(Incident, pk=incident_pk)
+    incident = get_object_or_404(Incident.objects.visible_to(request.user), pk=incident_pk)
     form = RunbookUsageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         usage = save_usage(incident, form, request.user)

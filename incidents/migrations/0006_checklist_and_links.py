@@ -7,36 +7,85 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('incidents', '0005_merge_20261128_0350'),
+        ("incidents", "0005_merge_20261128_0350"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='incident',
-            name='bridge_url',
-            field=models.URLField(blank=True, help_text='The video call or phone bridge.', max_length=500, verbose_name='call / bridge link'),
+            model_name="incident",
+            name="bridge_url",
+            field=models.URLField(
+                blank=True,
+                help_text="The video call or phone bridge.",
+                max_length=500,
+                verbose_name="call / bridge link",
+            ),
         ),
         migrations.AddField(
-            model_name='incident',
-            name='chat_channel_url',
-            field=models.URLField(blank=True, help_text="The incident's chat channel (Slack, Teams…).", max_length=500, verbose_name='chat channel link'),
+            model_name="incident",
+            name="chat_channel_url",
+            field=models.URLField(
+                blank=True,
+                help_text="The incident's chat channel (Slack, Teams…).",
+                max_length=500,
+                verbose_name="chat channel link",
+            ),
         ),
         migrations.CreateModel(
-            name='IncidentChecklistTick',
+            name="IncidentChecklistTick",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('item', models.CharField(choices=[('acknowledged', 'Acknowledge the incident'), ('severity', 'Assess the severity'), ('team', 'Assemble the response team (commander and one more role)'), ('channel', 'Open the incident channel or bridge'), ('investigating', 'Begin the investigation (a timeline entry)'), ('communicated', 'Post the first status update'), ('mitigated', 'Implement a fix or mitigation'), ('verified', 'Verify the resolution (a note when resolving)'), ('documented', 'Document the timeline'), ('postmortem', 'Start the postmortem or schedule its review')], max_length=20)),
-                ('note', models.CharField(blank=True, max_length=500)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='checklist_ticks', to='incidents.incident')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "item",
+                    models.CharField(
+                        choices=[
+                            ("acknowledged", "Acknowledge the incident"),
+                            ("severity", "Assess the severity"),
+                            ("team", "Assemble the response team (commander and one more role)"),
+                            ("channel", "Open the incident channel or bridge"),
+                            ("investigating", "Begin the investigation (a timeline entry)"),
+                            ("communicated", "Post the first status update"),
+                            ("mitigated", "Implement a fix or mitigation"),
+                            ("verified", "Verify the resolution (a note when resolving)"),
+                            ("documented", "Document the timeline"),
+                            ("postmortem", "Start the postmortem or schedule its review"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=500)),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="checklist_ticks",
+                        to="incidents.incident",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('incident', 'item'), name='one_tick_per_checklist_item')],
+                "ordering": ["at", "id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("incident", "item"), name="one_tick_per_checklist_item")
+                ],
             },
         ),
     ]

@@ -5,21 +5,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('incidents', '0006_checklist_and_links'),
-        ('runbooks', '0003_merge_20261128_0350'),
+        ("incidents", "0006_checklist_and_links"),
+        ("runbooks", "0003_merge_20261128_0350"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='incident',
-            name='kind',
-            field=models.CharField(choices=[('real', 'Real'), ('drill', 'Drill'), ('game_day', 'Game day'), ('tabletop', 'Tabletop exercise')], db_index=True, default='real', help_text='Practice (drills, game days, tabletop exercises) is kept out of the real metrics.', max_length=20),
+            model_name="incident",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("real", "Real"),
+                    ("drill", "Drill"),
+                    ("game_day", "Game day"),
+                    ("tabletop", "Tabletop exercise"),
+                ],
+                db_index=True,
+                default="real",
+                help_text="Practice (drills, game days, tabletop exercises) is kept out of the real metrics.",
+                max_length=20,
+            ),
         ),
         migrations.AddField(
-            model_name='incident',
-            name='practised_runbook',
-            field=models.ForeignKey(blank=True, help_text='The runbook this drill practises; its outcome counts as a review of the runbook.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='drills', to='runbooks.runbook'),
+            model_name="incident",
+            name="practised_runbook",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The runbook this drill practises; its outcome counts as a review of the runbook.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="drills",
+                to="runbooks.runbook",
+            ),
         ),
     ]

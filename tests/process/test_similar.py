@@ -30,21 +30,21 @@ def test_known_repeats_are_suggested_first_on_the_demo_data(demo):
     assert repeats, "the demo data seeds repeat incidents"
     for incident_id, earlier in repeats.items():
         incident = Incident.objects.prefetch_related("services", "categories").get(pk=incident_id)
-        suggested = similar_incidents(Draft.of(incident))
+        suggested = similar_incidents(Draft.of(incident), None)
         assert suggested[0].incident.pk in earlier, incident
 
 
 def test_declaring_with_a_past_title_and_service_suggests_that_incident(demo):
     past = Incident.objects.real().resolved().prefetch_related("services").first()
     draft = Draft(title=past.title, service_ids=[s.pk for s in past.services.all()])
-    assert past.pk in [item.incident.pk for item in similar_incidents(draft)]
+    assert past.pk in [item.incident.pk for item in similar_incidents(draft, None)]
 
 
 def test_runbooks_for_the_services_are_suggested(demo):
     runbook = Runbook.objects.filter(services__isnull=False).first()
     service = runbook.services.first()
     draft = Draft(title="Something odd", service_ids=[service.pk])
-    assert runbook in likely_runbooks(draft, similar_incidents(draft))
+    assert runbook in likely_runbooks(draft, similar_incidents(draft, None))
 
 
 def test_fragment_says_whether_action_items_are_still_open(viewer_client, make_incident, service, category):
