@@ -223,6 +223,14 @@ HINDSIGHT_UPDATE_CADENCE = {
     3: timedelta(hours=4),
     4: timedelta(hours=24),
 }
+# The response checklist (incidents/checklist.py): the first status update is due this long after detection, and
+# a documented timeline has at least this many entries.
+HINDSIGHT_FIRST_UPDATE_WITHIN = timedelta(minutes=env_int("HINDSIGHT_FIRST_UPDATE_MINUTES", 15, minimum=1))
+HINDSIGHT_CHECKLIST_MIN_TIMELINE_ENTRIES = env_int("HINDSIGHT_CHECKLIST_MIN_TIMELINE_ENTRIES", 5, minimum=1)
+# Drills and game days: each team should practise this many times a quarter.
+HINDSIGHT_DRILLS_PER_QUARTER = env_int("HINDSIGHT_DRILLS_PER_QUARTER", 1, minimum=0)
+# Restricted incidents are visible to members of this group (and their own people, and superusers).
+HINDSIGHT_SECURITY_GROUP = os.environ.get("HINDSIGHT_SECURITY_GROUP", "Security")
 HINDSIGHT_ALERTMANAGER_TOKEN = os.environ.get("HINDSIGHT_ALERTMANAGER_TOKEN", "")
 # Alerts in (README "Alerts from Prometheus Alertmanager"). A 1,500-alert group is about 1.5 MB of JSON.
 HINDSIGHT_ALERTMANAGER_MAX_BYTES = env_int("HINDSIGHT_ALERTMANAGER_MAX_MB", 16, minimum=1) * 1024 * 1024

@@ -68,11 +68,13 @@ def quarter_start(today=None):
     return today.replace(month=3 * ((today.month - 1) // 3) + 1, day=1)
 
 
-def open_incidents(now):
+def open_incidents(now, user=None):
     """The most urgent open incidents (most severe, oldest first), each with its response-target check and
     whether it is on its update cadence (their total comes from `attention_blocks`)."""
     queryset = (
-        Incident.objects.open()
+        Incident.objects.real()
+        .visible_to(user)
+        .open()
         .with_last_update()
         .prefetch_related("services")
         .order_by("severity", "started_at", "id")
@@ -85,24 +87,28 @@ def open_incidents(now):
     return incidents
 
 
-def recurring_categories_this_quarter(today=None):
+def recurring_categories_this_quarter(today=None, user=None):
     """Categories with two or more incidents started since the start of this quarter."""
     start = quarter_start(today)
     since = timezone.make_aware(datetime.combine(start, time.min))
-    return start, list(Category.objects.recurring(Incident.objects.filter(started_at__gte=since)))
+    incidents = Incident.objects.real().visible_to(user).filter(started_at__gte=since)
+    return start, list(Category.objects.recurring(incidents))
 
 
-def attention_blocks(now=None):
+def attention_blocks(now=None, user=None):
     """(number of open incidents, [Block]) with every count taken in one query per model."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    update_overdue = Incident.objects.update_overdue(now)
-    missing_postmortem = Incident.objects.missing_postmortem()
-    postmortems_overdue = Postmortem.objects.overdue(now)
-    unowned_actions, overdue_actions = ActionItem.objects.unowned(), ActionItem.objects.overdue(today)
+    # Practice (drills, game days) never asks for attention here; the links filter the lists the same way.
+    real = Incident.objects.real().visible_to(user)
+    update_overdue = real.update_overdue(now)
+    missing_postmortem = real.missing_postmortem()
+    postmortems_overdue = Postmortem.objects.visible_to(user).overdue(now)
+    items = ActionItem.objects.visible_to(user)
+    unowned_actions, overdue_actions = items.unowned(), items.overdue(today)
     runbooks_due, runbooks_need_update = Runbook.objects.due_for_review(now), Runbook.objects.needs_update()
     counts = count_all(
-        open_incidents=Incident.objects.open(),
+        open_incidents=real.open(),
         update_overdue=update_overdue,
         missing_postmortem=missing_postmortem,
         postmortems_overdue=postmortems_overdue,
@@ -117,7 +123,7 @@ def attention_blocks(now=None):
             "Status updates overdue",
             "Open incidents whose last update is older than their severity's cadence.",
             update_overdue.order_by("severity", "started_at"),
-            list_url("incidents:list", update_overdue="true"),
+            list_url("incidents:list", update_overdue="true", kind="real"),
             "Every open incident is on its update cadence.",
             counts,
             tone="bad",
@@ -138,7 +144,7 @@ def attention_blocks(now=None):
             "SEV-1/2 without a postmortem",
             "Serious incidents nobody has started a postmortem for.",
             missing_postmortem.order_by("-resolved_at"),
-            list_url("incidents:list", needs_postmortem="true"),
+            list_url("incidents:list", needs_postmortem="true", kind="real"),
             "Every serious incident has a postmortem.",
             counts,
         ),

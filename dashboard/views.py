@@ -6,19 +6,19 @@ from .attention import attention_blocks, list_url, open_incidents, recurring_cat
 
 def home(request):
     now = timezone.now()
-    open_count, blocks = attention_blocks(now)
-    quarter_start, recurring = recurring_categories_this_quarter(timezone.localdate(now))
+    open_count, blocks = attention_blocks(now, request.user)
+    quarter_start, recurring = recurring_categories_this_quarter(timezone.localdate(now), request.user)
     for category in recurring:
         category.list_url = list_url(
-            "incidents:list", category=category.pk, started_min=quarter_start.isoformat()
+            "incidents:list", category=category.pk, started_min=quarter_start.isoformat(), kind="real"
         )
     return render(
         request,
         "dashboard/home.html",
         {
             "open_count": open_count,
-            "open_incidents": open_incidents(now),
-            "open_url": list_url("incidents:list", status="open"),
+            "open_incidents": open_incidents(now, request.user),
+            "open_url": list_url("incidents:list", status="open", kind="real"),
             "blocks": blocks,
             "recurring": recurring,
             "quarter_start": quarter_start,

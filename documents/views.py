@@ -80,6 +80,9 @@ class DocumentMixin(SingleObjectMixin):
 
     context_object_name = "document"
 
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.request.user)
+
     def get_revision(self, document, number):
         revision = document.revisions.select_related("author").filter(number=number).first()
         if revision is None:

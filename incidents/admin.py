@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Alert, Category, Incident, Service, ServiceAlias, StatusUpdate, TimelineEntry
+from .models import Alert, Category, Incident, Service, ServiceAlias, StatusUpdate, TimelineEntry, visible_q
 
 
 class ServiceAliasInline(admin.TabularInline):
@@ -8,6 +8,16 @@ class ServiceAliasInline(admin.TabularInline):
     extra = 1
     verbose_name = "alias (another name alerts use for this service)"
     verbose_name_plural = "aliases (other names alerts use for this service: a job, app or namespace label)"
+
+
+class RestrictedIncidentAdmin:
+    """The admin for non-superusers respects restricted incidents like every page: rows of an incident the user
+    may not see are not listed, and their change pages answer 404. `incident_path` leads from the row to it."""
+
+    incident_path = ""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(visible_q(request.user, self.incident_path))
 
 
 @admin.register(Service)
@@ -31,7 +41,9 @@ class TimelineEntryInline(admin.TabularInline):
 
 
 @admin.register(Incident)
-class IncidentAdmin(admin.ModelAdmin):
+class IncidentAdmin(RestrictedIncidentAdmin, admin.ModelAdmin):
+    incident_path = ""
+
     list_display = [
         "reference",
         "title",
@@ -59,7 +71,9 @@ class IncidentAdmin(admin.ModelAdmin):
 
 
 @admin.register(TimelineEntry)
-class TimelineEntryAdmin(admin.ModelAdmin):
+class TimelineEntryAdmin(RestrictedIncidentAdmin, admin.ModelAdmin):
+    incident_path = "incident__"
+
     list_display = ["incident", "occurred_at", "kind", "text", "author"]
     list_filter = ["kind", "occurred_at"]
     search_fields = ["text", "incident__title"]
@@ -68,7 +82,9 @@ class TimelineEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(StatusUpdate)
-class StatusUpdateAdmin(admin.ModelAdmin):
+class StatusUpdateAdmin(RestrictedIncidentAdmin, admin.ModelAdmin):
+    incident_path = "incident__"
+
     list_display = ["incident", "kind", "visibility", "status", "headline", "posted_at", "author"]
     list_filter = ["visibility", "kind", "status"]
     search_fields = ["headline", "message", "incident__title"]
@@ -77,7 +93,9 @@ class StatusUpdateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Alert)
-class AlertAdmin(admin.ModelAdmin):
+class AlertAdmin(RestrictedIncidentAdmin, admin.ModelAdmin):
+    incident_path = "incident__"
+
     list_display = ["alertname", "state", "service_label", "starts_at", "ends_at", "incident"]
     list_filter = ["state", "starts_at"]
     search_fields = ["alertname", "fingerprint", "service_label", "group_key"]

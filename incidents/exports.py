@@ -64,7 +64,9 @@ def incident_row(incident, request):
 
 def export_incidents(request):
     filterset = IncidentFilter(
-        request.GET, queryset=Incident.objects.for_list().with_durations(), request=request
+        request.GET,
+        queryset=Incident.objects.for_list().with_durations().visible_to(request.user),
+        request=request,
     )
     incidents = filterset.qs if filterset.is_valid() else Incident.objects.none()
     rows = (incident_row(incident, request) for incident in incidents.iterator(chunk_size=500))

@@ -4,7 +4,9 @@ from django import forms
 from core.filters import WindowedDateFromToRangeFilter
 from core.ordering import CaseInsensitiveOrderingFilter
 
-from .models import Category, DetectionSource, Incident, Service, Severity, Status
+from .models import Category, DetectionSource, Incident, Kind, Service, Severity, Status
+
+KIND_CHOICES = [("real", "Real incidents only"), ("practice", "Practice only (drills, game days, tabletops)")]
 
 
 class IncidentFilter(django_filters.FilterSet):
@@ -22,6 +24,9 @@ class IncidentFilter(django_filters.FilterSet):
     )
     category = django_filters.ModelChoiceFilter(
         field_name="categories", queryset=Category.objects.all(), empty_label="Any category"
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=KIND_CHOICES, method="filter_kind", empty_label="Real and practice", label="Kind"
     )
     detection_source = django_filters.ChoiceFilter(choices=DetectionSource.choices, empty_label="Any source")
     started = WindowedDateFromToRangeFilter(
@@ -54,7 +59,10 @@ class IncidentFilter(django_filters.FilterSet):
 
     class Meta:
         model = Incident
-        fields = ["q", "severity", "status", "service", "category", "detection_source", "started"]
+        fields = ["q", "severity", "status", "kind", "service", "category", "detection_source", "started"]
+
+    def filter_kind(self, queryset, name, value):
+        return queryset.filter(kind=Kind.REAL) if value == "real" else queryset.exclude(kind=Kind.REAL)
 
     def filter_needs_postmortem(self, queryset, name, value):
         return (

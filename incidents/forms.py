@@ -8,7 +8,7 @@ from core.dates import validate_in_date_window
 from core.forms import CheckedModelMultipleChoiceField
 from core.people import display_name
 
-from .models import KEY_TIMESTAMPS, Incident, Service, Severity, Status, StatusUpdate, TimelineEntry
+from .models import KEY_TIMESTAMPS, Incident, Kind, Service, Severity, Status, StatusUpdate, TimelineEntry
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -29,7 +29,7 @@ class DeclareIncidentForm(forms.ModelForm):
 
     class Meta:
         model = Incident
-        fields = ["title", "severity", "services", "summary"]
+        fields = ["title", "severity", "services", "summary", "kind", "restricted"]
         widgets = {
             "title": forms.TextInput(
                 attrs={"placeholder": "Checkout returns 502 for EU customers", "autofocus": True}
@@ -42,6 +42,10 @@ class DeclareIncidentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # "Unknown" is for imported history; someone declaring an incident now can judge its severity.
         self.fields["severity"].choices = [c for c in Severity.choices if c[0] != Severity.UNKNOWN]
+        self.fields["kind"].required = False  # left out (an older form, a script): a real incident
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or Kind.REAL
 
 
 class IncidentForm(forms.ModelForm):
@@ -50,10 +54,13 @@ class IncidentForm(forms.ModelForm):
         fields = [
             "title",
             "severity",
+            "kind",
             "status",
             "detection_source",
             "summary",
             "customer_impact",
+            "chat_channel_url",
+            "bridge_url",
             "services",
             "categories",
             "started_at",
@@ -66,6 +73,8 @@ class IncidentForm(forms.ModelForm):
             "comms_lead",
             "scribe",
             "smes",
+            "restricted",
+            "people",
         ]
         widgets = {
             **{field: LocalDateTimeInput() for field, _ in KEY_TIMESTAMPS},
@@ -74,14 +83,49 @@ class IncidentForm(forms.ModelForm):
             "services": forms.SelectMultiple(attrs={"size": 6}),
             "categories": forms.SelectMultiple(attrs={"size": 6}),
             "smes": forms.SelectMultiple(attrs={"size": 6}),
+            "people": forms.SelectMultiple(attrs={"size": 6}),
         }
-        field_classes = dict.fromkeys(("services", "categories", "smes"), CheckedModelMultipleChoiceField)
+        field_classes = dict.fromkeys(
+            ("services", "categories", "smes", "people"), CheckedModelMultipleChoiceField
+        )
+
+    chat_channel_url = forms.URLField(
+        label="Chat channel link", required=False, max_length=500, assume_scheme="https"
+    )
+    bridge_url = forms.URLField(
+        label="Call / bridge link", required=False, max_length=500, assume_scheme="https"
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("commander", "tech_lead", "comms_lead", "scribe", "smes"):
+        self.fields["kind"].required = False  # left out: the incident keeps its kind
+        self.was_restricted = self.instance.restricted
+        for name in ("commander", "tech_lead", "comms_lead", "scribe", "smes", "people"):
             self.fields[name].queryset = people()
             self.fields[name].label_from_instance = display_name
+
+    confirm_restrict = forms.BooleanField(
+        required=False,
+        label="Yes, restrict it: its public updates leave the status page",
+        help_text="Only updates its communications lead publishes stay public.",
+    )
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or self.instance.kind or Kind.REAL
+
+    def clean(self):
+        cleaned = super().clean()
+        restricting = cleaned.get("restricted") and not self.was_restricted
+        if restricting and not cleaned.get("confirm_restrict"):
+            public = self.instance.status_updates.public().count() if self.instance.pk else 0
+            if public:
+                self.add_error(
+                    "confirm_restrict",
+                    f"This incident has {public} public status update{'s' if public != 1 else ''} on the status "
+                    "page. Restricting it takes them off unless its communications lead posted them: tick to "
+                    "confirm.",
+                )
+        return cleaned
 
 
 class TimelineEntryForm(forms.ModelForm):

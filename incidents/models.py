@@ -1,10 +1,21 @@
 from datetime import datetime, timedelta
-from typing import Self
+from typing import Any, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+)
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -38,6 +49,15 @@ class Status(models.TextChoices):
     IDENTIFIED = "identified", "Identified"
     MONITORING = "monitoring", "Monitoring"
     RESOLVED = "resolved", "Resolved"
+
+
+class Kind(models.TextChoices):
+    """Practice is recorded like the real thing and kept out of the real figures unless asked for."""
+
+    REAL = "real", "Real"
+    DRILL = "drill", "Drill"
+    GAME_DAY = "game_day", "Game day"
+    TABLETOP = "tabletop", "Tabletop exercise"
 
 
 OPEN_STATUSES = [Status.INVESTIGATING, Status.IDENTIFIED, Status.MONITORING]
@@ -127,7 +147,58 @@ def _elapsed(end, start):
     return ExpressionWrapper(F(end) - F(start), output_field=DurationField())
 
 
+def _security_member(user):
+    """An uncorrelated EXISTS: is `user` in the security group (settings.HINDSIGHT_SECURITY_GROUP)? Evaluated inside
+    the query that uses it, so checking costs no query of its own."""
+    from django.contrib.auth import get_user_model
+
+    memberships = get_user_model().groups.through.objects.filter(
+        **{get_user_model().groups.field.m2m_field_name(): user.pk},
+        group__name=settings.HINDSIGHT_SECURITY_GROUP,
+    )
+    return Exists(memberships)
+
+
+def insider_incidents(user):
+    """The restricted incidents `user` holds a role in or was added to (a subquery of ids)."""
+    on_it = (
+        Q(commander=user)
+        | Q(tech_lead=user)
+        | Q(comms_lead=user)
+        | Q(scribe=user)
+        | Q(pk__in=Incident.smes.through.objects.filter(user=user).values("incident_id"))
+        | Q(pk__in=Incident.people.through.objects.filter(user=user).values("incident_id"))
+    )
+    return Incident.objects.filter(restricted=True).filter(on_it).values("pk")
+
+
+def visible_q(user, path=""):
+    """A Q for rows (incidents, or anything reaching one through `path`, e.g. "postmortem__incident__") that
+    `user` may see: every unrestricted incident, the restricted ones they are on, and all of them for the security
+    group and superusers. Anonymous visitors (and user None) see no restricted incident."""
+    if getattr(user, "is_superuser", False):
+        return Q()
+    unrestricted = Q(**{f"{path}restricted": False})
+    if not getattr(user, "is_authenticated", False):
+        return unrestricted
+    membership = f"{path}in" if path else "pk__in"
+    return unrestricted | Q(**{membership: insider_incidents(user)}) | Q(_security_member(user))
+
+
 class IncidentQuerySet(models.QuerySet["Incident"]):
+    def visible_to(self, user: Any) -> Self:
+        """Restricted incidents only for their people, the security group and superusers: every list, count,
+        page, export, feed and search goes through here (or visible_q for rows reached through an incident)."""
+        return self.filter(visible_q(user))
+
+    def real(self) -> Self:
+        """Not practice: what MTTx, repeats, Home and the status page count."""
+        return self.filter(kind=Kind.REAL)
+
+    def practice(self) -> Self:
+        """Drills, game days and tabletop exercises."""
+        return self.exclude(kind=Kind.REAL)
+
     def open(self) -> Self:
         return self.exclude(status=Status.RESOLVED)
 
@@ -155,6 +226,27 @@ class IncidentQuerySet(models.QuerySet["Incident"]):
         latest = StatusUpdate.objects.filter(incident=OuterRef("pk")).order_by("-posted_at", "-id")
         return self.annotate(last_update_at=Subquery(latest.values("posted_at")[:1]))
 
+    def with_checklist_facts(self) -> Self:
+        """Annotate what incidents.checklist needs per incident, in this one query (read with CHECKLIST_FIELDS)."""
+        from .checklist import INVESTIGATING_KINDS, RESOLVED_WITH_NOTE
+
+        entries = TimelineEntry.objects.filter(incident=OuterRef("pk")).order_by()
+        updates = StatusUpdate.objects.filter(incident=OuterRef("pk")).order_by()
+        return self.annotate(
+            has_sme=Exists(Incident.smes.through.objects.filter(incident=OuterRef("pk"))),
+            has_investigating_entry=Exists(entries.filter(kind__in=INVESTIGATING_KINDS)),
+            has_resolution_note=Exists(
+                entries.filter(kind=TimelineEntry.Kind.STATUS_CHANGE, text__contains=RESOLVED_WITH_NOTE)
+            ),
+            timeline_entries=Coalesce(
+                Subquery(entries.values("incident").annotate(n=Count("pk")).values("n")[:1]), 0
+            ),
+            first_update_at=Subquery(
+                updates.values("incident").annotate(first=Min("posted_at")).values("first")
+            ),
+            has_postmortem=ExpressionWrapper(Q(postmortem__isnull=False), output_field=BooleanField()),
+        )
+
     def update_overdue(self, now: datetime | None = None) -> Self:
         """Open incidents whose last update (or, before the first one, detection) is older than the cadence
         for their severity (settings.HINDSIGHT_UPDATE_CADENCE)."""
@@ -169,6 +261,29 @@ class IncidentQuerySet(models.QuerySet["Incident"]):
             overdue |= Q(severity=severity, last_communicated_at__lt=now - cadence)
         return queryset.filter(overdue)
 
+
+# The fields incidents.checklist.facts_for_row reads from with_checklist_facts().
+CHECKLIST_FIELDS = [
+    "id",
+    "started_at",
+    "severity",
+    "detected_at",
+    "acknowledged_at",
+    "mitigated_at",
+    "resolved_at",
+    "commander_id",
+    "tech_lead_id",
+    "comms_lead_id",
+    "scribe_id",
+    "chat_channel_url",
+    "bridge_url",
+    "has_sme",
+    "has_investigating_entry",
+    "has_resolution_note",
+    "timeline_entries",
+    "first_update_at",
+    "has_postmortem",
+]
 
 # (field, label) in the order the timestamps must follow.
 KEY_TIMESTAMPS = [
@@ -190,6 +305,21 @@ class Incident(models.Model):
     rendered_summary = models.TextField(blank=True, editable=False, help_text="Sanitised HTML of summary.")
     severity = models.PositiveSmallIntegerField(
         choices=Severity.choices, default=Severity.SEV3, db_index=True
+    )
+    kind = models.CharField(
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.REAL,
+        db_index=True,
+        help_text="Practice (drills, game days, tabletop exercises) is kept out of the real metrics.",
+    )
+    practised_runbook = models.ForeignKey(
+        "runbooks.Runbook",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="drills",
+        help_text="The runbook this drill practises; its outcome counts as a review of the runbook.",
     )
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.INVESTIGATING, db_index=True
@@ -275,6 +405,27 @@ class Incident(models.Model):
         editable=False,
         help_text="When the last firing alert resolved (empty while any fires).",
     )
+    chat_channel_url = models.URLField(
+        "chat channel link",
+        max_length=500,
+        blank=True,
+        help_text="The incident's chat channel (Slack, Teams…).",
+    )
+    bridge_url = models.URLField(
+        "call / bridge link", max_length=500, blank=True, help_text="The video call or phone bridge."
+    )
+    restricted = models.BooleanField(
+        default=False,
+        db_index=True,
+        help_text="Only its role holders, the people added to it, the security group and superusers can see it.",
+    )
+    people = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="restricted_incident_access",
+        verbose_name="people with access",
+        help_text="Who else may see it while it is restricted.",
+    )
     recurrence_of = models.ForeignKey(
         "self",
         models.SET_NULL,
@@ -313,6 +464,10 @@ class Incident(models.Model):
 
     def get_absolute_url(self):
         return reverse("incidents:detail", args=[self.pk])
+
+    @property
+    def is_practice(self):
+        return self.kind != Kind.REAL
 
     @property
     def is_open(self):
@@ -444,6 +599,40 @@ class TimelineEntry(models.Model):
 
     def __str__(self):
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.get_kind_display()}: {self.text[:60]}"
+
+
+class ChecklistItem(models.TextChoices):
+    """The initial response checklist, in the order a response runs (incidents/checklist.py derives each)."""
+
+    ACKNOWLEDGED = "acknowledged", "Acknowledge the incident"
+    SEVERITY = "severity", "Assess the severity"
+    TEAM = "team", "Assemble the response team (commander and one more role)"
+    CHANNEL = "channel", "Open the incident channel or bridge"
+    INVESTIGATING = "investigating", "Begin the investigation (a timeline entry)"
+    COMMUNICATED = "communicated", "Post the first status update"
+    MITIGATED = "mitigated", "Implement a fix or mitigation"
+    VERIFIED = "verified", "Verify the resolution (a note when resolving)"
+    DOCUMENTED = "documented", "Document the timeline"
+    POSTMORTEM = "postmortem", "Start the postmortem or schedule its review"
+
+
+class IncidentChecklistTick(models.Model):
+    """A responder's word that a checklist item was done when the data cannot show it."""
+
+    incident = models.ForeignKey(Incident, models.CASCADE, related_name="checklist_ticks")
+    item = models.CharField(max_length=20, choices=ChecklistItem.choices)
+    note = models.CharField(max_length=500, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "item"], name="one_tick_per_checklist_item"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_item_display()} on INC-{self.incident_id}"
 
 
 # --- Communication: status updates posted to stakeholders and the public status page ---------------

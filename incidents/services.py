@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from core.people import display_name
 
-from .models import Category, Incident, Service, Status, StatusUpdate, TimelineEntry
+from .models import Category, Incident, Kind, Service, Status, StatusUpdate, TimelineEntry
 
 
 @transaction.atomic
@@ -27,8 +27,12 @@ def declare_incident(
     categories: Iterable[Category] = (),
     summary: str = "",
     started_at: datetime | None = None,
+    kind: str = Kind.REAL,
+    restricted: bool = False,
+    practised_runbook: Any = None,
 ) -> Incident:
-    """Open an incident now; the person declaring it becomes incident commander."""
+    """Open an incident now (or a drill, game day or tabletop: `kind`); the person declaring it becomes incident
+    commander."""
     from notifications.services import notify_incident_declared
 
     now = timezone.now()
@@ -40,6 +44,9 @@ def declare_incident(
         detected_at=now,
         commander=by,
         created_by=by,
+        kind=kind,
+        restricted=restricted,
+        practised_runbook=practised_runbook,
     )
     incident.full_clean(exclude=["services", "categories"])
     incident.save()

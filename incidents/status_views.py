@@ -8,24 +8,34 @@ from datetime import timedelta
 
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.syndication.views import Feed
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
-from .models import Incident, Service, StatusUpdate
+from .models import Incident, Kind, Service, StatusUpdate
 
 # Resolved incidents stay on the status page this long.
 RECENTLY_RESOLVED = timedelta(days=14)
 FEED_LENGTH = 50
 
 
+def published_updates():
+    """Public updates of real incidents; of a restricted incident only those its communications lead posted."""
+    return (
+        StatusUpdate.objects.public()
+        .filter(incident__kind=Kind.REAL)
+        .filter(Q(incident__restricted=False) | Q(author=F("incident__comms_lead")))
+    )
+
+
 def publicly_announced(queryset):
     """Incidents with at least one public update, each with `public_updates` (newest first) and services."""
-    public_updates = StatusUpdate.objects.public().latest_first()
+    public_updates = published_updates().latest_first()
     return (
-        queryset.filter(Exists(StatusUpdate.objects.public().filter(incident=OuterRef("pk"))))
+        queryset.real()
+        .filter(Exists(published_updates().filter(incident=OuterRef("pk"))))
         .prefetch_related(
             Prefetch("status_updates", queryset=public_updates, to_attr="public_updates"),
             Prefetch("services", queryset=Service.objects.only("id", "name")),
@@ -70,7 +80,7 @@ class PublicUpdatesFeed(Feed):
 
     def items(self):
         return (
-            StatusUpdate.objects.public()
+            published_updates()
             .latest_first()
             .select_related("incident")
             .only("id", "kind", "status", "headline", "message", "posted_at", "incident__id")[:FEED_LENGTH]

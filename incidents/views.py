@@ -15,11 +15,20 @@ from references.selectors import mentions_of
 from runbooks.models import RunbookUsage
 
 from . import services
+from .checklist import TickRefused, checklist_for, tick_item
 from .communication import communication_state
 from .filters import IncidentFilter
 from .forms import DeclareIncidentForm, IncidentForm, StatusChangeForm, TimelineEntryForm
-from .models import SEVERITY_DESCRIPTIONS, Incident, StatusUpdate, TimelineEntry
+from .models import (
+    SEVERITY_DESCRIPTIONS,
+    ChecklistItem,
+    Incident,
+    IncidentChecklistTick,
+    StatusUpdate,
+    TimelineEntry,
+)
 from .selectors import alert_panel
+from .similar import Draft, likely_runbooks, similar_incidents
 
 ALERTS_PER_PAGE = 100
 
@@ -28,7 +37,9 @@ class IncidentListView(FilterView):
     filterset_class = IncidentFilter
     template_name = "incidents/incident_list.html"
     paginator_class = BoundedCountPaginator
-    queryset = Incident.objects.for_list()
+
+    def get_queryset(self):
+        return Incident.objects.for_list().visible_to(self.request.user)
 
     def get_paginate_by(self, queryset):
         return settings.HINDSIGHT_PAGE_SIZE  # read per request, so a test can shrink the pages
@@ -66,10 +77,22 @@ class IncidentDetailView(DetailView):
 
     def get_queryset(self):
         return (
-            Incident.objects.select_related(
-                "commander", "tech_lead", "comms_lead", "scribe", "created_by", "postmortem"
+            Incident.objects.visible_to(self.request.user)
+            .select_related(
+                "commander",
+                "tech_lead",
+                "comms_lead",
+                "scribe",
+                "created_by",
+                "postmortem",
+                "practised_runbook",
             )
-            .defer("postmortem__body", "postmortem__rendered_body")
+            .defer(
+                "postmortem__body",
+                "postmortem__rendered_body",
+                "practised_runbook__body",
+                "practised_runbook__rendered_body",
+            )
             .prefetch_related(
                 "services",
                 "categories",
@@ -79,6 +102,7 @@ class IncidentDetailView(DetailView):
                 Prefetch(
                     "runbook_usages", queryset=RunbookUsage.objects.select_related("runbook", "recorded_by")
                 ),
+                Prefetch("checklist_ticks", queryset=IncidentChecklistTick.objects.select_related("by")),
             )
         )
 
@@ -101,12 +125,15 @@ class IncidentDetailView(DetailView):
         context["communication"] = communication_state(incident)
         context["alert_panel"] = alert_panel(incident)
         context["mentions"] = mentions_of(incident, viewer=self.request.user)
+        context["checklist"] = checklist_for(incident)
         return context
 
 
 def incident_alerts(request, pk):
     """Every alert of an incident, a page at a time (the incident page shows the first few)."""
-    incident = get_object_or_404(Incident.objects.only("id", "title", "alerts_total", "alerts_firing"), pk=pk)
+    incident = get_object_or_404(
+        Incident.objects.visible_to(request.user).only("id", "title", "alerts_total", "alerts_firing"), pk=pk
+    )
     paginator = Paginator(incident.alerts.for_table(), ALERTS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "incidents/incident_alerts.html", {"incident": incident, "page_obj": page})
@@ -114,9 +141,11 @@ def incident_alerts(request, pk):
 
 class IncidentUpdateView(PermissionRequiredMixin, UpdateView):
     permission_required = "incidents.change_incident"
-    model = Incident
     form_class = IncidentForm
     template_name = "incidents/incident_form.html"
+
+    def get_queryset(self):
+        return Incident.objects.visible_to(self.request.user)
 
     def form_valid(self, form):
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
@@ -129,7 +158,7 @@ class IncidentUpdateView(PermissionRequiredMixin, UpdateView):
 @require_POST
 @permission_required("incidents.add_timelineentry", raise_exception=True)
 def add_timeline_entry(request, pk):
-    incident = get_object_or_404(Incident, pk=pk)
+    incident = get_object_or_404(Incident.objects.visible_to(request.user), pk=pk)
     form = TimelineEntryForm(request.POST, incident=incident)
     if form.is_valid():
         services.add_timeline_entry(incident=incident, by=request.user, **form.cleaned_data)
@@ -144,7 +173,7 @@ def add_timeline_entry(request, pk):
 @require_POST
 @permission_required("incidents.change_incident", raise_exception=True)
 def change_status(request, pk):
-    incident = get_object_or_404(Incident, pk=pk)
+    incident = get_object_or_404(Incident.objects.visible_to(request.user), pk=pk)
     form = StatusChangeForm(request.POST)
     if form.is_valid():
         entry = services.change_status(
@@ -158,3 +187,51 @@ def change_status(request, pk):
     else:
         messages.error(request, "Choose a valid status.")
     return redirect(incident)
+
+
+@require_POST
+@permission_required("incidents.change_incident", raise_exception=True)
+def tick_checklist_item(request, pk):
+    """A responder ticks what the data cannot show; on a resolved incident only with a note."""
+    incident = get_object_or_404(Incident.objects.visible_to(request.user), pk=pk)
+    item = request.POST.get("item", "")
+    if request.POST.get("untick"):
+        incident.checklist_ticks.filter(item=item).delete()
+        messages.success(request, "Tick removed.")
+        return redirect(f"{incident.get_absolute_url()}#checklist-heading")
+    try:
+        tick = tick_item(incident=incident, item=item, by=request.user, note=request.POST.get("note", ""))
+    except TickRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, f"Ticked: {ChecklistItem(tick.item).label}.")
+    return redirect(f"{incident.get_absolute_url()}#checklist-heading")
+
+
+def _similar_context(draft, user):
+    similar = similar_incidents(draft, user)
+    return {"similar": similar, "runbooks": likely_runbooks(draft, similar), "draft": draft}
+
+
+def similar_to_incident(request, pk):
+    """Past incidents and runbooks like this one: a fragment the incident page fetches, or a page of its own."""
+    incident = get_object_or_404(
+        Incident.objects.visible_to(request.user).prefetch_related("services", "categories"), pk=pk
+    )
+    context = {**_similar_context(Draft.of(incident), request.user), "incident": incident}
+    if request.GET.get("fragment"):
+        return render(request, "incidents/_similar.html", context)
+    return render(request, "incidents/incident_similar.html", context)
+
+
+def similar_to_draft(request):
+    """The declare form's suggestions as its title, summary and services are typed (fetched by similar.js)."""
+    service_ids = [int(value) for value in request.GET.getlist("services") if value.isdigit()][:20]
+    draft = Draft(
+        title=request.GET.get("title", "")[:200],
+        summary=request.GET.get("summary", "")[:2000],
+        service_ids=service_ids,
+    )
+    if not (draft.title.strip() or draft.summary.strip() or draft.service_ids):
+        return render(request, "incidents/_similar.html", {"similar": [], "runbooks": [], "draft": draft})
+    return render(request, "incidents/_similar.html", _similar_context(draft, request.user))

@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 
 from core.filters import WindowedDateFromToRangeFilter
-from incidents.models import Incident, Service, Severity
+from incidents.models import Incident, Kind, Service, Severity
 
 
 def team_choices():
@@ -25,10 +25,19 @@ class InsightsFilter(django_filters.FilterSet):
     severity = django_filters.MultipleChoiceFilter(
         choices=Severity.choices, widget=forms.CheckboxSelectMultiple
     )
+    practice = django_filters.BooleanFilter(
+        method="filter_practice",
+        label="Include drills, game days and tabletops",
+        widget=forms.CheckboxInput,
+    )
 
     class Meta:
         model = Incident
-        fields = ["started", "service", "team", "severity"]
+        fields = ["started", "service", "team", "severity", "practice"]
+
+    def filter_practice(self, queryset, name, value):
+        """Practice stays out of the figures unless asked for (the filter's empty state excludes it too)."""
+        return queryset if value else queryset.filter(kind=Kind.REAL)
 
     @property
     def incidents(self):

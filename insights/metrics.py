@@ -360,3 +360,209 @@ def action_item_follow_through(incidents, today=None):
     )
     rows = sorted(rows, key=lambda row: (row["team"] == "", row["team"].casefold()))
     return [TeamFollowThrough(**{**row, "team": row["team"] or "No team"}) for row in rows]
+
+
+@dataclass
+class ComplianceRow:
+    label: str
+    incidents: int = 0
+    done: int = 0
+    total: int = 0
+
+    @property
+    def score(self):
+        return self.done / self.total if self.total else None
+
+
+@dataclass
+class ChecklistCompliance:
+    overall: ComplianceRow
+    by_team: list  # [ComplianceRow], team name order
+    by_quarter: list  # [ComplianceRow], oldest first
+    missed: list  # [(item label, how many incidents missed it)], most missed first
+
+
+def checklist_compliance(incidents):
+    """Response-checklist compliance (items done / items) overall, per owning team and per quarter, and the items
+    most often missed. Three queries whatever the number of incidents."""
+    from incidents.checklist import build_checklist, facts_for_row
+    from incidents.models import CHECKLIST_FIELDS, ChecklistItem, IncidentChecklistTick
+
+    rows = list(incidents.with_checklist_facts().order_by().values(*CHECKLIST_FIELDS))
+    ticks = defaultdict(list)
+    for incident_id, item in IncidentChecklistTick.objects.filter(
+        incident__in=incidents.values("pk")
+    ).values_list("incident_id", "item"):
+        ticks[incident_id].append(IncidentChecklistTick(item=item))
+    teams = defaultdict(set)
+    for incident_id, team in Incident.services.through.objects.filter(
+        incident__in=incidents.values("pk")
+    ).values_list("incident_id", "service__team"):
+        teams[incident_id].add(team)
+
+    overall = ComplianceRow("All incidents")
+    by_team, by_quarter = {}, {}
+    missed = dict.fromkeys(ChecklistItem.values, 0)
+    for row in rows:
+        checklist = build_checklist(facts_for_row(row), ticks[row["id"]])
+        quarter = quarter_label(row["started_at"])
+        groups = [overall, by_quarter.setdefault(quarter, ComplianceRow(quarter))]
+        groups += [by_team.setdefault(team, ComplianceRow(team)) for team in teams[row["id"]]]
+        for group in groups:
+            group.incidents += 1
+            group.done += checklist.done
+            group.total += checklist.total
+        for item in checklist.missed:
+            missed[item] += 1
+    return ChecklistCompliance(
+        overall=overall,
+        by_team=[by_team[team] for team in sorted(by_team, key=str.casefold)],
+        by_quarter=[by_quarter[quarter] for quarter in sorted(by_quarter)],
+        missed=sorted(
+            ((ChecklistItem(item).label, count) for item, count in missed.items() if count),
+            key=lambda pair: (-pair[1], pair[0]),
+        ),
+    )
+
+
+@dataclass
+class TeamPractice:
+    team: str
+    per_quarter: list  # [count per quarter], in the order of DrillReport.quarters
+
+    def below(self, target):
+        return [count < target for count in self.per_quarter]
+
+
+@dataclass
+class DrillReport:
+    target: int
+    quarters: list  # quarter labels, oldest first, ending with the current quarter
+    teams: list  # [TeamPractice], team name order
+    not_practised: list  # teams with no practice in the current quarter
+
+    @property
+    def rows(self):
+        """[(team, [(count, below target)])] for the table."""
+        return [
+            (team.team, list(zip(team.per_quarter, team.below(self.target), strict=True)))
+            for team in self.teams
+        ]
+
+
+def drills_per_team(practice, quarters_shown=4, today=None):
+    """Drills, game days and tabletops per owning team per quarter (the last `quarters_shown` quarters) against
+    settings.HINDSIGHT_DRILLS_PER_QUARTER, and the teams that have not practised this quarter. Two queries."""
+    from incidents.models import Service
+
+    today = today or timezone.localdate()
+    quarters = []
+    year, quarter = today.year, (today.month - 1) // 3 + 1
+    for _ in range(quarters_shown):
+        quarters.insert(0, f"{year} Q{quarter}")
+        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    counts = defaultdict(lambda: defaultdict(int))
+    rows = (
+        Incident.services.through.objects.filter(incident__in=practice.values("pk"))
+        .values_list("incident__started_at", "service__team", "incident_id")
+        .distinct()
+    )
+    seen = set()
+    for started_at, team, incident_id in rows:
+        if (team, incident_id) not in seen:
+            seen.add((team, incident_id))
+            counts[team][quarter_label(started_at)] += 1
+    teams = sorted(set(Service.objects.order_by().values_list("team", flat=True)), key=str.casefold)
+    practice_rows = [TeamPractice(team, [counts[team][q] for q in quarters]) for team in teams]
+    return DrillReport(
+        target=settings.HINDSIGHT_DRILLS_PER_QUARTER,
+        quarters=quarters,
+        teams=practice_rows,
+        not_practised=[row.team for row in practice_rows if not row.per_quarter[-1]],
+    )
+
+
+# --- MTBF: mean time between failures (starts of consecutive real incidents) -----------------------------------
+NOT_ENOUGH_INCIDENTS = "not enough incidents"
+
+
+@dataclass
+class TimeBetweenFailures:
+    """Mean and median time between the starts of consecutive incidents; None for both below two incidents."""
+
+    label: str
+    incidents: int = 0
+    mean: timedelta | None = None
+    median: timedelta | None = None
+
+    @property
+    def enough(self):
+        return self.incidents >= 2
+
+    @property
+    def intervals(self):
+        return max(self.incidents - 1, 0)
+
+    def __str__(self):
+        return (
+            f"{self.label}: {NOT_ENOUGH_INCIDENTS}" if not self.enough else f"{self.label}: mean {self.mean}"
+        )
+
+
+def _between(label, starts):
+    """TimeBetweenFailures over sorted start times."""
+    gaps = [later - earlier for earlier, later in zip(starts, starts[1:], strict=False)]
+    result = TimeBetweenFailures(label, incidents=len(starts))
+    if gaps:
+        result.mean = sum(gaps, timedelta()) / len(gaps)
+        result.median = percentile_cont(gaps, MEDIAN)
+    return result
+
+
+def mtbf_for_service(service, incidents=None):
+    """MTBF of one service over its real incidents (or the given ones): .enough is False (and mean/median None,
+    str() says "not enough incidents") below two incidents. One query."""
+    incidents = Incident.objects.real() if incidents is None else incidents
+    starts = sorted(
+        incidents.filter(services=service).order_by().values_list("started_at", flat=True).distinct()
+    )
+    return _between(str(service), starts)
+
+
+@dataclass
+class MtbfReport:
+    overall: TimeBetweenFailures
+    by_quarter: list  # [TimeBetweenFailures] per quarter (intervals ending in it), oldest first
+    by_service: list  # [TimeBetweenFailures] per service, most incidents first
+
+
+def mtbf_report(incidents):
+    """MTBF overall, per quarter (each interval counted in the quarter its later incident started) and per service,
+    over the given incidents (Insights passes real ones unless practice is asked for). Two queries."""
+    starts = sorted(incidents.order_by().values_list("started_at", flat=True))
+    per_quarter = defaultdict(list)
+    for earlier, later in zip(starts, starts[1:], strict=False):
+        per_quarter[quarter_label(later)].append(later - earlier)
+    by_quarter = []
+    for label in sorted(per_quarter):
+        gaps = per_quarter[label]
+        by_quarter.append(
+            TimeBetweenFailures(
+                label,
+                incidents=len(gaps) + 1,
+                mean=sum(gaps, timedelta()) / len(gaps),
+                median=percentile_cont(gaps, MEDIAN),
+            )
+        )
+    per_service = defaultdict(list)
+    for name, started_at in (
+        Incident.services.through.objects.filter(incident__in=incidents.values("pk"))
+        .order_by()
+        .values_list("service__name", "incident__started_at")
+    ):
+        per_service[name].append(started_at)
+    by_service = sorted(
+        (_between(name, sorted(found)) for name, found in per_service.items()),
+        key=lambda row: (-row.incidents, row.label.casefold()),
+    )
+    return MtbfReport(overall=_between("All services", starts), by_quarter=by_quarter, by_service=by_service)

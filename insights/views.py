@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.shortcuts import render
 
-from incidents.models import Incident, Severity
+from incidents.models import Incident, Severity, visible_q
 from meetings import selectors as meeting_selectors
 from postmortems.models import ActionItem
 
@@ -14,7 +14,7 @@ SEVERITY_CSS = {severity: f"chart-sev{severity}" for severity in Severity.values
 
 def index(request):
     filterset = InsightsFilter(request.GET or None, queryset=Incident.objects.all())
-    incidents = filterset.incidents if request.GET else Incident.objects.order_by()
+    incidents = filterset.incidents if request.GET else Incident.objects.real().order_by()
     durations = None if metrics.database_has_percentiles() else metrics.durations_for_percentiles(incidents)
     by_quarter = metrics.response_metrics(incidents, "quarter", durations)
     per_quarter = metrics.incidents_per_quarter_by_severity(incidents)
@@ -23,6 +23,8 @@ def index(request):
     repeat_count, repeats_per_category = metrics.repeat_counts(
         incidents, [name for name, _, _ in categories[:CHART_CATEGORIES]]
     )
+    compliance = metrics.checklist_compliance(incidents)
+    mtbf = metrics.mtbf_report(incidents)
     context = {
         "filter": filterset,
         "overall": metrics.response_metrics(incidents, None, durations),
@@ -33,7 +35,7 @@ def index(request):
         "categories": categories,
         "services": services,
         "quarters": sorted({quarter for _, quarters, _ in categories + services for quarter in quarters}),
-        "repeats": metrics.repeat_incidents(incidents),
+        "repeats": _nameable(metrics.repeat_incidents(incidents), request.user),
         "repeat_count": repeat_count,
         "follow_through": metrics.action_item_follow_through(incidents),
         **slippage(incidents),
@@ -43,6 +45,11 @@ def index(request):
         "mttr_chart": _mttr_chart(by_quarter),
         "severity_chart": _severity_chart(per_quarter),
         "category_chart": _category_chart(categories, repeats_per_category),
+        "compliance": compliance,
+        "mtbf": mtbf,
+        "mtbf_chart": _mtbf_chart(mtbf),
+        "drills": metrics.drills_per_team(Incident.objects.practice()),
+        "compliance_chart": _compliance_chart(compliance),
     }
     return render(request, "insights/index.html", context)
 
@@ -100,3 +107,38 @@ def _category_chart(categories, repeats_per_category):
         "is repeat incidents (same category and service within the repeat window).",
         rows,
     )
+
+
+def _compliance_chart(compliance):
+    return charts.horizontal_bars(
+        "Most often missed checklist items",
+        "How many incidents missed each response-checklist item, most often missed first.",
+        [(label, count, 0) for label, count in compliance.missed],
+    )
+
+
+def _days(value):
+    return value.total_seconds() / 86400 if value is not None else None
+
+
+def _mtbf_chart(mtbf):
+    rows = mtbf.by_quarter
+    return charts.line_chart(
+        "MTBF per quarter",
+        "Mean and median time between the starts of consecutive incidents, in days, per quarter.",
+        [row.label for row in rows],
+        [
+            ("mean", "chart-line--mean", [_days(row.mean) for row in rows]),
+            ("median", "chart-line--median", [_days(row.median) for row in rows]),
+        ],
+        unit="d",
+    )
+
+
+def _nameable(repeats, user):
+    """Insights may count restricted incidents but never names or links one its reader may not see."""
+    involved = {repeat.incident.pk for repeat in repeats} | {repeat.earlier.pk for repeat in repeats}
+    hidden = set(
+        Incident.objects.filter(pk__in=involved).exclude(visible_q(user)).values_list("pk", flat=True)
+    )
+    return [r for r in repeats if r.incident.pk not in hidden and r.earlier.pk not in hidden]

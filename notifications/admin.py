@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from .models import CalendarFeed, ChatChannel, Notification, ReviewMeeting, Subscription, Team
+from incidents.admin import RestrictedIncidentAdmin
+
+from .models import (
+    CalendarFeed,
+    ChatChannel,
+    Notification,
+    ReviewMeeting,
+    Subscription,
+    Team,
+    about_hidden_incidents,
+)
 
 
 @admin.register(Notification)
@@ -11,6 +21,10 @@ class NotificationAdmin(admin.ModelAdmin):
     list_select_related = ["recipient"]
     raw_id_fields = ["recipient", "digest", "chat_channel"]
     date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        """Never a notification about a restricted incident the user may not see."""
+        return super().get_queryset(request).exclude(about_hidden_incidents(request.user))
 
 
 @admin.register(Subscription)
@@ -42,7 +56,9 @@ class CalendarFeedAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReviewMeeting)
-class ReviewMeetingAdmin(admin.ModelAdmin):
+class ReviewMeetingAdmin(RestrictedIncidentAdmin, admin.ModelAdmin):
+    incident_path = "postmortem__incident__"
+
     list_display = ["postmortem", "starts_at", "duration_minutes", "location"]
     search_fields = ["postmortem__title", "location"]
     raw_id_fields = ["postmortem", "organizer"]

@@ -9,6 +9,7 @@ import secrets
 from datetime import datetime, time, timedelta
 from typing import Self
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import models
@@ -73,6 +74,20 @@ class State(models.TextChoices):
     SKIPPED = "skipped", "Skipped"
 
 
+def about_hidden_incidents(user: User | None) -> Q:
+    """Notifications whose target is (part of) a restricted incident `user` may not see."""
+    from incidents.models import Incident, visible_q
+
+    hidden = Incident.objects.exclude(visible_q(user)).values("pk")
+    postmortems = apps.get_model("postmortems", "Postmortem").objects.filter(incident__in=hidden)
+    items = apps.get_model("postmortems", "ActionItem").objects.filter(postmortem__incident__in=hidden)
+    return (
+        Q(target_type="incidents.incident", target_id__in=hidden)
+        | Q(target_type="postmortems.postmortem", target_id__in=postmortems.values("pk"))
+        | Q(target_type="postmortems.actionitem", target_id__in=items.values("pk"))
+    )
+
+
 class NotificationQuerySet(models.QuerySet["Notification"]):
     def due_for_delivery(self, now: datetime | None = None) -> Self:
         """Queued, not waiting for a digest, and whose (next) attempt time has come."""
@@ -84,9 +99,9 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
         return self.filter(state=State.QUEUED, held_for_digest=True)
 
     def visible_to(self, user: User) -> Self:
-        if user.has_perm("notifications.view_all_notifications"):
-            return self
-        return self.filter(recipient=user)
+        """Everyone's (with the permission) or one's own; never about a restricted incident `user` may not see."""
+        mine = self if user.has_perm("notifications.view_all_notifications") else self.filter(recipient=user)
+        return mine.exclude(about_hidden_incidents(user))
 
     def for_outbox(self) -> Self:
         return self.select_related("recipient", "chat_channel").defer("body_text", "body_html", "ics")

@@ -24,12 +24,13 @@ def team_names() -> list[str]:
 
 
 def team_postmortems(team: str | None) -> PostmortemQuerySet:
-    return Postmortem.objects.filter(incident__services__team=team).distinct()
+    """A team's postmortems, leaving out restricted incidents' (a team's digest and calendar are outside them)."""
+    return Postmortem.objects.visible_to(None).filter(incident__services__team=team).distinct()
 
 
 def team_digest(*, team: str, today: date, now: datetime) -> Message:
     """The weekly digest: what the team's review meeting should look at."""
-    items = ActionItem.objects.filter(team=team)
+    items = ActionItem.objects.visible_to(None).filter(team=team)
     sections = [
         ("Unowned action items", items.unowned()),
         ("Overdue action items", items.overdue(today)),
@@ -61,16 +62,21 @@ def team_digest(*, team: str, today: date, now: datetime) -> Message:
 def calendar_action_items(
     *, owner: User | None = None, team: str | None = None, today: date
 ) -> QuerySet[ActionItem]:
-    """Open action items with a due date (and those closed in the last 30 days), for a feed."""
-    items = ActionItem.objects.filter(due_date__isnull=False).filter(
-        Q(status__in=ActionItem.OPEN_STATUSES) | Q(due_date__gte=today - timedelta(days=30))
+    """Open action items with a due date (and those closed in the last 30 days), for a feed: a person's feed
+    shows what they may see, a team's none of a restricted incident's."""
+    items = (
+        ActionItem.objects.visible_to(owner)
+        .filter(due_date__isnull=False)
+        .filter(Q(status__in=ActionItem.OPEN_STATUSES) | Q(due_date__gte=today - timedelta(days=30)))
     )
     items = items.filter(owner=owner) if owner is not None else items.filter(team=team)
     return items.select_related("postmortem").order_by("-due_date")[:CALENDAR_ITEMS]
 
 
 def calendar_meetings(*, attendee: User | None = None, team: str | None = None) -> QuerySet[ReviewMeeting]:
-    meetings = ReviewMeeting.objects.select_related("postmortem", "organizer")
+    meetings = ReviewMeeting.objects.filter(
+        postmortem__in=Postmortem.objects.visible_to(attendee).values("pk")
+    ).select_related("postmortem", "organizer")
     if attendee is not None:
         meetings = meetings.filter(attendees=attendee)
     else:

@@ -147,6 +147,27 @@ def personal_notification(
     return notification
 
 
+# Targets that belong to an incident, and the path from each to it.
+INCIDENT_PATHS = {
+    "incidents.incident": "",
+    "postmortems.postmortem": "incident__",
+    "postmortems.actionitem": "postmortem__incident__",
+}
+
+
+def hidden_from(user: User | None, target: "Target | None") -> bool:
+    """Is the target part of a restricted incident `user` may not see (None: a channel, seen by anyone)?"""
+    if target is None or target.type not in INCIDENT_PATHS:
+        return False
+    from django.apps import apps
+
+    from incidents.models import visible_q
+
+    model = apps.get_model(target.type)
+    found = model._default_manager.filter(pk=target.id)
+    return found.exists() and not found.filter(visible_q(user, INCIDENT_PATHS[target.type])).exists()
+
+
 def queue_personal(
     *,
     kind: str,
@@ -156,7 +177,7 @@ def queue_personal(
     dedupe_key: str | None = None,
     ics: str = "",
 ) -> Notification | None:
-    if are_suppressed() or recipient is None:
+    if are_suppressed() or recipient is None or hidden_from(recipient, target):
         return None
     notification = insert_once(
         personal_notification(
@@ -200,8 +221,8 @@ def queue_for_teams(
     dedupe_key: str | None = None,
 ) -> list[Notification]:
     """One chat message per enabled channel of each team (teams without a channel get nothing)."""
-    if are_suppressed():
-        return []
+    if are_suppressed() or hidden_from(None, target):
+        return []  # a team channel is outside a restricted incident's circle
     queued = []
     for channel in ChatChannel.objects.filter(team__name__in=set(teams), enabled=True).select_related("team"):
         key = f"{dedupe_key}:chat{channel.pk}" if dedupe_key else None
@@ -410,6 +431,11 @@ def incident_teams(incident: "Incident") -> set[str]:
     return set(incident.services.values_list("team", flat=True))
 
 
+def practice_label(incident: "Incident") -> str:
+    """ "[Drill] " and the like, so nobody in the channel mistakes practice for an outage."""
+    return f"[{incident.get_kind_display()}] " if incident.is_practice else ""
+
+
 def notify_incident_declared(*, incident: "Incident") -> None:
     queue_for_teams(
         kind=Kind.INCIDENT_DECLARED,
@@ -417,7 +443,8 @@ def notify_incident_declared(*, incident: "Incident") -> None:
         target=Target.of(incident),
         dedupe_key=f"incident-declared:{incident.pk}",
         message=Message(
-            subject=f"{incident.get_severity_display()} declared: {incident.reference} {incident.title}",
+            subject=f"{practice_label(incident)}{incident.get_severity_display()} declared: "
+            f"{incident.reference} {incident.title}",
             link=incident.get_absolute_url(),
             lines=[
                 f"{incident.reference} “{incident.title}” was declared as "
@@ -463,7 +490,7 @@ def notify_incident_resolved(*, incident: "Incident") -> None:
 
 def notify_runbook_didnt_help(*, usage: "RunbookUsage") -> None:
     runbook = usage.runbook
-    if runbook is None or not runbook.owner_team:
+    if runbook is None or not runbook.owner_team or usage.incident.restricted:
         return
     queue_for_teams(
         kind=Kind.RUNBOOK_DIDNT_HELP,

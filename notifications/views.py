@@ -223,7 +223,9 @@ def revoke_team_calendar(request, team):
 
 
 def review_meeting(request, postmortem_pk):
-    postmortem = get_object_or_404(Postmortem.objects.select_related("incident"), pk=postmortem_pk)
+    postmortem = get_object_or_404(
+        Postmortem.objects.visible_to(request.user).select_related("incident"), pk=postmortem_pk
+    )
     meeting = ReviewMeeting.objects.filter(postmortem=postmortem).prefetch_related("attendees").first()
     initial = {}
     if meeting:

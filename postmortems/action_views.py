@@ -68,7 +68,9 @@ def owner_options():
 
 def filtered_items(request, owners=None):
     """The review filters applied; `owners` (from owner_options) saves the owner filter a second query."""
-    item_filter = ActionItemFilter(request.GET or None, queryset=ActionItem.objects.for_review())
+    item_filter = ActionItemFilter(
+        request.GET or None, queryset=ActionItem.objects.for_review().visible_to(request.user)
+    )
     if owners is not None:
         field = item_filter.form.fields["owner"]
         field.widget.choices = [
@@ -144,7 +146,7 @@ class ActionItemListView(ListView):
 
 
 def my_action_items(request):
-    mine = ActionItem.objects.for_review().filter(owner=request.user)
+    mine = ActionItem.objects.for_review().visible_to(request.user).filter(owner=request.user)
     open_items = Paginator(mine.open().order_by("due_date", "priority", "id"), settings.HINDSIGHT_PAGE_SIZE)
     page = open_items.get_page(request.GET.get("page"))
     return render(
@@ -158,7 +160,8 @@ def my_action_items(request):
                 mine.recently_closed(RECENTLY_CLOSED_DAYS).order_by("-completed_at")[:10]
             ),
             "to_review": list(
-                Postmortem.objects.filter(reviewers=request.user, status=Postmortem.Status.IN_REVIEW)
+                Postmortem.objects.visible_to(request.user)
+                .filter(reviewers=request.user, status=Postmortem.Status.IN_REVIEW)
                 .select_related("incident")
                 .order_by("created_at")[:20]
             ),
@@ -223,7 +226,7 @@ def safe_next(request, fallback):
 @permission_required("postmortems.change_actionitem", raise_exception=True)
 def quick_update(request, pk):
     """Assign an owner or change status from a list row, then go back to the same filtered list."""
-    item = get_object_or_404(ActionItem.objects.select_related("owner"), pk=pk)
+    item = get_object_or_404(ActionItem.objects.visible_to(request.user).select_related("owner"), pk=pk)
     form = QuickUpdateForm(request.POST, instance=item)
     if form.is_valid():
         services.save_action_item(item=form.instance, by=request.user)
@@ -260,9 +263,9 @@ class ActionItemCreateView(PermissionRequiredMixin, CreateView):
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
-        form.fields["postmortem"].queryset = Postmortem.objects.select_related("incident").order_by(
-            "-created_at"
-        )
+        form.fields["postmortem"].queryset = (
+            Postmortem.objects.visible_to(self.request.user).select_related("incident")
+        ).order_by("-created_at")
         return form
 
     def get_initial(self):
@@ -288,7 +291,11 @@ class ActionItemUpdateView(PermissionRequiredMixin, UpdateView):
     permission_required = "postmortems.change_actionitem"
     form_class = ActionItemForm
     template_name = "actions/actionitem_form.html"
-    queryset = ActionItem.objects.select_related("postmortem__incident", "owner")
+
+    def get_queryset(self):
+        return ActionItem.objects.visible_to(self.request.user).select_related(
+            "postmortem__incident", "owner"
+        )
 
     def form_valid(self, form):
         self.object = services.save_action_item(item=form.instance, by=self.request.user)

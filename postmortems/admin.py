@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 
+from incidents.admin import RestrictedIncidentAdmin
 from incidents.models import Severity
 
 from .drafting import PLACEHOLDER_NAMES
@@ -16,7 +17,9 @@ class ActionItemInline(admin.TabularInline):
 
 
 @admin.register(Postmortem)
-class PostmortemAdmin(admin.ModelAdmin):
+class PostmortemAdmin(RestrictedIncidentAdmin, admin.ModelAdmin):
+    incident_path = "incident__"
+
     list_display = ["title", "incident", "status", "published_at", "updated_at", "version"]
     list_filter = ["status", "incident__severity"]
     search_fields = ["title", "body", "incident__title"]
@@ -37,7 +40,9 @@ class PostmortemAdmin(admin.ModelAdmin):
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(admin.ModelAdmin):
+class ActionItemAdmin(RestrictedIncidentAdmin, admin.ModelAdmin):
+    incident_path = "postmortem__incident__"
+
     list_display = ["title", "postmortem", "kind", "priority", "owner", "team", "due_date", "status"]
     list_filter = ["status", "kind", "priority", "team"]
     search_fields = ["title", "description", "postmortem__title", "owner__username"]

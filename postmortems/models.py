@@ -1,7 +1,7 @@
 """Blameless postmortems (one per incident) and the action items a team promises in them."""
 
 from datetime import date, datetime, timedelta
-from typing import Self
+from typing import Any, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,10 +13,14 @@ from django.utils import timezone
 from core.dates import validate_in_date_window
 from core.limits import MAX_BODY_LENGTH, MAX_ENTRY_LENGTH, text_limit
 from documents.models import VersionedDocument
-from incidents.models import Incident
+from incidents.models import Incident, visible_q
 
 
 class PostmortemQuerySet(models.QuerySet["Postmortem"]):
+    def visible_to(self, user: Any) -> Self:
+        """Only postmortems of incidents `user` may see (Incident.objects.visible_to)."""
+        return self.filter(visible_q(user, "incident__"))
+
     def published(self) -> Self:
         return self.filter(status=Postmortem.Status.PUBLISHED)
 
@@ -110,6 +114,10 @@ class Postmortem(VersionedDocument):
 class ActionItemQuerySet(models.QuerySet["ActionItem"]):
     """Each section of the review meeting is a queryset method; `predicates` gives the same rules as Q objects,
     so one query can count every section (postmortems.action_views.section_counts)."""
+
+    def visible_to(self, user: Any) -> Self:
+        """Only action items of incidents `user` may see (Incident.objects.visible_to)."""
+        return self.filter(visible_q(user, "postmortem__incident__"))
 
     @staticmethod
     def predicates(

@@ -36,7 +36,9 @@ def check_text(body):
 class PostmortemListView(FilterView):
     filterset_class = PostmortemFilter
     template_name = "postmortems/postmortem_list.html"
-    queryset = Postmortem.objects.for_list()
+
+    def get_queryset(self):
+        return Postmortem.objects.for_list().visible_to(self.request.user)
 
     def get_paginate_by(self, queryset):
         return settings.HINDSIGHT_PAGE_SIZE  # read per request, so a test can shrink the pages
@@ -51,7 +53,7 @@ class PostmortemListView(FilterView):
 @permission_required("postmortems.add_postmortem", raise_exception=True)
 def start_postmortem(request, incident_pk):
     """Create the incident's postmortem from the section template (or open the one that exists)."""
-    incident = get_object_or_404(Incident, pk=incident_pk)
+    incident = get_object_or_404(Incident.objects.visible_to(request.user), pk=incident_pk)
     template = chosen_template(incident, request.POST.get("template"))
     postmortem, created = services.start_postmortem(incident=incident, by=request.user, template=template)
     if created:
@@ -74,7 +76,7 @@ def chosen_template(incident, template_id):
 @permission_required("postmortems.add_postmortem", raise_exception=True)
 def choose_template(request, incident_pk):
     """Pick the template a new postmortem starts from; the start button uses the default without asking."""
-    incident = get_object_or_404(Incident, pk=incident_pk)
+    incident = get_object_or_404(Incident.objects.visible_to(request.user), pk=incident_pk)
     existing = Postmortem.objects.filter(incident=incident).first()
     if existing:
         return redirect("postmortems:edit", existing.pk)
@@ -88,11 +90,15 @@ class PostmortemDetailView(DetailView):
     template_name = "postmortems/postmortem_detail.html"
 
     def get_queryset(self):
-        return Postmortem.objects.select_related("incident", "published_by", "updated_by").prefetch_related(
-            "authors",
-            "reviewers",
-            "incident__services",
-            Prefetch("action_items", queryset=ActionItem.objects.select_related("owner", "runbook")),
+        return (
+            Postmortem.objects.visible_to(self.request.user)
+            .select_related("incident", "published_by", "updated_by")
+            .prefetch_related(
+                "authors",
+                "reviewers",
+                "incident__services",
+                Prefetch("action_items", queryset=ActionItem.objects.select_related("owner", "runbook")),
+            )
         )
 
     def get_context_data(self, **kwargs):
@@ -114,7 +120,7 @@ class PostmortemEditView(PermissionRequiredMixin, ConflictSafeEditMixin, UpdateV
     saved_message = "Postmortem saved."
 
     def get_queryset(self):
-        return Postmortem.objects.select_related("incident")
+        return Postmortem.objects.visible_to(self.request.user).select_related("incident")
 
     def get_object(self, queryset=None):
         if not hasattr(self, "_postmortem"):  # dispatch checks the lock; the view needs it again
@@ -243,7 +249,7 @@ WORKFLOW_DONE = {
 @require_POST
 @permission_required("postmortems.change_postmortem", raise_exception=True)
 def change_workflow(request, pk):
-    postmortem = get_object_or_404(Postmortem, pk=pk)
+    postmortem = get_object_or_404(Postmortem.objects.visible_to(request.user), pk=pk)
     form = WorkflowForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Unknown workflow step.")
@@ -263,7 +269,9 @@ def change_workflow(request, pk):
 
 def export_markdown(request, pk):
     postmortem = get_object_or_404(
-        Postmortem.objects.select_related("incident", "published_by").prefetch_related(
+        Postmortem.objects.visible_to(request.user)
+        .select_related("incident", "published_by")
+        .prefetch_related(
             "authors",
             "reviewers",
             Prefetch("action_items", queryset=ActionItem.objects.select_related("owner")),

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from incidents.admin import RestrictedIncidentAdmin
+
 from .models import Runbook, RunbookUsage, Tag
 
 
@@ -26,7 +28,9 @@ class RunbookAdmin(admin.ModelAdmin):
 
 
 @admin.register(RunbookUsage)
-class RunbookUsageAdmin(admin.ModelAdmin):
+class RunbookUsageAdmin(RestrictedIncidentAdmin, admin.ModelAdmin):
+    incident_path = "incident__"
+
     list_display = ["incident", "runbook", "outcome", "recorded_by", "recorded_at"]
     list_filter = ["outcome"]
     search_fields = ["incident__title", "runbook__title", "note"]

@@ -5,7 +5,7 @@ diff and restore are shared with postmortems.
 """
 
 from datetime import datetime, timedelta
-from typing import Self
+from typing import Any, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -60,6 +60,10 @@ class AddDays(models.Func):
 
 
 class RunbookQuerySet(models.QuerySet["Runbook"]):
+    def visible_to(self, user: Any) -> Self:
+        """Runbooks are never restricted (the incidents that used one may be: see RunbookUsage)."""
+        return self
+
     def with_review_due_at(self) -> Self:
         """Annotate `review_due_at` = last review + interval (NULL when never reviewed), computed by the database."""
         return self.annotate(review_due_at=AddDays(F("last_reviewed_at"), F("review_interval_days")))

@@ -14,5 +14,6 @@ urlpatterns = [
     path("<slug:slug>/", views.RunbookDetailView.as_view(), name="detail"),
     path("<slug:slug>/edit/", views.RunbookUpdateView.as_view(), name="edit"),
     path("<slug:slug>/reviewed/", views.mark_reviewed, name="mark_reviewed"),
+    path("<slug:slug>/practise/", views.practise, name="practise"),
     *revision_urls(Runbook, prefix="<slug:slug>/"),
 ]

@@ -10,12 +10,13 @@ from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 
 from documents.views import ConflictSafeEditMixin
-from incidents.models import Incident
+from incidents.models import Incident, visible_q
 from postmortems.models import ActionItem
 from references.selectors import mentions_of, runbook_once_called
 
 from . import services
 from .contents import table_of_contents
+from .drills import apply_drill_outcome, start_drill
 from .filters import RunbookFilter
 from .forms import RunbookForm, RunbookUsageForm
 from .models import Runbook
@@ -61,16 +62,18 @@ class RunbookDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         runbook = self.object
         context["toc"] = table_of_contents(runbook.rendered_body)
-        context["usages"] = runbook.usages.select_related("incident", "recorded_by")[:USAGES_SHOWN]
-        context["open_action_items"] = open_action_items_for(runbook)
+        context["usages"] = runbook.usages.filter(visible_q(self.request.user, "incident__")).select_related(
+            "incident", "recorded_by"
+        )[:USAGES_SHOWN]
+        context["open_action_items"] = open_action_items_for(runbook, self.request.user)
         context["mentions"] = mentions_of(runbook, viewer=self.request.user)
         context["mention_syntax"] = f"[[{runbook.title}]]"
         return context
 
 
-def open_action_items_for(runbook):
+def open_action_items_for(runbook, user):
     """Open postmortem action items that point at this runbook."""
-    items = ActionItem.objects.filter(runbook=runbook).open()
+    items = ActionItem.objects.visible_to(user).filter(runbook=runbook).open()
     return list(items.select_related("owner", "postmortem__incident")[:USAGES_SHOWN])
 
 
@@ -131,14 +134,29 @@ def mark_reviewed(request, slug):
 @permission_required("runbooks.add_runbookusage", raise_exception=True)
 def record_usage(request, incident_pk):
     """Record how a runbook served an incident (or that one was missing). Re-recording a runbook updates it."""
-    incident = get_object_or_404(Incident, pk=incident_pk)
+    incident = get_object_or_404(Incident.objects.visible_to(request.user), pk=incident_pk)
     form = RunbookUsageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         usage = services.record_runbook_usage(incident=incident, by=request.user, **form.cleaned_data)
         what = usage.runbook or "A missing runbook"
+        outcome = apply_drill_outcome(usage, request.user)
         messages.success(
-            request, f"Recorded for {incident.reference}: {what} — {usage.get_outcome_display()}."
+            request,
+            f"Recorded for {incident.reference}: {what} — {usage.get_outcome_display()}. {outcome}".strip(),
         )
         return redirect(f"{incident.get_absolute_url()}#runbooks-used")
     status = 400 if request.method == "POST" else 200
     return render(request, "runbooks/usage_form.html", {"incident": incident, "form": form}, status=status)
+
+
+@require_POST
+@permission_required(["runbooks.change_runbook", "incidents.add_incident"], raise_exception=True)
+def practise(request, slug):
+    """Start a drill on this runbook (editors): its outcome will count as a review of the runbook."""
+    runbook = get_object_or_404(Runbook, slug=slug)
+    drill = start_drill(runbook=runbook, by=request.user)
+    messages.success(
+        request,
+        f"{drill.reference} declared as a drill. Work through the runbook, then record below how it did.",
+    )
+    return redirect(drill)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from .backends import restricted_documents
 from .models import SearchDocument
 
 
@@ -10,6 +11,11 @@ class SearchDocumentAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "updated_at", "url"]
     list_filter = ["kind"]
     search_fields = ["title"]
+
+    def get_queryset(self, request):
+        """Not the documents of restricted incidents the user may not see (search results leave them out too)."""
+        return super().get_queryset(request).exclude(restricted_documents(request.user))
+
     exclude = ["search_vector"]
     readonly_fields = [
         "content_type",

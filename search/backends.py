@@ -15,7 +15,7 @@ from functools import reduce
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import BooleanField, F, Func
+from django.db.models import BooleanField, F, Func, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Left, Substr
 from django.utils.html import escape
@@ -46,14 +46,14 @@ class SearchResults:
     limit: int = 0
 
 
-def run_search(parsed, kind=None, service=None):
+def run_search(parsed, kind=None, service=None, hidden=None):
     """Search once for a results page: the candidates are fetched a single time and reused for the counts."""
     if not parsed.is_searchable:
         return SearchResults(SearchDocument.objects.none(), 0, Counter(), False)
-    matched = list(candidates(parsed, service=service).values_list("id", "kind"))
+    matched = list(candidates(parsed, service=service, hidden=hidden).values_list("id", "kind"))
     capped = len(matched) >= CANDIDATE_LIMIT
     if kind and capped:  # the newest matches of this kind may lie beyond the overall cap
-        ids = list(candidates(parsed, kind=kind, service=service).values_list("id", flat=True))
+        ids = list(candidates(parsed, kind=kind, service=service, hidden=hidden).values_list("id", flat=True))
     else:
         ids = [pk for pk, doc_kind in matched if not kind or doc_kind == kind]
     return SearchResults(
@@ -79,7 +79,7 @@ def ranked_documents(parsed, ids):
     return _sqlite_ranked(parsed, ids)
 
 
-def candidates(parsed, kind=None, service=None):
+def candidates(parsed, kind=None, service=None, hidden=None):
     """The ids of matching documents, newest first, at most CANDIDATE_LIMIT of them.
 
     Ranking every match of a very common word in a large index costs time proportional to the matches; capping the
@@ -91,10 +91,15 @@ def candidates(parsed, kind=None, service=None):
         matches = SearchDocument.objects.filter(
             id__in=RawSQL("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [fts5_match(parsed)])
         )
-    return narrow(matches, kind=kind, service=service).order_by("-updated_at", "-id")[:CANDIDATE_LIMIT]
+    return narrow(matches, kind=kind, service=service, hidden=hidden).order_by("-updated_at", "-id")[
+        :CANDIDATE_LIMIT
+    ]
 
 
-def narrow(documents, kind=None, service=None):
+def narrow(documents, kind=None, service=None, hidden=None):
+    """`hidden`: a Q of documents the searcher may not see (restricted_documents)."""
+    if hidden is not None:
+        documents = documents.exclude(hidden)
     if kind:
         documents = documents.filter(kind=kind)
     if service:
@@ -259,4 +264,58 @@ def _sqlite_ranked(parsed, candidate_ids):
             snippet_source=Substr("body", 1, SNIPPET_PREFIX_CHARS),
         )
         .order_by("-title_hit", "-rank", "-updated_at", "-id")
+    )
+
+
+# --- Similar documents: any of the words, best first ---------------------------------------------------------------
+SIMILAR_MAX_WORDS = 16
+
+
+def similar_objects(text, kind, limit=20):
+    """[(object id, rank)] of `kind` documents sharing any word of `text` (title and summary of an incident being
+    declared, say), best first: the OR of the words rather than a search's AND. Words shorter than four letters
+    are left out (too common to mean anything). One query."""
+    words = [word for word in dict.fromkeys(re.findall(r"\w+", (text or "").lower())) if len(word) >= 4]
+    words = words[:SIMILAR_MAX_WORDS]
+    if not words:
+        return []
+    if connection.vendor == "postgresql":
+        query = SearchQuery(" or ".join(words), search_type="websearch", config=SEARCH_CONFIG)
+        documents = (
+            SearchDocument.objects.filter(kind=kind, search_vector=query)
+            .annotate(rank=SearchRank(F("search_vector"), query, weights=POSTGRES_WEIGHTS))
+            .order_by("-rank", "-id")
+        )
+    else:
+        match = " OR ".join(f'"{word}"' for word in words)
+        table = SearchDocument._meta.db_table
+        rank_sql = (
+            f"SELECT -bm25(search_fts, {', '.join(map(str, SQLITE_WEIGHTS))}) FROM search_fts "
+            f"WHERE search_fts MATCH %s AND search_fts.rowid = {table}.id"
+        )
+        documents = (
+            SearchDocument.objects.filter(
+                kind=kind, id__in=RawSQL("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [match])
+            )
+            .annotate(rank=RawSQL(rank_sql, [match]))
+            .order_by("-rank", "-id")
+        )
+    return list(documents.values_list("object_id", "rank")[:limit])
+
+
+def restricted_documents(user):
+    """A Q matching the documents of restricted incidents `user` may not see: the incident, its postmortem and its
+    action items (Incident.objects.visible_to decides who sees what)."""
+    from django.apps import apps
+
+    from incidents.models import visible_q
+
+    Incident = apps.get_model("incidents", "Incident")
+    hidden = Incident.objects.exclude(visible_q(user)).values("pk")
+    postmortems = apps.get_model("postmortems", "Postmortem").objects.filter(incident__in=hidden)
+    items = apps.get_model("postmortems", "ActionItem").objects.filter(postmortem__incident__in=hidden)
+    return (
+        Q(kind="incident", object_id__in=hidden)
+        | Q(kind="postmortem", object_id__in=postmortems.values("pk"))
+        | Q(kind="action_item", object_id__in=items.values("pk"))
     )

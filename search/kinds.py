@@ -110,11 +110,12 @@ def _incident_facts(incident, **overrides):
         "status_label": incident.get_status_display(),
         "started_at": incident.started_at,
         "incident_id": incident.pk,
+        "practice_label": incident.get_kind_display() if incident.is_practice else "",
     }
     return HitFacts(**{**facts, **overrides})
 
 
-_INCIDENT_FIELDS = ("id", "severity", "status", "started_at")
+_INCIDENT_FIELDS = ("id", "severity", "status", "started_at", "kind")
 
 
 def incident_hit_facts(ids):

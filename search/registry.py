@@ -32,6 +32,7 @@ class HitFacts:
     started_at: object = None  # when the incident started
     incident_id: int | None = None  # an incident's hit and its postmortem's hit sit together
     detail: str = ""  # a short line of its own ("Postmortem · Published", "Reviewed 3 Jan 2026")
+    practice_label: str = ""  # "Drill", "Game day"…: practice is marked wherever an incident is listed
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from .backends import run_search, snippet_for, snippet_html
+from .backends import restricted_documents, run_search, snippet_for, snippet_html
 from .forms import SearchForm
 from .query import ParsedQuery
 from .registry import HitFacts, all_kinds, get_kind
@@ -19,7 +19,7 @@ def search(request):
         kind, service = form.cleaned_data["kind"], form.cleaned_data["service"]
     context = {"form": form, "parsed": parsed, "searched": parsed.is_searchable}
     if parsed.is_searchable:
-        found = run_search(parsed, kind=kind, service=service)
+        found = run_search(parsed, kind=kind, service=service, hidden=restricted_documents(request.user))
         page = KnownCountPaginator(found.documents, settings.HINDSIGHT_PAGE_SIZE, count=found.count).get_page(
             request.GET.get("page")
         )

@@ -97,7 +97,9 @@ def _confirm(request: HttpRequest) -> HttpResponse:
 
 def export_json(request: HttpRequest) -> StreamingHttpResponse:
     """The incident list, filtered as on the page, in the import format as a JSON list (streamed)."""
-    filterset = IncidentFilter(request.GET, queryset=Incident.objects.all(), request=request)
+    filterset = IncidentFilter(
+        request.GET, queryset=Incident.objects.visible_to(request.user), request=request
+    )
     incidents = filterset.qs if filterset.is_valid() else Incident.objects.none()
 
     def chunks():

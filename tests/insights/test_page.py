@@ -60,11 +60,18 @@ def history(make_incident, service, category):
 
 def test_insights_page_renders_accessible_charts_with_tables(viewer_client, history):
     html = viewer_client.get(reverse("insights:index")).content.decode()
-    assert html.count('<svg class="chart"') == 3
-    for title in ("MTTR trend per quarter", "Incidents per quarter by severity", "Incidents per category"):
+    titles = (
+        "MTTR trend per quarter",
+        "Incidents per quarter by severity",
+        "Incidents per category",
+        "MTBF per quarter",
+        "Most often missed checklist items",
+    )
+    assert html.count('<svg class="chart"') == len(titles)
+    for title in titles:
         assert f">{title}</title>" in html
-    assert html.count('role="img"') == 3
-    assert html.count("<summary>Data table</summary>") == 3
+    assert html.count('role="img"') == len(titles)
+    assert html.count("<summary>Data table</summary>") == len(titles)
     assert "<script" not in html.split("<main", 1)[1].split("</main>")[0]
 
 
