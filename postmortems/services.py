@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 
+from documents.merging import Choice
 from incidents.models import Incident, TimelineEntry
 
 from .drafting import initial_body
@@ -60,9 +61,13 @@ def save_postmortem(
     authors: Iterable[User] | None = None,
     reviewers: Iterable[User] | None = None,
     note: str = "",
+    merge: bool = False,
+    resolutions: dict[int, Choice] | None = None,
+    theirs_version: int | None = None,
 ) -> Postmortem:
-    """Save a new version (raises documents.models.EditConflict when someone saved since `expected_version`);
-    people newly named author or reviewer hear about it."""
+    """Save a new version (raises documents.models.EditConflict when someone saved since `expected_version`,
+    unless `merge` merges the two edits: see VersionedDocument.save_revision); people newly named author or
+    reviewer hear about it."""
     from notifications.services import notify_postmortem_people_named
 
     had_authors = set(postmortem.authors.values_list("pk", flat=True)) if postmortem.pk else set()
@@ -70,7 +75,14 @@ def save_postmortem(
     postmortem.body = body
     if title is not None:
         postmortem.title = title
-    postmortem.save_revision(by, expected_version=expected_version, note=note)
+    postmortem.save_revision(
+        by,
+        expected_version=expected_version,
+        note=note,
+        merge=merge,
+        resolutions=resolutions,
+        theirs_version=theirs_version,
+    )
     new_authors: list[User] = []
     new_reviewers: list[User] = []
     if authors is not None:

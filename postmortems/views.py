@@ -16,7 +16,7 @@ from accounts.selectors import known_people_names, people
 from core.ratelimit import rate_limited
 from documents.limits import MAX_BODY_LENGTH
 from documents.models import EditConflict
-from documents.views import ConflictSafeEditMixin
+from documents.views import ConflictSafeEditMixin, announce_merge, merge_options, presence_context
 from incidents.models import Incident
 
 from . import services
@@ -72,6 +72,7 @@ class PostmortemDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["findings"] = check_text(self.object.body)
+        context.update(presence_context(self.request, self.object, editing=False))
         context["is_overdue"] = self.object.is_overdue()
         context["today"] = timezone.localdate()
         return context
@@ -131,6 +132,7 @@ class PostmortemEditView(PermissionRequiredMixin, ConflictSafeEditMixin, UpdateV
         context.setdefault("findings", None)
         context["postmortem"] = self.object
         context["owner_options"] = self.people()
+        context.update(presence_context(self.request, self.object, editing=True))
         return context
 
     def post(self, request, *args, **kwargs):
@@ -159,15 +161,17 @@ class PostmortemEditView(PermissionRequiredMixin, ConflictSafeEditMixin, UpdateV
                     body=data["body"],
                     authors=data["authors"],
                     reviewers=data["reviewers"],
+                    **merge_options(self.request, form),
                 )
                 for item in formset.save(commit=False):
                     services.save_action_item(item=item, by=self.request.user)
                 for item in formset.deleted_objects:
                     services.delete_action_item(item=item, by=self.request.user)
         except EditConflict as conflict:
-            return self.render_conflict(form, conflict.current)
+            return self.render_conflict(form, conflict)
         self.object = postmortem
         messages.success(self.request, self.saved_message)
+        announce_merge(self.request, postmortem)
         warn_about_blaming_language(self.request, postmortem.body)
         if "save_and_view" in self.request.POST:
             return redirect(postmortem)

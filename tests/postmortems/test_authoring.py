@@ -181,7 +181,7 @@ def test_second_save_from_the_same_version_gets_the_conflict_page_and_keeps_its_
     page = response.content.decode()
     assert "Someone else saved this postmortem" in page
     assert "Alice&#x27;s account." in page and "Bob&#x27;s account." in page
-    assert 'name="loaded_version" value="2"' in page  # resubmitting merges on top of theirs
+    assert 'name="theirs_version" value="2"' in page  # resubmitting merges on top of theirs
     postmortem.refresh_from_db()
     assert postmortem.body == "## Summary\n\nAlice's account." and postmortem.version == 2
 
