@@ -21,6 +21,9 @@ _VIEW = [
     "runbooks.view_runbookusage",
     "notifications.view_team",
     "notifications.view_reviewmeeting",
+    # Viewers take part in reviews: they comment (and resolve threads) but do not edit the postmortem.
+    "reviews.view_reviewcomment",
+    "reviews.add_reviewcomment",
 ]
 _RESPOND = [
     "incidents.add_incident",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("incidents/", include("incidents.urls")),
     path("incidents/", include("transfer.urls")),
     path("postmortems/", include("postmortems.urls")),
+    path("postmortems/", include("reviews.urls")),
     path("action-items/", include("postmortems.action_urls")),
     path("runbooks/", include("runbooks.urls")),
     path("search/", include("search.urls")),

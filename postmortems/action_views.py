@@ -18,6 +18,8 @@ from django.views.generic import CreateView, ListView, UpdateView
 
 from accounts.selectors import people
 from documents.csv_export import csv_response
+from reviews.models import ReviewComment
+from reviews.selectors import waiting_for_review
 
 from . import services
 from .filters import ActionItemFilter
@@ -109,6 +111,7 @@ def review(request):
             "status_choices": ActionItem.Status.choices,
             "query": request.GET.urlencode(),
             "today": today,
+            "waiting_for_review": waiting_for_review(limit=SECTION_SIZE),
         },
     )
 
@@ -166,6 +169,11 @@ def my_action_items(request):
             "to_review": list(
                 Postmortem.objects.filter(reviewers=request.user, status=Postmortem.Status.IN_REVIEW)
                 .select_related("incident")
+                .order_by("created_at")[:20]
+            ),
+            "comments_waiting": list(
+                ReviewComment.objects.waiting_for(request.user)
+                .select_related("postmortem", "author")
                 .order_by("created_at")[:20]
             ),
             "status_choices": ActionItem.Status.choices,

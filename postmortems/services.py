@@ -102,17 +102,26 @@ def save_postmortem(
 
 @transaction.atomic
 def transition_postmortem(
-    *, postmortem: Postmortem, status: str, by: User | None, now: datetime | None = None
+    *,
+    postmortem: Postmortem,
+    status: str,
+    by: User | None,
+    now: datetime | None = None,
+    override_reason: str = "",
 ) -> Postmortem:
     """Draft → in review (reviewers are asked), not published → published, published → draft (reopened).
 
+    Publishing needs HINDSIGHT_POSTMORTEM_APPROVALS approvals of the current version, or an Editor's
+    `override_reason` (kept in the review history): raises reviews.services.NotApproved otherwise.
     Raises InvalidTransition for any other step."""
     from notifications.services import notify_review_requested
+    from reviews.services import check_publishable
 
     if status == Postmortem.Status.IN_REVIEW and postmortem.status == Postmortem.Status.DRAFT:
         postmortem.submit_for_review()
         notify_review_requested(postmortem=postmortem, by=by)
     elif status == Postmortem.Status.PUBLISHED and not postmortem.is_locked:
+        check_publishable(postmortem=postmortem, by=by, override_reason=override_reason)
         postmortem.publish(by, now=now)
     elif status == Postmortem.Status.DRAFT and postmortem.is_locked:
         postmortem.reopen()

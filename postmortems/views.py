@@ -5,7 +5,7 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -18,6 +18,9 @@ from documents.limits import MAX_BODY_LENGTH
 from documents.models import EditConflict
 from documents.views import ConflictSafeEditMixin, announce_merge, merge_options, presence_context
 from incidents.models import Incident
+from reviews.selectors import open_comment_count, review_state, waiting_threads, with_open_comment_counts
+from reviews.services import NotApproved
+from reviews.views import review_context
 
 from . import services
 from .blameless import find_blaming_language
@@ -34,7 +37,7 @@ def check_text(body):
 class PostmortemListView(FilterView):
     filterset_class = PostmortemFilter
     template_name = "postmortems/postmortem_list.html"
-    queryset = Postmortem.objects.for_list()
+    queryset = with_open_comment_counts(Postmortem.objects.for_list())
 
     def get_paginate_by(self, queryset):
         return settings.HINDSIGHT_PAGE_SIZE  # read per request, so a test can shrink the pages
@@ -73,6 +76,7 @@ class PostmortemDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         context["findings"] = check_text(self.object.body)
         context.update(presence_context(self.request, self.object, editing=False))
+        context.update(review_context(self.request, self.object))
         context["is_overdue"] = self.object.is_overdue()
         context["today"] = timezone.localdate()
         return context
@@ -133,6 +137,7 @@ class PostmortemEditView(PermissionRequiredMixin, ConflictSafeEditMixin, UpdateV
         context["postmortem"] = self.object
         context["owner_options"] = self.people()
         context.update(presence_context(self.request, self.object, editing=True))
+        context["open_threads"] = waiting_threads(self.object)
         return context
 
     def post(self, request, *args, **kwargs):
@@ -225,8 +230,19 @@ def change_workflow(request, pk):
         messages.error(request, "Unknown workflow step.")
         return redirect(postmortem)
     action = form.cleaned_data["action"]
+    if action == "publish" and not postmortem.is_locked:
+        open_comments = open_comment_count(postmortem)
+        if open_comments and not form.cleaned_data["confirm_open_comments"]:
+            return confirm_publishing(request, postmortem, form, open_comments=open_comments)
     try:
-        services.transition_postmortem(postmortem=postmortem, status=WORKFLOW_STATUS[action], by=request.user)
+        services.transition_postmortem(
+            postmortem=postmortem,
+            status=WORKFLOW_STATUS[action],
+            by=request.user,
+            override_reason=form.cleaned_data["override_reason"],
+        )
+    except NotApproved as refusal:
+        return confirm_publishing(request, postmortem, form, refusal=str(refusal))
     except services.InvalidTransition:
         step = dict(form.fields["action"].choices)[action].lower()
         messages.error(request, f"Can't {step}: the postmortem is {postmortem.get_status_display().lower()}.")
@@ -235,6 +251,20 @@ def change_workflow(request, pk):
     if action == "publish":
         warn_about_blaming_language(request, postmortem.body, done="Published anyway")
     return redirect(postmortem)
+
+
+def confirm_publishing(request, postmortem, form, *, open_comments=None, refusal=""):
+    """Publishing asks first: open review comments to leave behind, or approvals missing (an Editor's reason)."""
+    if open_comments is None:
+        open_comments = open_comment_count(postmortem)
+    context = {
+        "postmortem": postmortem,
+        "form": form,
+        "open_comments": open_comments,
+        "refusal": refusal,
+        "review": review_state(postmortem),
+    }
+    return render(request, "postmortems/publish_confirm.html", context, status=409)
 
 
 def export_markdown(request, pk):

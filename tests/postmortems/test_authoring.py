@@ -248,7 +248,8 @@ def test_preview_check_endpoint_returns_findings(editor_client):
     assert clean.json()["count"] == 0
 
 
-def test_review_publish_and_reopen_workflow(editor_client, editor, postmortem):
+def test_review_publish_and_reopen_workflow(editor_client, editor, postmortem, settings):
+    settings.HINDSIGHT_POSTMORTEM_APPROVALS = 0  # approvals: tests/reviews/test_approvals.py
     workflow = reverse("postmortems:workflow", args=[postmortem.pk])
     editor_client.post(workflow, {"action": "review"})
     postmortem.refresh_from_db()
@@ -272,7 +273,10 @@ def test_review_publish_and_reopen_workflow(editor_client, editor, postmortem):
     assert postmortem.status == "draft" and not postmortem.is_locked
 
 
-def test_publishing_runs_the_blameless_check_and_warns_without_blocking(editor_client, make_postmortem):
+def test_publishing_runs_the_blameless_check_and_warns_without_blocking(
+    editor_client, make_postmortem, settings
+):
+    settings.HINDSIGHT_POSTMORTEM_APPROVALS = 0
     postmortem = make_postmortem(body="## Summary\n\nA tired admin deleted the wrong directory.\n")
     workflow = reverse("postmortems:workflow", args=[postmortem.pk])
     response = editor_client.post(workflow, {"action": "publish"}, follow=True)
