@@ -59,6 +59,9 @@ class VerdictForm(forms.Form):
 
 
 class PublicSummaryForm(forms.Form):
+    title = forms.CharField(
+        label="Public title", max_length=200, help_text="E.g. “Checkout errors on 3 March”."
+    )
     body = forms.CharField(
         label="Public summary (Markdown)",
         max_length=MAX_SUMMARY_LENGTH,

@@ -130,6 +130,7 @@ class PublicSummary(models.Model):
     """The customer-facing account of a published postmortem, shown on the incident's public status page."""
 
     postmortem = models.OneToOneField(Postmortem, models.CASCADE, related_name="public_summary")
+    title = models.CharField("public title", max_length=200)
     body = models.TextField("public summary", **text_limit(MAX_SUMMARY_LENGTH))
     rendered_body = models.TextField(blank=True, editable=False)
     is_public = models.BooleanField("shown on the status page", default=False)

@@ -9,7 +9,8 @@ from django.db.models.functions import Coalesce
 
 from postmortems.models import Postmortem
 
-from .models import ReviewComment, Verdict
+from .models import PublicSummary, ReviewComment, Verdict
+
 
 def with_open_comment_counts(postmortems: QuerySet[Postmortem]) -> QuerySet[Postmortem]:
     """Annotate `open_comments`: unresolved threads, as a subquery (no GROUP BY, so the ordering stands)."""
@@ -120,3 +121,17 @@ def waiting_threads(postmortem: Postmortem) -> list[ReviewComment]:
     for thread in threads:
         thread.outdated = thread.is_outdated(postmortem.body)
     return threads
+
+
+def public_summaries():
+    """Public summaries shown on the status page: the postmortem is published and the Editor chose to show it."""
+    return PublicSummary.objects.filter(is_public=True, postmortem__status=Postmortem.Status.PUBLISHED)
+
+
+def public_summary_for(incident) -> PublicSummary | None:
+    return (
+        public_summaries()
+        .filter(postmortem__incident=incident)
+        .only("title", "rendered_body", "updated_at")
+        .first()
+    )

@@ -135,7 +135,9 @@ def publishing_needs_confirmation(postmortem: Postmortem) -> int:
 
 
 @transaction.atomic
-def save_public_summary(*, postmortem: Postmortem, by: User, body: str, is_public: bool) -> PublicSummary:
+def save_public_summary(
+    *, postmortem: Postmortem, by: User, title: str, body: str, is_public: bool
+) -> PublicSummary:
     """The customer-facing text; shown on the status page only while the postmortem is published and `is_public`."""
     if is_public and postmortem.status != Postmortem.Status.PUBLISHED:
         raise ValidationError(
@@ -144,7 +146,7 @@ def save_public_summary(*, postmortem: Postmortem, by: User, body: str, is_publi
     summary = PublicSummary.objects.filter(postmortem=postmortem).first() or PublicSummary(
         postmortem=postmortem
     )
-    summary.body, summary.is_public, summary.updated_by = body, is_public, by
+    summary.title, summary.body, summary.is_public, summary.updated_by = title, body, is_public, by
     summary.full_clean()
     summary.save()
     return summary

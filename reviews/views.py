@@ -130,11 +130,15 @@ def edit_public_summary(request, pk):
     """An Editor writes the customer-facing version; the blameless check runs on it like on the postmortem."""
     postmortem = get_object_or_404(Postmortem.objects.select_related("incident"), pk=pk)
     summary = PublicSummary.objects.filter(postmortem=postmortem).first()
-    initial = {"body": summary.body, "is_public": summary.is_public} if summary else {}
+    initial = (
+        {"title": summary.title, "body": summary.body, "is_public": summary.is_public} if summary else {}
+    )
     form = PublicSummaryForm(request.POST or None, initial=initial)
     findings = None
     if request.method == "POST" and form.is_valid():
-        findings = services.public_summary_findings(form.cleaned_data["body"])
+        findings = services.public_summary_findings(
+            f"{form.cleaned_data['title']}\n\n{form.cleaned_data['body']}"
+        )
         try:
             services.save_public_summary(postmortem=postmortem, by=request.user, **form.cleaned_data)
         except ValidationError as error:
@@ -147,6 +151,6 @@ def edit_public_summary(request, pk):
                 )
             return redirect("reviews:public_summary", postmortem.pk)
     elif summary:
-        findings = services.public_summary_findings(summary.body)
+        findings = services.public_summary_findings(f"{summary.title}\n\n{summary.body}")
     context = {"postmortem": postmortem, "form": form, "summary": summary, "findings": findings}
     return render(request, "reviews/public_summary_form.html", context, status=400 if form.errors else 200)
