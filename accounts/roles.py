@@ -25,6 +25,9 @@ _VIEW = [
     "meetings.view_agendaitem",
     "meetings.view_decision",
     "meetings.view_duedatechange",
+    # Viewers take part in reviews: they comment (and resolve threads) but do not edit the postmortem.
+    "reviews.view_reviewcomment",
+    "reviews.add_reviewcomment",
 ]
 _RESPOND = [
     "incidents.add_incident",

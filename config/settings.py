@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "markdownx",
     "incidents",
     "postmortems",
+    "reviews",
     "runbooks",
     "documents",
     "references",
@@ -214,6 +215,9 @@ HINDSIGHT_RESPONSE_TARGETS = {
 }
 # A postmortem is overdue this long after its incident was resolved.
 HINDSIGHT_POSTMORTEM_DUE = timedelta(hours=int(os.environ.get("HINDSIGHT_POSTMORTEM_DUE_HOURS", "48")))
+# Approvals (by named reviewers, on the current version) a postmortem needs before it is published; an Editor may
+# publish with fewer by giving a reason, which the review history keeps. 0: no approvals needed.
+HINDSIGHT_POSTMORTEM_APPROVALS = env_int("HINDSIGHT_POSTMORTEM_APPROVALS", 1, minimum=0)
 # Two incidents in the same category and service this close together make a repeat.
 HINDSIGHT_REPEAT_WINDOW = timedelta(days=int(os.environ.get("HINDSIGHT_REPEAT_WINDOW_DAYS", "90")))
 # Status-update cadence for open incidents, per severity.

@@ -13,6 +13,7 @@ urlpatterns = [
     path("services/", include(services)),
     path("categories/", include(categories)),
     path("postmortems/", include("postmortems.urls")),
+    path("postmortems/", include("reviews.urls")),
     path("action-items/", include("postmortems.action_urls")),
     path("meetings/", include("meetings.urls")),
     path("runbooks/", include("runbooks.urls")),

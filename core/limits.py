@@ -11,6 +11,7 @@ from django.core.validators import MaxLengthValidator
 MAX_BODY_LENGTH = 200_000  # a postmortem or runbook
 MAX_SUMMARY_LENGTH = 20_000  # an incident's summary or customer impact
 MAX_ENTRY_LENGTH = 5_000  # a timeline entry, status update, action-item description, description of a label
+MAX_COMMENT_LENGTH = 100_000  # a review comment (100 KB of text is a long essay, not a review)
 
 
 def text_limit(length: int) -> dict[str, Any]:

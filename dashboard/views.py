@@ -1,7 +1,11 @@
 from django.shortcuts import render
 from django.utils import timezone
 
+from reviews.selectors import waiting_for_review
+
 from .attention import attention_blocks, list_url, open_incidents, recurring_categories_this_quarter
+
+HOME_REVIEW_LIMIT = 10
 
 
 def home(request):
@@ -22,5 +26,6 @@ def home(request):
             "blocks": blocks,
             "recurring": recurring,
             "quarter_start": quarter_start,
+            "waiting_for_review": waiting_for_review(limit=HOME_REVIEW_LIMIT),
         },
     )

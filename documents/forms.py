@@ -6,6 +6,8 @@ class VersionedDocumentForm(forms.ModelForm):
     """A ModelForm for a VersionedDocument: carries the version it was loaded from, edits body with live preview."""
 
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    # On the conflict page: the version the overlapping hunks were computed against (see documents.merging).
+    theirs_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

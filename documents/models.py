@@ -6,6 +6,9 @@ saves edits with `document.save_revision(author, expected_version)`. That save i
 `EditConflict` carrying the current text. Every successful save is a new `Revision`; nothing is ever lost.
 """
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
@@ -15,14 +18,30 @@ from django.utils.safestring import mark_safe
 from core.limits import MAX_BODY_LENGTH, text_limit
 
 from .markdown import render_markdown
+from .merging import merge_texts
 
 
 class EditConflict(Exception):
-    """Someone saved the document after the version this edit was loaded from."""
+    """Someone saved the document after the version this edit was loaded from.
 
-    def __init__(self, current):
+    After a failed merge, `hunks` holds the regions both sides changed and `base_version` the version the edit
+    started from."""
+
+    def __init__(self, current, hunks=None, base_version=None):
         super().__init__(f"{current!r} is now at version {current.version}")
         self.current = current
+        self.hunks = hunks or []
+        self.base_version = base_version
+
+
+@dataclass(frozen=True)
+class MergedChanges:
+    """Whose saves an edit was merged with: versions after `base_version` up to `version`."""
+
+    base_version: int
+    version: int
+    author: object
+    saved_at: datetime
 
 
 class Revision(models.Model):
@@ -75,12 +94,49 @@ class VersionedDocument(models.Model):
         self.rendered_body = render_markdown(self.body)
         super().save(*args, **kwargs)
 
-    def save_revision(self, author, expected_version=None, note=""):
+    def save_revision(
+        self, author, expected_version=None, note="", *, merge=False, resolutions=None, theirs_version=None
+    ):
         """Save this document as a new version, refusing if anyone saved since `expected_version`.
 
         `expected_version` is the version the editor loaded (None: whatever is current, for scripts).
-        Raises EditConflict with the current document when someone else got there first.
+        Raises EditConflict with the current document when someone else got there first — unless `merge`: then
+        the edit is merged three-way with what they saved (see documents.merging); it lands when the two touched
+        different lines (`self.merged_with` says with whose changes) and raises EditConflict carrying the
+        overlapping hunks otherwise. `resolutions` settles hunks by index, when computed against `theirs_version`.
         """
+        try:
+            return self._save_revision(author, expected_version, note)
+        except EditConflict as conflict:
+            if not merge:
+                raise
+            return self._merge_and_save(
+                author, expected_version, note, conflict.current, resolutions, theirs_version
+            )
+
+    def _merge_and_save(self, author, base_version, note, current, resolutions, theirs_version):
+        base = self.revisions.filter(number=base_version).first()
+        if base is None:
+            raise EditConflict(current)
+        if theirs_version != current.version:
+            resolutions = None  # settled against a version that is no longer current: ask again
+        result = merge_texts(base=base.body, theirs=current.body, yours=self.body, resolutions=resolutions)
+        if not result.is_clean:
+            raise EditConflict(current, hunks=result.conflicts, base_version=base_version)
+        self.body = result.text
+        if getattr(self, "title", None) == base.title and hasattr(current, "title"):
+            self.title = current.title  # only they changed the title
+        note = note or f"Merged with version {current.version}"
+        self._save_revision(author, current.version, note)
+        self.merged_with = MergedChanges(
+            base_version=base_version,
+            version=current.version,
+            author=current.updated_by,
+            saved_at=current.updated_at,
+        )
+        return self
+
+    def _save_revision(self, author, expected_version, note):
         model = type(self)
         with transaction.atomic():
             if self.pk is None:

@@ -1,10 +1,12 @@
 """The public status page: no login, and nothing but what was posted publicly.
 
 Only public status updates are shown: their headline, message and status, the affected services' names and the
-times. Never the incident's internal title, summary, timeline, people or postmortem.
+times — and, once a postmortem is published, the customer-facing summary an Editor wrote for it (reviews app).
+Never the incident's internal title, summary, timeline, people, action items or the postmortem itself.
 """
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.syndication.views import Feed
@@ -56,8 +58,42 @@ def status_page(request):
 
 @login_not_required
 def public_incident(request, pk):
+    from reviews.selectors import public_summary_for
+
     incident = get_object_or_404(publicly_announced(Incident.objects.all()), pk=pk)
-    return render(request, "status/incident.html", {"incident": incident})
+    context = {"incident": incident, "public_summary": public_summary_for(incident)}
+    return render(request, "status/incident.html", context)
+
+
+@dataclass(frozen=True)
+class PublicPostmortem:
+    """A published postmortem's public summary, as a feed entry beside the status updates."""
+
+    pk: int
+    incident_id: int
+    title: str
+    message: str
+    posted_at: datetime
+
+
+def public_postmortems() -> list[PublicPostmortem]:
+    """Public summaries of incidents that were announced publicly (their status page exists), newest first."""
+    from reviews.selectors import public_summaries
+
+    announced = Exists(published_updates().filter(incident=OuterRef("postmortem__incident")))
+    summaries = (
+        public_summaries()
+        .filter(announced)
+        .select_related("postmortem")
+        .only("id", "title", "body", "updated_at", "postmortem__incident_id")
+        .order_by("-updated_at")[:FEED_LENGTH]
+    )
+    return [
+        PublicPostmortem(
+            summary.pk, summary.postmortem.incident_id, summary.title, summary.body, summary.updated_at
+        )
+        for summary in summaries
+    ]
 
 
 class PlainTextAtom1Feed(Atom1Feed):
@@ -79,23 +115,29 @@ class PublicUpdatesFeed(Feed):
         return reverse("status:page")
 
     def items(self):
-        return (
+        updates = list(
             published_updates()
             .latest_first()
             .select_related("incident")
             .only("id", "kind", "status", "headline", "message", "posted_at", "incident__id")[:FEED_LENGTH]
         )
+        return sorted(updates + public_postmortems(), key=self.item_pubdate, reverse=True)[:FEED_LENGTH]
 
     def item_title(self, update):
+        if isinstance(update, PublicPostmortem):
+            return f"[Postmortem] {update.title}"
         return f"[{update.get_status_display()}] {update.headline}"
 
     def item_description(self, update):
         return update.message
 
     def item_link(self, update):
-        return f"{reverse('status:incident', args=[update.incident_id])}#update-{update.pk}"
+        anchor = "postmortem" if isinstance(update, PublicPostmortem) else f"update-{update.pk}"
+        return f"{reverse('status:incident', args=[update.incident_id])}#{anchor}"
 
     def item_guid(self, update):
+        if isinstance(update, PublicPostmortem):
+            return f"postmortem-summary-{update.pk}"
         return f"status-update-{update.pk}"
 
     def item_pubdate(self, update):

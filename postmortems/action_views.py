@@ -17,6 +17,8 @@ from django.views.generic import CreateView, ListView, UpdateView
 from accounts.selectors import people
 from core.csv_export import csv_response
 from core.people import display_name
+from reviews.models import ReviewComment
+from reviews.selectors import waiting_for_review
 
 from . import services
 from .filters import ActionItemFilter
@@ -105,6 +107,7 @@ def review(request):
             "status_choices": ActionItem.Status.choices,
             "query": request.GET.urlencode(),
             "today": today,
+            "waiting_for_review": waiting_for_review(limit=SECTION_SIZE),
         },
     )
 
@@ -163,6 +166,11 @@ def my_action_items(request):
                 Postmortem.objects.visible_to(request.user)
                 .filter(reviewers=request.user, status=Postmortem.Status.IN_REVIEW)
                 .select_related("incident")
+                .order_by("created_at")[:20]
+            ),
+            "comments_waiting": list(
+                ReviewComment.objects.waiting_for(request.user)
+                .select_related("postmortem", "author")
                 .order_by("created_at")[:20]
             ),
             "status_choices": ActionItem.Status.choices,

@@ -4,6 +4,7 @@ import re
 
 from django.utils import timezone
 
+from core.people import display_name
 from incidents.models import KEY_TIMESTAMPS
 
 SECTIONS = [
@@ -75,9 +76,7 @@ def placeholder_values(incident):
         "incident.detection_source": incident.get_detection_source_display(),
         "incident.services": _names(incident.services.all()),
         "incident.categories": _names(incident.categories.all()),
-        "incident.commander": incident.commander.get_full_name() or incident.commander.username
-        if incident.commander
-        else "",
+        "incident.commander": display_name(incident.commander),
         "timeline": "\n".join(timeline_lines(incident)),
         "timezone": timezone.get_current_timezone_name(),
     }

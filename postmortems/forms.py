@@ -162,3 +162,11 @@ class WorkflowForm(forms.Form):
     action = forms.ChoiceField(
         choices=[("review", "Send for review"), ("publish", "Publish"), ("reopen", "Reopen")]
     )
+    # Publishing: acknowledges open review comments; says why to publish without enough approvals.
+    confirm_open_comments = forms.BooleanField(required=False)
+    override_reason = forms.CharField(
+        label="Why publish without enough approvals?",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 
+from documents.merging import Choice
 from incidents.models import Incident, TimelineEntry
 
 from .drafting import fill_template, initial_body
@@ -62,9 +63,13 @@ def save_postmortem(
     authors: Iterable[User] | None = None,
     reviewers: Iterable[User] | None = None,
     note: str = "",
+    merge: bool = False,
+    resolutions: dict[int, Choice] | None = None,
+    theirs_version: int | None = None,
 ) -> Postmortem:
-    """Save a new version (raises documents.models.EditConflict when someone saved since `expected_version`);
-    people newly named author or reviewer hear about it."""
+    """Save a new version (raises documents.models.EditConflict when someone saved since `expected_version`,
+    unless `merge` merges the two edits: see VersionedDocument.save_revision); people newly named author or
+    reviewer hear about it."""
     from notifications.services import notify_postmortem_people_named
 
     had_authors = set(postmortem.authors.values_list("pk", flat=True)) if postmortem.pk else set()
@@ -72,7 +77,14 @@ def save_postmortem(
     postmortem.body = body
     if title is not None:
         postmortem.title = title
-    postmortem.save_revision(by, expected_version=expected_version, note=note)
+    postmortem.save_revision(
+        by,
+        expected_version=expected_version,
+        note=note,
+        merge=merge,
+        resolutions=resolutions,
+        theirs_version=theirs_version,
+    )
     new_authors: list[User] = []
     new_reviewers: list[User] = []
     if authors is not None:
@@ -92,17 +104,26 @@ def save_postmortem(
 
 @transaction.atomic
 def transition_postmortem(
-    *, postmortem: Postmortem, status: str, by: User | None, now: datetime | None = None
+    *,
+    postmortem: Postmortem,
+    status: str,
+    by: User | None,
+    now: datetime | None = None,
+    override_reason: str = "",
 ) -> Postmortem:
     """Draft → in review (reviewers are asked), not published → published, published → draft (reopened).
 
+    Publishing needs HINDSIGHT_POSTMORTEM_APPROVALS approvals of the current version, or an Editor's
+    `override_reason` (kept in the review history): raises reviews.services.NotApproved otherwise.
     Raises InvalidTransition for any other step."""
     from notifications.services import notify_review_requested
+    from reviews.services import check_publishable
 
     if status == Postmortem.Status.IN_REVIEW and postmortem.status == Postmortem.Status.DRAFT:
         postmortem.submit_for_review()
         notify_review_requested(postmortem=postmortem, by=by)
     elif status == Postmortem.Status.PUBLISHED and not postmortem.is_locked:
+        check_publishable(postmortem=postmortem, by=by, override_reason=override_reason)
         postmortem.publish(by, now=now)
     elif status == Postmortem.Status.DRAFT and postmortem.is_locked:
         postmortem.reopen()

@@ -17,9 +17,18 @@ from core.limits import MAX_BODY_LENGTH
 from core.people import display_name
 from core.ratelimit import rate_limited
 from documents.models import EditConflict
-from documents.views import ConflictSafeEditMixin, warn_about_missing_references
+from documents.views import (
+    ConflictSafeEditMixin,
+    announce_merge,
+    merge_options,
+    presence_context,
+    warn_about_missing_references,
+)
 from incidents.models import Incident
 from references.selectors import mentions_of
+from reviews.selectors import open_comment_count, review_state, waiting_threads, with_open_comment_counts
+from reviews.services import NotApproved
+from reviews.views import review_context
 
 from . import services
 from .blameless import find_blaming_language
@@ -38,7 +47,7 @@ class PostmortemListView(FilterView):
     template_name = "postmortems/postmortem_list.html"
 
     def get_queryset(self):
-        return Postmortem.objects.for_list().visible_to(self.request.user)
+        return with_open_comment_counts(Postmortem.objects.for_list().visible_to(self.request.user))
 
     def get_paginate_by(self, queryset):
         return settings.HINDSIGHT_PAGE_SIZE  # read per request, so a test can shrink the pages
@@ -104,6 +113,8 @@ class PostmortemDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["findings"] = check_text(self.object.body)
+        context.update(presence_context(self.request, self.object, editing=False))
+        context.update(review_context(self.request, self.object))
         context["is_overdue"] = self.object.is_overdue()
         context["today"] = timezone.localdate()
         context["mentions"] = mentions_of(self.object, viewer=self.request.user)
@@ -164,6 +175,8 @@ class PostmortemEditView(PermissionRequiredMixin, ConflictSafeEditMixin, UpdateV
         context.setdefault("findings", None)
         context["postmortem"] = self.object
         context["owner_options"] = self.people()
+        context.update(presence_context(self.request, self.object, editing=True))
+        context["open_threads"] = waiting_threads(self.object)
         return context
 
     def post(self, request, *args, **kwargs):
@@ -192,15 +205,17 @@ class PostmortemEditView(PermissionRequiredMixin, ConflictSafeEditMixin, UpdateV
                     body=data["body"],
                     authors=data["authors"],
                     reviewers=data["reviewers"],
+                    **merge_options(self.request, form),
                 )
                 for item in formset.save(commit=False):
                     services.save_action_item(item=item, by=self.request.user)
                 for item in formset.deleted_objects:
                     services.delete_action_item(item=item, by=self.request.user)
         except EditConflict as conflict:
-            return self.render_conflict(form, conflict.current)
+            return self.render_conflict(form, conflict)
         self.object = postmortem
         messages.success(self.request, self.saved_message)
+        announce_merge(self.request, postmortem)
         warn_about_blaming_language(self.request, postmortem.body)
         warn_about_missing_references(self.request, postmortem.body)
         if "save_and_view" in self.request.POST:
@@ -255,8 +270,19 @@ def change_workflow(request, pk):
         messages.error(request, "Unknown workflow step.")
         return redirect(postmortem)
     action = form.cleaned_data["action"]
+    if action == "publish" and not postmortem.is_locked:
+        open_comments = open_comment_count(postmortem)
+        if open_comments and not form.cleaned_data["confirm_open_comments"]:
+            return confirm_publishing(request, postmortem, form, open_comments=open_comments)
     try:
-        services.transition_postmortem(postmortem=postmortem, status=WORKFLOW_STATUS[action], by=request.user)
+        services.transition_postmortem(
+            postmortem=postmortem,
+            status=WORKFLOW_STATUS[action],
+            by=request.user,
+            override_reason=form.cleaned_data["override_reason"],
+        )
+    except NotApproved as refusal:
+        return confirm_publishing(request, postmortem, form, refusal=str(refusal))
     except services.InvalidTransition:
         step = dict(form.fields["action"].choices)[action].lower()
         messages.error(request, f"Can't {step}: the postmortem is {postmortem.get_status_display().lower()}.")
@@ -265,6 +291,20 @@ def change_workflow(request, pk):
     if action == "publish":
         warn_about_blaming_language(request, postmortem.body, done="Published anyway")
     return redirect(postmortem)
+
+
+def confirm_publishing(request, postmortem, form, *, open_comments=None, refusal=""):
+    """Publishing asks first: open review comments to leave behind, or approvals missing (an Editor's reason)."""
+    if open_comments is None:
+        open_comments = open_comment_count(postmortem)
+    context = {
+        "postmortem": postmortem,
+        "form": form,
+        "open_comments": open_comments,
+        "refusal": refusal,
+        "review": review_state(postmortem),
+    }
+    return render(request, "postmortems/publish_confirm.html", context, status=409)
 
 
 def export_markdown(request, pk):

@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from documents.merging import Choice
 from incidents.models import Incident, Service
 
 from .models import Runbook, RunbookUsage, Tag
@@ -21,10 +22,21 @@ def save_runbook(
     tag_names: Iterable[str] | None = None,
     services: Iterable[Service] | None = None,
     note: str = "",
+    merge: bool = False,
+    resolutions: dict[int, Choice] | None = None,
+    theirs_version: int | None = None,
 ) -> Runbook:
     """Save the runbook's current fields as a new version (raises documents.models.EditConflict when someone
-    saved since `expected_version`), then its services and tags (created as needed)."""
-    runbook.save_revision(by, expected_version=expected_version, note=note)
+    saved since `expected_version`, unless `merge` merges the two edits: see VersionedDocument.save_revision),
+    then its services and tags (created as needed)."""
+    runbook.save_revision(
+        by,
+        expected_version=expected_version,
+        note=note,
+        merge=merge,
+        resolutions=resolutions,
+        theirs_version=theirs_version,
+    )
     if services is not None:
         runbook.services.set(services)
     if tag_names is not None:

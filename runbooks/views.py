@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 
-from documents.views import ConflictSafeEditMixin
+from documents.views import ConflictSafeEditMixin, merge_options, presence_context
 from incidents.models import Incident, visible_q
 from postmortems.models import ActionItem
 from references.selectors import mentions_of, runbook_once_called
@@ -68,6 +68,7 @@ class RunbookDetailView(DetailView):
         context["open_action_items"] = open_action_items_for(runbook, self.request.user)
         context["mentions"] = mentions_of(runbook, viewer=self.request.user)
         context["mention_syntax"] = f"[[{runbook.title}]]"
+        context.update(presence_context(self.request, runbook, editing=False))
         return context
 
 
@@ -85,6 +86,7 @@ class RunbookSaveMixin(ConflictSafeEditMixin):
             expected_version=form.cleaned_data["loaded_version"],
             services=form.cleaned_data["services"],
             tag_names=form.cleaned_data["tag_names"],
+            **merge_options(self.request, form),
         )
 
 
@@ -117,9 +119,10 @@ class RunbookUpdateView(PermissionRequiredMixin, RunbookSaveMixin, UpdateView):
 
     def get_context_data(self, **kwargs):
         # The form may have put an unsaved slug on the object; links use the address we came from.
-        return super().get_context_data(
-            back_url=reverse("runbooks:detail", args=[self.kwargs["slug"]]), **kwargs
-        )
+        back_url = reverse("runbooks:detail", args=[self.kwargs["slug"]])
+        context = super().get_context_data(back_url=back_url, **kwargs)
+        context.update(presence_context(self.request, self.object, editing=True, document_url=back_url))
+        return context
 
 
 @require_POST

@@ -50,6 +50,11 @@ VIEWER_MAY_POST = {
     "notifications:revoke_calendar",  # their own notification settings
     "api_tokens:list",
     "api_tokens:revoke",  # their own API tokens
+    "postmortems:presence",  # GET-only for viewers: the heartbeat POST is refused (asserted in the postmortem tests)
+    "runbooks:presence",
+    # Viewers take part in reviews (README): they comment, reply and resolve threads, never edit the text.
+    "reviews:add_comment",
+    "reviews:resolve_thread",
 }
 # POSTs that change only the poster's own account (or, with a signed token, that token's owner's settings).
 OWN_ACCOUNT_WRITES = {
@@ -60,6 +65,8 @@ OWN_ACCOUNT_WRITES = {
     "api_tokens:list",
     "api_tokens:revoke",
 }
+# Review writes a viewer may make: comments and replies, resolving and reopening threads.
+VIEWER_REVIEW_WRITES = {"reviews:add_comment", "reviews:resolve_thread"}
 # Sample values for URL parameters, by (namespace, parameter), then by parameter alone.
 PARAMETER_SAMPLES = {
     ("incidents", "pk"): lambda s: s["incident"].pk,
@@ -92,6 +99,8 @@ PARAMETER_SAMPLES = {
     ("meetings", "position"): lambda s: 1,
     ("meetings", "team"): lambda s: s["team"].name,
     ("meetings", "item_pk"): lambda s: s["action_item"].pk,
+    ("reviews", "pk"): lambda s: s["postmortem"].pk,
+    ("reviews", "comment_pk"): lambda s: s["comment"].pk,
     (None, "uidb64"): lambda s: "MQ",
     (None, "token"): lambda s: "set-password",
     (None, "path"): lambda s: s["uploaded_image"],
@@ -142,6 +151,7 @@ LEAST_ROLE_FOR_POST = {
     "meetings:time": EDITOR,
     "meetings:notes": EDITOR,
     "meetings:end": EDITOR,
+    "reviews:public_summary": EDITOR,
 }
 ROLE_ORDER = [VIEWER, RESPONDER, EDITOR]
 # Plausible form data, so a view that validated before checking permissions would be caught writing.
@@ -173,6 +183,7 @@ PROJECT_APPS = {
     "api",
     "meetings",
     "references",
+    "reviews",
 }
 PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
@@ -256,6 +267,9 @@ def samples(db, make_incident, service, settings, tmp_path, viewer):
     objects["runbook"] = Runbook(title="Checkout API", slug="checkout-api", body="## Overview")
     objects["runbook"].save_revision(author)
     objects["uploaded_image"] = "diagram.png"
+    objects["comment"] = apps.get_model("reviews", "ReviewComment").objects.create(
+        postmortem=objects["postmortem"], author=author, body="Is the pool size the whole story?"
+    )
     notifications = apps.get_model("notifications", "Notification")
     objects["notification"] = notifications.objects.create(
         kind="action_assigned", recipient=viewer, subject="Assigned to you", body_text="You have it."
@@ -324,7 +338,7 @@ def test_a_viewers_post_is_refused_and_changes_nothing(name, route, samples, vie
         # Only a read page that ignores the method (a function view without @require_safe) gets here: it
         # must answer as it does to GET, and the database check below proves it wrote nothing.
         assert response.status_code == 200, f"{name}: a viewer's POST got {response.status_code}"
-    if name not in OWN_ACCOUNT_WRITES:
+    if name not in OWN_ACCOUNT_WRITES | VIEWER_REVIEW_WRITES:
         assert database_fingerprint() == before, f"{name}: a viewer's POST changed the database"
 
 

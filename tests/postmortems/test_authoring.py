@@ -181,7 +181,7 @@ def test_second_save_from_the_same_version_gets_the_conflict_page_and_keeps_its_
     page = response.content.decode()
     assert "Someone else saved this postmortem" in page
     assert "Alice&#x27;s account." in page and "Bob&#x27;s account." in page
-    assert 'name="loaded_version" value="2"' in page  # resubmitting merges on top of theirs
+    assert 'name="theirs_version" value="2"' in page  # resubmitting merges on top of theirs
     postmortem.refresh_from_db()
     assert postmortem.body == "## Summary\n\nAlice's account." and postmortem.version == 2
 
@@ -248,7 +248,8 @@ def test_preview_check_endpoint_returns_findings(editor_client):
     assert clean.json()["count"] == 0
 
 
-def test_review_publish_and_reopen_workflow(editor_client, editor, postmortem):
+def test_review_publish_and_reopen_workflow(editor_client, editor, postmortem, settings):
+    settings.HINDSIGHT_POSTMORTEM_APPROVALS = 0  # approvals: tests/reviews/test_approvals.py
     workflow = reverse("postmortems:workflow", args=[postmortem.pk])
     editor_client.post(workflow, {"action": "review"})
     postmortem.refresh_from_db()
@@ -272,7 +273,10 @@ def test_review_publish_and_reopen_workflow(editor_client, editor, postmortem):
     assert postmortem.status == "draft" and not postmortem.is_locked
 
 
-def test_publishing_runs_the_blameless_check_and_warns_without_blocking(editor_client, make_postmortem):
+def test_publishing_runs_the_blameless_check_and_warns_without_blocking(
+    editor_client, make_postmortem, settings
+):
+    settings.HINDSIGHT_POSTMORTEM_APPROVALS = 0
     postmortem = make_postmortem(body="## Summary\n\nA tired admin deleted the wrong directory.\n")
     workflow = reverse("postmortems:workflow", args=[postmortem.pk])
     response = editor_client.post(workflow, {"action": "publish"}, follow=True)

@@ -63,7 +63,7 @@ def test_concurrent_edit_is_refused_with_both_versions_shown(editor_client, make
     assert "Their step two." in html and "My step two." in html
     runbook.refresh_from_db()
     assert runbook.body == "Step one.\nTheir step two.\n" and runbook.version == 2
-    assert response.context["form"]["loaded_version"].value() == 2
+    assert response.context["form"]["theirs_version"].value() == 2  # saving again merges on top of theirs
 
     merged = edit_data(runbook, body="Step one.\nTheir step two.\nMy step two.\n")
     assert editor_client.post(reverse("runbooks:edit", args=[runbook.slug]), merged).status_code == 302
@@ -81,3 +81,15 @@ def test_editing_tags_replaces_them(editor_client, make_runbook):
         reverse("runbooks:edit", args=[runbook.slug]), edit_data(Runbook.objects.get(), tag_names="tls")
     )
     assert list(Runbook.objects.get().tags.values_list("name", flat=True)) == ["tls"]
+
+
+def test_concurrent_edits_to_different_lines_are_merged(editor_client, make_runbook, editor):
+    runbook = make_runbook(body="## Overview\nOld overview.\n\n## Escalation\nPage the on-call.\n")
+    stale = edit_data(runbook, body=runbook.body.replace("Page the on-call.", "Page payments on-call."))
+    runbook.body = runbook.body.replace("Old overview.", "New overview.")
+    runbook.save_revision(editor, expected_version=1)
+
+    response = editor_client.post(reverse("runbooks:edit", args=[runbook.slug]), stale)
+    assert response.status_code == 302
+    runbook.refresh_from_db()
+    assert runbook.body == "## Overview\nNew overview.\n\n## Escalation\nPage payments on-call.\n"
