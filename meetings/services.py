@@ -162,17 +162,19 @@ def record_decision(
         by=by,
         at=now,
     )
+    old_due_date = None
     if item is None:
         if kind not in OTHER_KINDS:
             raise ValidationError({"kind": "For a postmortem or a runbook: “discussed” or “escalated”."})
     else:
+        old_due_date = item.due_date
         _apply_to_item(decision, item, owner=owner, due_date=due_date)
     decision.full_clean(exclude=["meeting", "agenda_item", "action_item", "by", "owner"])
     decision.save()
     if kind == Decision.Kind.NEW_DUE_DATE:
         DueDateChange.objects.create(
             action_item=item,
-            old_date=decision._old_due_date,
+            old_date=old_due_date,
             new_date=due_date,
             reason=reason,
             meeting=meeting,
@@ -209,7 +211,6 @@ def _apply_to_item(
             raise ValidationError(
                 {"reason": "Say why the due date moves: slippage is what the review tracks."}
             )
-        decision._old_due_date = item.due_date
         decision.due_date = due_date
         item.due_date = due_date
         _save_item(item, ["due_date"])
