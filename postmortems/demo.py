@@ -140,7 +140,25 @@ def create_postmortem(incident, index, rng, users, now):
         )
     elif status == Postmortem.Status.IN_REVIEW:
         postmortem.submit_for_review()
+        seed_review(postmortem, reviewer=users[(index + 5) % len(users)])
     return postmortem
+
+
+def seed_review(postmortem, reviewer):
+    """A reviewer's question on the first section and a reply, so the review panel shows a real thread."""
+    from reviews.models import ReviewComment
+
+    if ReviewComment.objects.filter(postmortem=postmortem).exists():
+        return
+    thread = ReviewComment.objects.create(
+        postmortem=postmortem,
+        author=reviewer,
+        section="Summary",
+        body="Could we say how many customers saw errors, not just for how long?",
+    )
+    ReviewComment.objects.create(
+        postmortem=postmortem, parent=thread, author=postmortem.created_by, body="Good point — adding it."
+    )
 
 
 def seed_action_items(postmortem, incident, index, rng, users, now):

@@ -97,6 +97,7 @@ def parameter_samples() -> dict[tuple[str | None, str], object]:
         ("postmortems", "pk"): incident.postmortem.pk,
         ("postmortems", "incident_pk"): without_postmortem.pk,
         ("postmortems", "number"): 1,
+        ("reviews", "pk"): incident.postmortem.pk,
         ("actions", "pk"): ActionItem.objects.order_by("pk").first().pk,
         ("runbooks", "slug"): Runbook.objects.order_by("pk").first().slug,
         ("runbooks", "number"): 1,
