@@ -371,7 +371,8 @@ def test_every_listed_action_is_a_real_route():
 @pytest.mark.django_db
 def test_only_staff_reach_the_admin_and_manage_users(viewer_client, editor):
     response = viewer_client.get("/admin/auth/user/")
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
     users_before = get_user_model().objects.count()
     viewer_client.post(
         "/admin/auth/user/add/", {"username": "intruder", "password1": "x" * 12, "password2": "x" * 12}

@@ -51,7 +51,8 @@ def test_insights_charts_render(logged_in_page, live_server, history):
         chart = page.get_by_role("img", name=name)
         expect(chart).to_be_visible()
         box = chart.bounding_box()
-        assert box["width"] > 200 and box["height"] > 30, name
+        assert box["width"] > 200, name
+        assert box["height"] > 30, name
     # The bars are really drawn: one per severity present per quarter, one per category.
     expect(page.locator("svg.chart rect.chart-bar")).to_have_count(1)
     expect(page.locator("svg.chart rect.chart-bar--highlight")).to_have_count(1)  # the repeat, darker

@@ -65,7 +65,8 @@ def test_write_a_postmortem_then_assign_its_action_item_at_the_review(logged_in_
     expect(page.locator(".messages")).to_contain_text("Postmortem saved.")
     expect(page.locator(".messages")).to_contain_text("Blameless check: 1 phrase")
     item = ActionItem.objects.get()
-    assert item.owner is None and item.postmortem.version == 2
+    assert item.owner is None
+    assert item.postmortem.version == 2
     assert "**connection pool**" in item.postmortem.body
 
     page.get_by_role("link", name="Action items").first.click()

@@ -84,6 +84,7 @@ def test_write_a_new_runbook_with_live_preview(logged_in_page, live_server):
     expect(page.get_by_role("heading", level=1)).to_have_text("Certificate renewal")
     expect(page.locator(".messages")).to_contain_text("Runbook created.")
     runbook = Runbook.objects.get()
-    assert runbook.slug == "certificate-renewal" and runbook.version == 1
+    assert runbook.slug == "certificate-renewal"
+    assert runbook.version == 1
     assert sorted(runbook.tags.values_list("name", flat=True)) == ["cert-manager", "tls"]
     assert page.evaluate("window.hacked === undefined")

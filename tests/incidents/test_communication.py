@@ -258,7 +258,8 @@ def test_demo_status_updates_are_idempotent_and_show_on_the_status_page(client):
 
     call_command("seed_demo", verbosity=0)
     updates = StatusUpdate.objects.count()
-    assert StatusUpdate.objects.public().exists() and updates == 2 * Incident.objects.open().count()
+    assert StatusUpdate.objects.public().exists()
+    assert updates == 2 * Incident.objects.open().count()
     call_command("seed_demo", verbosity=0)
     assert StatusUpdate.objects.count() == updates
     body = client.get(reverse("status:page")).content.decode()

@@ -91,7 +91,9 @@ def test_change_status_fills_times_and_writes_timeline(make_incident, responder)
     now = timezone.now()
     change_status(incident=incident, status=Status.RESOLVED, by=responder, note="Rolled back.", now=now)
     incident.refresh_from_db()
-    assert incident.resolved_at == now and incident.mitigated_at == now and incident.acknowledged_at == now
+    assert incident.resolved_at == now
+    assert incident.mitigated_at == now
+    assert incident.acknowledged_at == now
     entry = incident.timeline.get()
     assert entry.kind == TimelineEntry.Kind.STATUS_CHANGE
     assert entry.text == "Status changed from Investigating to Resolved. Rolled back."
@@ -102,7 +104,8 @@ def test_reopening_clears_the_resolved_time(make_incident, responder):
     incident = make_incident()
     change_status(incident=incident, status=Status.INVESTIGATING, by=responder)
     incident.refresh_from_db()
-    assert incident.resolved_at is None and incident.is_open
+    assert incident.resolved_at is None
+    assert incident.is_open
 
 
 def test_timeline_is_oldest_first(make_incident):

@@ -52,8 +52,10 @@ def test_declare_incident_makes_the_declarer_commander(responder_client, respond
         reverse("incidents:declare"), {"title": "Checkout 502s", "severity": 1, "services": [service.pk]}
     )
     incident = Incident.objects.get()
-    assert response.status_code == 302 and response["Location"] == incident.get_absolute_url()
-    assert incident.commander == responder and incident.status == Status.INVESTIGATING
+    assert response.status_code == 302
+    assert response["Location"] == incident.get_absolute_url()
+    assert incident.commander == responder
+    assert incident.status == Status.INVESTIGATING
     assert incident.detected_at is not None
     assert incident.timeline.get().text.startswith("Incident declared as SEV-1")
 
@@ -83,7 +85,8 @@ def test_detail_shows_roles_timeline_and_response_check(viewer_client, make_inci
     assert "Rita" in html  # the commander's name
     assert html.index("Entry 0") < html.index("Entry 1")
     assert "Acknowledged in 7 min (target 15 min)" in html
-    assert "Time to resolve" in html and "1 h 30 min" in html
+    assert "Time to resolve" in html
+    assert "1 h 30 min" in html
 
 
 def test_edit_with_timestamps_out_of_order_keeps_input_and_flags_field(
@@ -99,7 +102,8 @@ def test_edit_with_timestamps_out_of_order_keeps_input_and_flags_field(
     form = response.context["form"]
     assert "Detected time cannot be before the started time." in form.errors["detected_at"]
     html = response.content.decode()
-    assert 'value="Renamed by me"' in html and f'value="{bad}"' in html
+    assert 'value="Renamed by me"' in html
+    assert f'value="{bad}"' in html
     incident.refresh_from_db()
     assert incident.title != "Renamed by me"
 
@@ -153,9 +157,12 @@ def test_quick_timeline_entry_defaults_to_now(responder_client, responder, make_
         reverse("incidents:add_timeline_entry", args=[incident.pk]),
         {"kind": "action", "text": "Rolled back deploy"},
     )
-    assert response.status_code == 302 and response["Location"].endswith("?added=1")
+    assert response.status_code == 302
+    assert response["Location"].endswith("?added=1")
     entry = incident.timeline.get()
-    assert entry.author == responder and entry.occurred_at >= before and entry.kind == "action"
+    assert entry.author == responder
+    assert entry.occurred_at >= before
+    assert entry.kind == "action"
 
 
 def test_empty_timeline_entry_reshows_the_page_with_an_error(responder_client, make_incident):
@@ -194,7 +201,8 @@ def test_viewer_cannot_add_timeline_entries_or_change_status(viewer_client, make
         == 403
     )
     incident.refresh_from_db()
-    assert incident.status == Status.INVESTIGATING and not incident.timeline.exists()
+    assert incident.status == Status.INVESTIGATING
+    assert not incident.timeline.exists()
 
 
 def test_quick_status_change_resolves_and_logs(responder_client, make_incident):
@@ -203,7 +211,8 @@ def test_quick_status_change_resolves_and_logs(responder_client, make_incident):
         reverse("incidents:change_status", args=[incident.pk]), {"status": "resolved", "note": ""}
     )
     incident.refresh_from_db()
-    assert incident.status == Status.RESOLVED and incident.resolved_at is not None
+    assert incident.status == Status.RESOLVED
+    assert incident.resolved_at is not None
     assert incident.timeline.get().text == "Status changed from Monitoring to Resolved."
 
 
@@ -213,7 +222,9 @@ def test_markdown_summary_is_sanitised_on_the_page(viewer_client, make_incident)
     )
     html = viewer_client.get(incident.get_absolute_url()).content.decode()
     # markdown-it-py refuses to make a javascript: link at all: the text stays as text, never an href.
-    assert "<script>alert(1)" not in html and 'href="javascript:' not in html and "onerror" not in html
+    assert "<script>alert(1)" not in html
+    assert 'href="javascript:' not in html
+    assert "onerror" not in html
 
 
 def test_home_lists_open_incidents(viewer_client, make_incident):
@@ -222,4 +233,5 @@ def test_home_lists_open_incidents(viewer_client, make_incident):
         title="Old resolved thing", severity=3
     )  # a resolved SEV-1/2 would show under "without a postmortem"
     html = viewer_client.get("/").content.decode()
-    assert open_incident.title in html and "Old resolved thing" not in html
+    assert open_incident.title in html
+    assert "Old resolved thing" not in html

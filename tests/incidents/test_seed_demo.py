@@ -25,7 +25,8 @@ def test_seed_demo_is_varied_and_idempotent():
     assert set(Incident.objects.values_list("severity", flat=True)) == set(Severity.values) - {
         Severity.UNKNOWN
     }
-    assert Incident.objects.open().exists() and Incident.objects.resolved().exists()
+    assert Incident.objects.open().exists()
+    assert Incident.objects.resolved().exists()
     assert TimelineEntry.objects.count() > 3 * Incident.objects.count()
     for incident in Incident.objects.all():
         incident.full_clean()  # every demo incident keeps the model's own rules

@@ -92,7 +92,8 @@ def test_public_incident_page_lists_only_public_updates(client, announced):
     response = client.get(reverse("status:incident", args=[announced.pk]))
     body = response.content.decode()
     assert response.status_code == 200
-    assert "We are looking into failed payments." in body and "Cause found; fix rolling out." in body
+    assert "We are looking into failed payments." in body
+    assert "Cause found; fix rolling out." in body
     assert_nothing_internal(body)
 
 
@@ -118,7 +119,8 @@ def test_incident_without_public_update_is_not_shown(client, make_incident, serv
     )
     body = client.get(reverse("status:page")).content.decode()
     assert "All systems operational" in body
-    assert "Internal only" not in body and "Quiet internal thing" not in body
+    assert "Internal only" not in body
+    assert "Quiet internal thing" not in body
     assert client.get(reverse("status:incident", args=[hidden.pk])).status_code == 404
 
 

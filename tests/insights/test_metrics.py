@@ -106,7 +106,8 @@ def test_metrics_by_severity(fixed_incidents):
     sev1 = rows[1].metrics
     assert sev1["MTTR"].median == timedelta(minutes=90)
     assert sev1["MTTR"].p90 == timedelta(minutes=114)
-    assert sev1["MTTM"].count == 1 and sev1["MTTM"].median == timedelta(minutes=30)
+    assert sev1["MTTM"].count == 1
+    assert sev1["MTTM"].median == timedelta(minutes=30)
 
 
 def test_metrics_by_quarter(fixed_incidents):
@@ -118,7 +119,8 @@ def test_metrics_by_quarter(fixed_incidents):
 def test_detection_mix_counts_customer_reports(fixed_incidents):
     mix = {item["source"]: item for item in metrics.detection_mix(Incident.objects.all())}
     assert mix["alert"]["count"] == 5
-    assert mix["customer_report"]["count"] == 2 and mix["customer_report"]["anti_pattern"]
+    assert mix["customer_report"]["count"] == 2
+    assert mix["customer_report"]["anti_pattern"]
     assert mix["customer_report"]["share"] == pytest.approx(2 / 7)
 
 

@@ -79,7 +79,8 @@ def test_repeat_incident_is_listed_with_the_earlier_one_and_its_action_items(vie
     first, second = history
     html = viewer_client.get(reverse("insights:index")).content.decode()
     repeats = html.split('id="repeats-heading"')[1].split("</section>")[0]
-    assert "Second deploy outage" in repeats and "First deploy outage" in repeats
+    assert "Second deploy outage" in repeats
+    assert "First deploy outage" in repeats
     assert "1 of 2 closed" in repeats
     assert "33%</strong> of incidents were repeats (1 of 3)" in repeats
     assert "Search slow" not in repeats
@@ -121,7 +122,8 @@ def test_bad_filter_shows_an_error_not_a_500(viewer_client, history):
 
 def test_empty_insights_page(viewer_client):
     html = viewer_client.get(reverse("insights:index")).content.decode()
-    assert "No resolved incidents yet." in html and "No repeats" in html
+    assert "No resolved incidents yet." in html
+    assert "No repeats" in html
 
 
 def test_insights_needs_login(client):
@@ -145,7 +147,8 @@ def test_long_ranges_keep_the_axis_legible():
     quarters = [f"20{year} Q{q}" for year in range(20, 26) for q in range(1, 5)]
     chart = charts.stacked_bars("t", "d", quarters, [("SEV-1", "a", [1] * len(quarters))])
     assert len(chart.bars) == 24
-    assert len(chart.x_labels) == 6 and chart.x_labels[0][1] == "2020 Q1"
+    assert len(chart.x_labels) == 6
+    assert chart.x_labels[0][1] == "2020 Q1"
 
 
 def test_category_chart_marks_repeats(viewer_client, history):
@@ -180,9 +183,8 @@ def test_long_repeat_lists_show_the_most_recent_and_say_how_many_there_are(
     response = viewer_client.get(reverse("insights:index"))
     assert [repeat.incident for repeat in response.context["repeats"]] == [third]
     repeats = response.content.decode().split('id="repeats-heading"')[1].split("</section>")[0]
-    assert (
-        "Third deploy outage" in repeats and "Second deploy outage" in repeats
-    )  # the repeat and its earlier one
+    assert "Third deploy outage" in repeats  # the repeat and its earlier one
+    assert "Second deploy outage" in repeats
     assert "First deploy outage" not in repeats  # its repeat is beyond the first page
     assert "Showing the 1 most recent of 2 repeats." in repeats
     assert "50%</strong> of incidents were repeats (2 of 4)" in repeats

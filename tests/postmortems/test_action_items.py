@@ -37,9 +37,12 @@ def test_review_page_sorts_items_into_sections_with_counts(viewer_client, make_a
 
     page = viewer_client.get(reverse("actions:review")).content.decode()
 
-    assert "<strong>5</strong> open" not in page and "<strong>4</strong> open" in page
-    assert "<strong>1</strong> unowned" in page and "<strong>1</strong> overdue" in page
-    assert "Nobody owns this" in section(page, "unowned") and "Late one" not in section(page, "unowned")
+    assert "<strong>5</strong> open" not in page
+    assert "<strong>4</strong> open" in page
+    assert "<strong>1</strong> unowned" in page
+    assert "<strong>1</strong> overdue" in page
+    assert "Nobody owns this" in section(page, "unowned")
+    assert "Late one" not in section(page, "unowned")
     assert "Late one" in section(page, "overdue")
     assert "Due Friday" in section(page, "due_soon")
     assert "Just finished" in section(page, "recently_closed")
@@ -54,14 +57,18 @@ def test_review_filters_narrow_every_section(viewer_client, make_incident, make_
     create_action_item(postmortem=mine, by=None, title="Pool alert", kind=ActionItem.Kind.DETECT)
 
     by_team = viewer_client.get(reverse("actions:review"), {"team": "Discovery"}).content.decode()
-    assert "Reindex nightly" in by_team and "Pool alert" not in by_team
+    assert "Reindex nightly" in by_team
+    assert "Pool alert" not in by_team
     by_service = viewer_client.get(reverse("actions:review"), {"service": search.pk}).content.decode()
-    assert "Reindex nightly" in by_service and "Pool alert" not in by_service
+    assert "Reindex nightly" in by_service
+    assert "Pool alert" not in by_service
     by_kind = viewer_client.get(reverse("actions:review"), {"kind": "detect"}).content.decode()
-    assert "Pool alert" in by_kind and "Reindex nightly" not in by_kind
+    assert "Pool alert" in by_kind
+    assert "Reindex nightly" not in by_kind
     assert ">Eddie</option>" in by_kind  # the owner filter names people as everyone else does
     nobody = viewer_client.get(reverse("actions:review"), {"owner": "none"}).content.decode()
-    assert "Pool alert" in nobody and "Reindex nightly" in nobody
+    assert "Pool alert" in nobody
+    assert "Reindex nightly" in nobody
 
 
 def test_due_range_and_bad_dates_do_not_break_the_page(viewer_client, make_action_item):
@@ -75,9 +82,11 @@ def test_due_range_and_bad_dates_do_not_break_the_page(viewer_client, make_actio
             "due_before": str(today + timedelta(days=5)),
         },
     ).content.decode()
-    assert "In range" in page and "Out of range" not in page
+    assert "In range" in page
+    assert "Out of range" not in page
     bad = viewer_client.get(reverse("actions:review"), {"due_after": "not-a-date"})
-    assert bad.status_code == 200 and "Enter a valid date" in bad.content.decode()
+    assert bad.status_code == 200
+    assert "Enter a valid date" in bad.content.decode()
 
 
 def test_assigning_an_owner_inline_returns_to_the_same_filtered_view(editor_client, make_action_item, editor):
@@ -94,9 +103,11 @@ def test_assigning_an_owner_inline_returns_to_the_same_filtered_view(editor_clie
         },
     )
 
-    assert response.status_code == 302 and response["Location"] == back_to
+    assert response.status_code == 302
+    assert response["Location"] == back_to
     item.refresh_from_db()
-    assert item.owner == editor and item.status == "in_progress"
+    assert item.owner == editor
+    assert item.status == "in_progress"
     row = editor_client.get(reverse("actions:list")).content.decode()
     assert f'id="owner-{item.pk}" list="owner-options" value="eddie"' in row
 
@@ -156,10 +167,12 @@ def test_unknown_or_ambiguous_owner_is_refused_beside_the_field(
     page = response.content.decode()
     owner_field = page[page.index('<label for="id_owner"') :]
     owner_field = owner_field[: owner_field.index("</div>")]
-    assert error in owner_field and f'value="{typed}"' in owner_field  # beside the field, as typed
+    assert error in owner_field  # beside the field, as typed
+    assert f'value="{typed}"' in owner_field
     assert page.count('<datalist id="owner-options">') == 1
     item.refresh_from_db()
-    assert item.owner == editor and item.status == "open"
+    assert item.owner == editor
+    assert item.status == "open"
 
 
 def test_clearing_the_owner_unassigns_and_a_departed_owner_is_kept(editor_client, make_action_item, editor):
@@ -175,7 +188,8 @@ def test_clearing_the_owner_unassigns_and_a_departed_owner_is_kept(editor_client
     )
     assert response.status_code == 302
     kept.refresh_from_db()
-    assert kept.owner == leaver and kept.status == "in_progress"
+    assert kept.owner == leaver
+    assert kept.status == "in_progress"
     assert '<option value="lee">' not in editor_client.get(reverse("actions:review")).content.decode()
     cleared = make_action_item(title="Owned", owner=editor)
     editor_client.post(reverse("actions:quick_update", args=[cleared.pk]), {"owner": "  ", "status": "open"})
@@ -225,7 +239,8 @@ def test_viewer_cannot_change_action_items(viewer_client, make_action_item, edit
     response = viewer_client.post(url, {"owner": editor.username, "status": "done"})
     assert response.status_code == 403
     item.refresh_from_db()
-    assert item.owner is None and item.status == "open"
+    assert item.owner is None
+    assert item.status == "open"
     assert 'id="owner-' not in viewer_client.get(reverse("actions:review")).content.decode()
 
 
@@ -249,9 +264,13 @@ def test_action_item_created_on_its_own_page_may_have_no_owner_and_link_a_runboo
     )
     assert response.status_code == 302
     item = ActionItem.objects.get()
-    assert item.owner is None and item.runbook == runbook and list(runbook.action_items.all()) == [item]
+    assert item.owner is None
+    assert item.runbook == runbook
+    assert list(runbook.action_items.all()) == [item]
     page = editor_client.get(postmortem.get_absolute_url()).content.decode()
-    assert "Update the rollback section" in page and "Unowned" in page and runbook.get_absolute_url() in page
+    assert "Update the rollback section" in page
+    assert "Unowned" in page
+    assert runbook.get_absolute_url() in page
 
 
 def test_marking_done_records_completion_and_wont_do_needs_a_reason(editor_client, make_action_item):
@@ -259,10 +278,12 @@ def test_marking_done_records_completion_and_wont_do_needs_a_reason(editor_clien
     url = reverse("actions:edit", args=[item.pk])
     fields = {"title": item.title, "kind": "prevent", "priority": 3, "owner": "", "due_date": ""}
     refused = editor_client.post(url, {**fields, "status": "wont_do", "wont_do_reason": "  "})
-    assert refused.status_code == 200 and "Say why this won" in refused.content.decode()
+    assert refused.status_code == 200
+    assert "Say why this won" in refused.content.decode()
     editor_client.post(url, {**fields, "status": "done"})
     item.refresh_from_db()
-    assert item.status == "done" and item.completed_at is not None
+    assert item.status == "done"
+    assert item.completed_at is not None
 
 
 def test_csv_export_has_the_filtered_items(viewer_client, make_action_item, editor):
@@ -277,10 +298,11 @@ def test_csv_export_has_the_filtered_items(viewer_client, make_action_item, edit
     assert rows[0][:6] == ["id", "title", "kind", "priority", "status", "owner"]
     assert len(rows) == 2
     row = dict(zip(rows[0], rows[1], strict=False))
-    assert (
-        row["title"] == "Owned, with a comma, in it" and row["owner"] == "Eddie" and row["team"] == "Payments"
-    )
-    assert row["due_date"] == str(timezone.localdate()) and row["status"] == "Open"
+    assert row["title"] == "Owned, with a comma, in it"
+    assert row["owner"] == "Eddie"
+    assert row["team"] == "Payments"
+    assert row["due_date"] == str(timezone.localdate())
+    assert row["status"] == "Open"
 
 
 def test_csv_export_keeps_formulas_as_text(viewer_client, make_action_item):
@@ -297,7 +319,9 @@ def test_my_action_items_shows_only_mine(client, make_action_item, editor):
     make_action_item(title="Someone else's", owner=editor)
     make_action_item(title="Mine and finished", owner=me, status=ActionItem.Status.DONE)
     page = client.get(reverse("actions:mine")).content.decode()
-    assert "Mine to do" in page and "Mine and finished" in page and "Someone else" not in page
+    assert "Mine to do" in page
+    assert "Mine and finished" in page
+    assert "Someone else" not in page
 
 
 def test_my_page_lists_postmortems_waiting_for_my_review(client, postmortem):
@@ -315,7 +339,8 @@ def test_section_list_paginates_and_keeps_filters(viewer_client, make_action_ite
     review = viewer_client.get(reverse("actions:review")).content.decode()
     assert "Show all 30" in review
     listing = viewer_client.get(reverse("actions:list"), {"section": "unowned"}).content.decode()
-    assert "30 action items" in listing and "Page 1 of 2" in listing
+    assert "30 action items" in listing
+    assert "Page 1 of 2" in listing
 
 
 def populate(postmortem, users, how_many):
@@ -362,9 +387,11 @@ def test_review_page_with_300_items_sends_the_owner_list_once(editor_client, edi
     page = editor_client.get(reverse("actions:review")).content.decode()
     rows = page.count('list="owner-options"')
     assert rows >= 75  # every section shows rows, each with its own owner input
-    assert page.count("<datalist") == 1 and page.count('<option value="user7">User7 Person7</option>') == 1
+    assert page.count("<datalist") == 1
+    assert page.count('<option value="user7">User7 Person7</option>') == 1
     assert page.count(">User7 Person7</option>") == 2  # the datalist, and the filter sidebar's one select
-    assert page.count('<select name="owner"') == 1 and page.count('name="status" id="status-') == rows
+    assert page.count('<select name="owner"') == 1
+    assert page.count('name="status" id="status-') == rows
 
 
 def test_postmortem_pages_run_a_fixed_number_of_queries(editor_client, editor, postmortem):

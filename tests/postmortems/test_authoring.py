@@ -46,7 +46,8 @@ def test_incident_page_offers_start_postmortem_to_editors_only(
     assert "Start postmortem" in client.get(incident.get_absolute_url()).content.decode()
     client.force_login(viewer)
     page = client.get(incident.get_absolute_url()).content.decode()
-    assert "No postmortem yet" in page and "Start postmortem" not in page
+    assert "No postmortem yet" in page
+    assert "Start postmortem" not in page
     assert client.post(reverse("postmortems:start", args=[incident.pk])).status_code == 403
     assert not Postmortem.objects.exists()
 
@@ -92,7 +93,8 @@ def test_starting_prefills_sections_and_timeline_in_the_users_time_zone(
     assert f"- {started.astimezone(tokyo):%Y-%m-%d %H:%M} — **Started**" in postmortem.body
     timeline = postmortem.body.split("## Timeline")[1]
     assert timeline.index("**Detected**") < timeline.index("Rolled back") < timeline.index("**Mitigated**")
-    assert postmortem.version == 1 and postmortem.revisions.count() == 1
+    assert postmortem.version == 1
+    assert postmortem.revisions.count() == 1
     assert list(postmortem.authors.all()) == [editor]
     # Starting again opens the same one.
     again = editor_client.post(reverse("postmortems:start", args=[incident.pk]))
@@ -102,14 +104,16 @@ def test_starting_prefills_sections_and_timeline_in_the_users_time_zone(
 
 def test_incident_panel_links_to_existing_postmortem(viewer_client, postmortem):
     page = viewer_client.get(postmortem.incident.get_absolute_url()).content.decode()
-    assert postmortem.get_absolute_url() in page and "Start postmortem" not in page
+    assert postmortem.get_absolute_url() in page
+    assert "Start postmortem" not in page
 
 
 def test_editor_page_has_live_preview_and_saves_a_revision_with_inline_action_items(
     editor_client, editor, postmortem
 ):
     page = editor_client.get(reverse("postmortems:edit", args=[postmortem.pk])).content.decode()
-    assert 'class="markdownx-preview"' in page and "markdownx/js/markdownx" in page
+    assert 'class="markdownx-preview"' in page
+    assert "markdownx/js/markdownx" in page
 
     response = editor_client.post(
         reverse("postmortems:edit", args=[postmortem.pk]),
@@ -118,20 +122,21 @@ def test_editor_page_has_live_preview_and_saves_a_revision_with_inline_action_it
 
     assert response.status_code == 302
     postmortem.refresh_from_db()
-    assert postmortem.version == 2 and postmortem.body == "## Summary\n\nPool too small."
+    assert postmortem.version == 2
+    assert postmortem.body == "## Summary\n\nPool too small."
     latest = postmortem.revisions.first()
     assert (latest.number, latest.author) == (2, editor)
     item = postmortem.action_items.get()
-    assert item.title == "Alert on pool saturation" and item.owner is None and item.created_by == editor
+    assert item.title == "Alert on pool saturation"
+    assert item.owner is None
+    assert item.created_by == editor
 
 
 def test_editor_names_action_item_owners_from_one_list_of_people(editor_client, editor, postmortem):
     ActionItem.objects.create(postmortem=postmortem, title="Owned already", owner=editor)
     page = editor_client.get(reverse("postmortems:edit", args=[postmortem.pk])).content.decode()
-    assert (
-        page.count('<datalist id="owner-options">') == 1
-        and page.count('<option value="eddie">Eddie</option>') == 1
-    )
+    assert page.count('<datalist id="owner-options">') == 1
+    assert page.count('<option value="eddie">Eddie</option>') == 1
     assert 'name="items-0-owner" value="eddie" list="owner-options"' in page
 
     refused = editor_client.post(
@@ -157,9 +162,12 @@ def test_invalid_action_item_row_keeps_everything_typed(editor_client, postmorte
     )
     assert response.status_code == 400
     page = response.content.decode()
-    assert "Say why this won" in page and "My new text" in page and "Retire it" in page
+    assert "Say why this won" in page
+    assert "My new text" in page
+    assert "Retire it" in page
     postmortem.refresh_from_db()
-    assert postmortem.version == 1 and not ActionItem.objects.exists()
+    assert postmortem.version == 1
+    assert not ActionItem.objects.exists()
 
 
 def test_second_save_from_the_same_version_gets_the_conflict_page_and_keeps_its_text(
@@ -170,9 +178,8 @@ def test_second_save_from_the_same_version_gets_the_conflict_page_and_keeps_its_
     url = reverse("postmortems:edit", args=[postmortem.pk])
     first_form = client.get(url).content.decode()
     second_form = client.get(url).content.decode()
-    assert (
-        'name="loaded_version" value="1"' in first_form and 'name="loaded_version" value="1"' in second_form
-    )
+    assert 'name="loaded_version" value="1"' in first_form
+    assert 'name="loaded_version" value="1"' in second_form
 
     client.post(url, edit_data(postmortem, "## Summary\n\nAlice's account."))
     response = client.post(url, edit_data(postmortem, "## Summary\n\nBob's account."))
@@ -180,15 +187,18 @@ def test_second_save_from_the_same_version_gets_the_conflict_page_and_keeps_its_
     assert response.status_code == 409
     page = response.content.decode()
     assert "Someone else saved this postmortem" in page
-    assert "Alice&#x27;s account." in page and "Bob&#x27;s account." in page
+    assert "Alice&#x27;s account." in page
+    assert "Bob&#x27;s account." in page
     assert 'name="theirs_version" value="2"' in page  # resubmitting merges on top of theirs
     postmortem.refresh_from_db()
-    assert postmortem.body == "## Summary\n\nAlice's account." and postmortem.version == 2
+    assert postmortem.body == "## Summary\n\nAlice's account."
+    assert postmortem.version == 2
 
     merged = client.post(url, edit_data(postmortem, "## Summary\n\nAlice's and Bob's accounts."))
     assert merged.status_code == 302
     postmortem.refresh_from_db()
-    assert postmortem.version == 3 and "Bob's accounts" in postmortem.body
+    assert postmortem.version == 3
+    assert "Bob's accounts" in postmortem.body
 
 
 def test_conflict_keeps_new_action_items_in_the_merge_form(editor_client, postmortem):
@@ -207,12 +217,14 @@ def test_restoring_a_revision_adds_a_new_one(editor_client, editor, make_postmor
     history = editor_client.get(reverse("postmortems:history", args=[postmortem.pk])).content.decode()
     assert "Restore" in history
     diff = editor_client.get(reverse("postmortems:revision_diff", args=[postmortem.pk, 1])).content.decode()
-    assert "First text" in diff and "Second text" in diff
+    assert "First text" in diff
+    assert "Second text" in diff
 
     editor_client.post(reverse("postmortems:revision_restore", args=[postmortem.pk, 1]))
 
     postmortem.refresh_from_db()
-    assert postmortem.body == "First text" and postmortem.version == 3
+    assert postmortem.body == "First text"
+    assert postmortem.version == 3
     assert list(postmortem.revisions.values_list("number", flat=True)) == [3, 2, 1]
 
 
@@ -223,7 +235,9 @@ def test_saving_blaming_language_warns_but_saves(editor_client, postmortem):
         follow=True,
     )
     page = response.content.decode()
-    assert "Blameless check: 2 phrases" in page and "“human error”" in page and "“forgot to”" in page
+    assert "Blameless check: 2 phrases" in page
+    assert "“human error”" in page
+    assert "“forgot to”" in page
     postmortem.refresh_from_db()
     assert postmortem.version == 2
 
@@ -234,14 +248,17 @@ def test_check_language_button_shows_suggestions_without_saving(editor_client, p
         edit_data(postmortem, "A careless push.", check_language="1"),
     )
     page = response.content.decode()
-    assert response.status_code == 200 and "“careless”" in page and "which check or confirmation" in page
+    assert response.status_code == 200
+    assert "“careless”" in page
+    assert "which check or confirmation" in page
     postmortem.refresh_from_db()
     assert postmortem.version == 1
 
 
 def test_preview_check_endpoint_returns_findings(editor_client):
     response = editor_client.post(reverse("postmortems:check_language"), {"body": "It was the fault of ops."})
-    assert response.json()["count"] == 1 and "fault of" in response.json()["html"]
+    assert response.json()["count"] == 1
+    assert "fault of" in response.json()["html"]
     clean = editor_client.post(
         reverse("postmortems:check_language"), {"body": "The pipeline lacked a check."}
     )
@@ -257,7 +274,9 @@ def test_review_publish_and_reopen_workflow(editor_client, editor, postmortem, s
 
     editor_client.post(workflow, {"action": "publish"})
     page = editor_client.get(postmortem.get_absolute_url()).content.decode()
-    assert "Published" in page and "by Eddie" in page and "Reopen for editing" in page
+    assert "Published" in page
+    assert "by Eddie" in page
+    assert "Reopen for editing" in page
 
     edit = editor_client.get(reverse("postmortems:edit", args=[postmortem.pk]), follow=True)
     assert "published and read-only" in edit.content.decode()
@@ -266,11 +285,13 @@ def test_review_publish_and_reopen_workflow(editor_client, editor, postmortem, s
     )
     assert refused.status_code == 302
     postmortem.refresh_from_db()
-    assert postmortem.body != "Sneaky" and postmortem.is_locked
+    assert postmortem.body != "Sneaky"
+    assert postmortem.is_locked
 
     editor_client.post(workflow, {"action": "reopen"})
     postmortem.refresh_from_db()
-    assert postmortem.status == "draft" and not postmortem.is_locked
+    assert postmortem.status == "draft"
+    assert not postmortem.is_locked
 
 
 def test_publishing_runs_the_blameless_check_and_warns_without_blocking(
@@ -335,13 +356,17 @@ def test_postmortem_list_marks_overdue(viewer_client, make_incident, make_postmo
     )
     for flag in ("on", "true"):  # the checkbox, and the link from Home
         page = viewer_client.get(reverse("postmortems:list") + f"?overdue={flag}").content.decode()
-        assert late.title in page and "Overdue" in page and "Resolved an hour ago" not in page
+        assert late.title in page
+        assert "Overdue" in page
+        assert "Resolved an hour ago" not in page
         assert "1 postmortem" in page
 
 
 def test_print_view_has_print_styles_and_hides_controls(viewer_client, postmortem):
     page = viewer_client.get(postmortem.get_absolute_url()).content.decode()
-    assert 'media="print"' in page and "data-print" in page and "js/postmortems.js" in page
+    assert 'media="print"' in page
+    assert "data-print" in page
+    assert "js/postmortems.js" in page
 
 
 def test_incident_panel_shows_an_overdue_postmortem(viewer_client, make_incident, make_postmortem):
@@ -393,7 +418,8 @@ def test_language_check_flags_a_colleague_named_as_the_cause(editor_client, edit
         reverse("postmortems:check_language"),
         {"body": "The outage happened because Eddie merged the change."},
     )
-    assert named.json()["count"] == 1 and "person named as the cause" in named.json()["html"]
+    assert named.json()["count"] == 1
+    assert "person named as the cause" in named.json()["html"]
     acting = editor_client.post(
         reverse("postmortems:check_language"), {"body": "Eddie rolled back within minutes."}
     )

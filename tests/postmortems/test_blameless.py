@@ -58,7 +58,9 @@ def test_findings_report_line_numbers_in_reading_order():
 
 def test_every_phrase_in_the_list_has_a_reframing():
     for pattern, label, suggestion in BLAMING_PHRASES:
-        assert pattern and label and len(suggestion) > 20
+        assert pattern
+        assert label
+        assert len(suggestion) > 20
 
 
 @pytest.mark.parametrize(

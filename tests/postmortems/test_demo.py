@@ -14,7 +14,8 @@ def test_demo_postmortems_and_action_items_are_a_realistic_mix_and_idempotent():
     assert resolved * 0.6 <= postmortems < resolved
     statuses = set(Postmortem.objects.values_list("status", flat=True))
     assert statuses == {"draft", "in_review", "published"}
-    assert Postmortem.objects.overdue().exists() and Incident.objects.missing_postmortem().exists()
+    assert Postmortem.objects.overdue().exists()
+    assert Incident.objects.missing_postmortem().exists()
     assert 120 <= ActionItem.objects.count() <= 180
     assert ActionItem.objects.unowned().count() >= 10
     assert ActionItem.objects.overdue().count() >= 10

@@ -38,7 +38,9 @@ def test_postmortem_is_overdue_when_incident_resolved_over_48_hours_ago_and_not_
     in_review = make_postmortem(resolved_hours_ago(make_incident, 72), status=Postmortem.Status.IN_REVIEW)
 
     assert set(Postmortem.objects.overdue()) == {late, in_review}
-    assert late.is_overdue() and not in_time.is_overdue() and not late_but_published.is_overdue()
+    assert late.is_overdue()
+    assert not in_time.is_overdue()
+    assert not late_but_published.is_overdue()
 
 
 def test_postmortem_for_reopened_incident_is_not_overdue(make_incident, make_postmortem):
@@ -64,9 +66,12 @@ def test_missing_postmortem_lists_serious_resolved_incidents_without_one(make_in
 def test_published_postmortem_is_locked_until_reopened(postmortem, editor):
     postmortem.publish(editor)
     postmortem.refresh_from_db()
-    assert postmortem.is_locked and postmortem.published_by == editor and postmortem.published_at
+    assert postmortem.is_locked
+    assert postmortem.published_by == editor
+    assert postmortem.published_at
     postmortem.reopen()
-    assert not postmortem.is_locked and postmortem.published_at is None
+    assert not postmortem.is_locked
+    assert postmortem.published_at is None
 
 
 def test_one_postmortem_per_incident(postmortem):

@@ -38,7 +38,8 @@ def test_restore_brings_back_old_text_as_a_new_revision(editor_client, make_runb
     response = editor_client.post(reverse("runbooks:revision_restore", args=[runbook.slug, 1]))
     assert response.status_code == 302
     runbook.refresh_from_db()
-    assert runbook.body == "Original steps.\n" and runbook.version == 3
+    assert runbook.body == "Original steps.\n"
+    assert runbook.version == 3
     assert runbook.revisions.get(number=3).note == "Restored revision 1"
 
 
@@ -60,15 +61,18 @@ def test_concurrent_edit_is_refused_with_both_versions_shown(editor_client, make
     response = editor_client.post(reverse("runbooks:edit", args=[runbook.slug]), stale)
     assert response.status_code == 409
     html = response.content.decode()
-    assert "Their step two." in html and "My step two." in html
+    assert "Their step two." in html
+    assert "My step two." in html
     runbook.refresh_from_db()
-    assert runbook.body == "Step one.\nTheir step two.\n" and runbook.version == 2
+    assert runbook.body == "Step one.\nTheir step two.\n"
+    assert runbook.version == 2
     assert response.context["form"]["theirs_version"].value() == 2  # saving again merges on top of theirs
 
     merged = edit_data(runbook, body="Step one.\nTheir step two.\nMy step two.\n")
     assert editor_client.post(reverse("runbooks:edit", args=[runbook.slug]), merged).status_code == 302
     runbook.refresh_from_db()
-    assert runbook.version == 3 and "My step two." in runbook.body
+    assert runbook.version == 3
+    assert "My step two." in runbook.body
 
 
 def test_editing_tags_replaces_them(editor_client, make_runbook):

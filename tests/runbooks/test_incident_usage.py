@@ -37,7 +37,8 @@ def test_unknown_runbook_name_is_refused_beside_the_field(responder_client, make
     response = record(responder_client, incident, runbook="no-such-runbook", outcome="helped", note="kept")
     assert response.status_code == 400
     html = response.content.decode()
-    assert "There is no runbook called “no-such-runbook”" in html and 'value="kept"' in html
+    assert "There is no runbook called “no-such-runbook”" in html
+    assert 'value="kept"' in html
     assert not RunbookUsage.objects.exists()
 
 
@@ -45,7 +46,8 @@ def test_viewer_sees_usages_but_cannot_record(viewer_client, make_incident, make
     incident, runbook = make_incident(), make_runbook(title="Pool runbook")
     RunbookUsage.objects.create(incident=incident, runbook=runbook, outcome="helped")
     html = viewer_client.get(incident.get_absolute_url()).content.decode()
-    assert "Pool runbook" in html and 'aria-label="Record a runbook used"' not in html
+    assert "Pool runbook" in html
+    assert 'aria-label="Record a runbook used"' not in html
     assert record(viewer_client, incident, runbook=runbook.slug, outcome="didnt_help").status_code == 403
     assert RunbookUsage.objects.get().outcome == "helped"
 
@@ -56,7 +58,8 @@ def test_recording_didnt_help_flags_the_runbook_needs_update(responder_client, m
     response = record(
         responder_client, incident, runbook=runbook.slug, outcome="didnt_help", note="Wrong pool size"
     )
-    assert response.status_code == 302 and response.url.startswith(incident.get_absolute_url())
+    assert response.status_code == 302
+    assert response.url.startswith(incident.get_absolute_url())
     assert list(Runbook.objects.needs_update()) == [runbook]
     assert "Needs update" in responder_client.get(runbook.get_absolute_url()).content.decode()
 
@@ -72,7 +75,8 @@ def test_missing_runbook_is_recorded_with_a_note(responder_client, make_incident
     incident = make_incident()
     record(responder_client, incident, outcome="missing", note="Needed: Kafka consumer lag runbook")
     usage = RunbookUsage.objects.get()
-    assert usage.runbook is None and usage.recorded_by.username == "rita"
+    assert usage.runbook is None
+    assert usage.recorded_by.username == "rita"
     assert (
         "Needed: Kafka consumer lag runbook"
         in responder_client.get(incident.get_absolute_url()).content.decode()
@@ -87,7 +91,8 @@ def test_invalid_usage_shows_errors_and_keeps_the_note(responder_client, make_in
     response = record(responder_client, incident, outcome="didnt_help", note="keep this text")
     assert response.status_code == 400
     html = response.content.decode()
-    assert "Choose the runbook you used" in html and "keep this text" in html
+    assert "Choose the runbook you used" in html
+    assert "keep this text" in html
     assert not RunbookUsage.objects.exists()
 
 

@@ -67,10 +67,12 @@ def test_creating_a_runbook_saves_revision_one_with_slug_and_tags(editor_client,
         },
     )
     runbook = Runbook.objects.get()
-    assert response.status_code == 302 and response.url == runbook.get_absolute_url()
+    assert response.status_code == 302
+    assert response.url == runbook.get_absolute_url()
     assert runbook.slug == "orders-db-connection-exhaustion"
     assert sorted(runbook.tags.values_list("name", flat=True)) == ["pgbouncer", "postgres"]
-    assert runbook.version == 1 and runbook.revisions.get().author == editor
+    assert runbook.version == 1
+    assert runbook.revisions.get().author == editor
 
 
 def test_bad_input_is_shown_beside_the_field_and_kept(editor_client):
@@ -101,7 +103,8 @@ def test_viewer_cannot_create_or_edit(viewer_client, make_runbook):
     assert response.status_code == 403
     assert viewer_client.post(reverse("runbooks:mark_reviewed", args=[runbook.slug])).status_code == 403
     runbook.refresh_from_db()
-    assert runbook.body != "hacked" and runbook.last_reviewed_at is None
+    assert runbook.body != "hacked"
+    assert runbook.last_reviewed_at is None
 
 
 # --- the runbook page -------------------------------------------------------------------------------------------
@@ -126,7 +129,9 @@ def test_runbook_page_lists_incidents_that_used_it(viewer_client, make_runbook, 
         incident=incident, runbook=runbook, outcome="partly", note="Step 3 was outdated"
     )
     html = viewer_client.get(runbook.get_absolute_url()).content.decode()
-    assert "Pool exhausted at peak" in html and "Partly helped" in html and "Step 3 was outdated" in html
+    assert "Pool exhausted at peak" in html
+    assert "Partly helped" in html
+    assert "Step 3 was outdated" in html
 
 
 def test_runbook_page_query_count_does_not_grow(
@@ -200,7 +205,8 @@ def test_library_shows_needs_update_and_due_badges(viewer_client, make_runbook, 
     RunbookUsage.objects.create(incident=make_incident(), runbook=runbook, outcome="didnt_help")
     make_runbook(title="Never reviewed")
     html = viewer_client.get(reverse("runbooks:list")).content.decode()
-    assert "Needs update" in html and "Due for review" in html
+    assert "Needs update" in html
+    assert "Due for review" in html
     assert library(viewer_client, needs_update="on") == ["Queue backlog"]
 
 

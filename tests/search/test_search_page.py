@@ -112,13 +112,15 @@ def test_results_are_grouped_by_kind_and_filterable(viewer_client, make_runbook,
         f"INC-{service.incidents.get().pk} Orders database connection exhaustion"
     ]
     by_service = hit_titles(search(viewer_client, q="connection", service=service.pk))
-    assert sorted(by_service)[0] == "Database connection exhaustion" and len(by_service) == 2
+    assert sorted(by_service)[0] == "Database connection exhaustion"
+    assert len(by_service) == 2
 
 
 def test_unknown_kind_or_service_is_an_error_beside_the_field(viewer_client):
     response = search(viewer_client, q="pool", kind="spaceship", service="999999")
     errors = response.context["form"].errors
-    assert "kind" in errors and "service" in errors
+    assert "kind" in errors
+    assert "service" in errors
 
 
 def test_results_paginate(viewer_client, make_runbook, settings):
