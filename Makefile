@@ -6,15 +6,23 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run test lint browser serve bench soak clean
+.PHONY: install lock run test lint browser serve bench soak clean
 
-$(STAMP): pyproject.toml
+# Installs exactly what requirements.lock pins (every file checked against its hash), then Hindsight itself.
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Refresh requirements.lock from pyproject.toml (after changing a dependency), with uv's resolver and hashes.
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra test --generate-hashes --python $(BIN)/python -o requirements.lock
 
 run: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
@@ -53,10 +61,11 @@ browser: $(STAMP)
 test: $(STAMP) browser
 	HINDSIGHT_CHROMIUM="$${HINDSIGHT_CHROMIUM:-$$(command -v chromium || true)}" $(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
-# Lint: ruff's checks and its formatter decide style; CI fails on either.
+# Lint: ruff's checks and its formatter decide style, mypy (with django-stubs) the types; CI fails on any.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 *.egg-info

@@ -4,21 +4,24 @@ Rendering a select through templates costs several microseconds per <option>; wi
 people in a list that becomes most of a page's time. The markup is the same as Django's select.html.
 """
 
+from typing import Any
+
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import flatatt
+from django.http import HttpRequest
 from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
 
 
-def _option(option):
+def _option(option: dict[str, Any]) -> str:
     extra = {key: value for key, value in option["attrs"].items() if key != "selected"}
     attrs = (" selected" if option["selected"] else "") + (flatatt(extra) if extra else "")
     return f'<option value="{escape(str(option["value"]))}"{attrs}>{escape(str(option["label"]))}</option>'
 
 
-def render_select(widget):
+def render_select(widget: dict[str, Any]) -> SafeString:
     groups = []
     for group_name, options, _index in widget["optgroups"]:
         rendered = "".join(_option(option) for option in options)
@@ -31,7 +34,7 @@ def render_select(widget):
 
 
 class FormRenderer(TemplatesSetting):
-    def render(self, template_name, context, request=None):
+    def render(self, template_name: str, context: dict[str, Any], request: HttpRequest | None = None) -> str:
         if template_name == SELECT_TEMPLATE:
             return render_select(context["widget"])
         return super().render(template_name, context, request=request)

@@ -1,7 +1,11 @@
 """Form fields that refuse hostile values with a form error instead of a database error."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 
 BIGINT_RANGE = range(-(2**63), 2**63)
 
@@ -9,7 +13,7 @@ BIGINT_RANGE = range(-(2**63), 2**63)
 class CheckedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Ids no database column can hold are invalid choices (SQLite raises OverflowError on `pk__in` with them)."""
 
-    def _check_values(self, value):
+    def _check_values(self, value: Iterable[Any]) -> QuerySet[Any]:
         if self.to_field_name is None:
             for key in value:
                 try:
@@ -20,4 +24,4 @@ class CheckedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                     raise ValidationError(
                         self.error_messages["invalid_choice"], code="invalid_choice", params={"value": key}
                     )
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc,no-any-return]

@@ -4,6 +4,8 @@ A TextField's max_length only reaches its form field; the validators here make `
 API, imports) refuse the same lengths with the same clear message.
 """
 
+from typing import Any
+
 from django.core.validators import MaxLengthValidator
 
 MAX_BODY_LENGTH = 200_000  # a postmortem or runbook
@@ -11,6 +13,6 @@ MAX_SUMMARY_LENGTH = 20_000  # an incident's summary or customer impact
 MAX_ENTRY_LENGTH = 5_000  # a timeline entry, status update, action-item description, description of a label
 
 
-def text_limit(length: int) -> dict[str, object]:
+def text_limit(length: int) -> dict[str, Any]:
     """Keyword arguments for a TextField bounded at `length` characters (form and model alike)."""
     return {"max_length": length, "validators": [MaxLengthValidator(length)]}

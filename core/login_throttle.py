@@ -1,6 +1,10 @@
 """Login brute-force throttling with django-axes, for logins that arrive over HTTP."""
 
+from typing import Any
+
 from axes.backends import AxesStandaloneBackend
+from django.contrib.auth.models import AbstractBaseUser
+from django.http import HttpRequest
 
 
 class HttpLoginThrottleBackend(AxesStandaloneBackend):
@@ -11,7 +15,16 @@ class HttpLoginThrottleBackend(AxesStandaloneBackend):
     pass through to the next backend instead of failing as axes' own backend would.
     """
 
-    def authenticate(self, request=None, username=None, password=None, **kwargs):
+    def authenticate(
+        self,
+        request: HttpRequest | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> AbstractBaseUser | None:
         if request is None:
             return None
-        return super().authenticate(request, username=username, password=password, **kwargs)
+        user: AbstractBaseUser | None = super().authenticate(
+            request, username=username, password=password, **kwargs
+        )
+        return user

@@ -12,8 +12,8 @@ class BoundedCountPaginator(Paginator):
     cap = 10_000
 
     @cached_property
-    def count(self):
-        counted = self.object_list[: self.cap + 1].count()
+    def count(self) -> int:
+        counted: int = self.object_list[: self.cap + 1].count()  # type: ignore[attr-defined]
         self.capped = counted > self.cap
         return min(counted, self.cap)
 

@@ -77,13 +77,13 @@ def receive_notification(*, notification: Notification, now: datetime | None = N
                 outcome.counts["ignored"] += 1  # resolved, but we never saw it fire
             continue
         incidents[row.incident_id] = row.incident
-        change = _apply(row, alert, notification.group_key, services, runbooks, now)
-        if change:
+        applied = _apply(row, alert, notification.group_key, services, runbooks, now)
+        if applied:
             rows_to_update.append(row)
-        if change == "fired":
+        if applied == "fired":
             changes[row.incident_id].fired.append(alert)
             outcome.counts["new"] += 1
-        elif change == "resolved":
+        elif applied == "resolved":
             changes[row.incident_id].resolved.append(alert)
             outcome.counts["resolved"] += 1
         else:

@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 from typing import Self
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -81,7 +81,7 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
     def held_for_digest(self) -> Self:
         return self.filter(state=State.QUEUED, held_for_digest=True)
 
-    def visible_to(self, user: AbstractBaseUser) -> Self:
+    def visible_to(self, user: User) -> Self:
         if user.has_perm("notifications.view_all_notifications"):
             return self
         return self.filter(recipient=user)

@@ -2,11 +2,12 @@
 
 from datetime import date, datetime, timedelta
 
-from django.db.models import Q
+from django.contrib.auth.models import User
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from incidents.models import Service
-from postmortems.models import ActionItem, Postmortem
+from postmortems.models import ActionItem, Postmortem, PostmortemQuerySet
 from runbooks.models import Runbook
 
 from .messages import Message
@@ -22,7 +23,7 @@ def team_names() -> list[str]:
     return sorted(named | set(Team.objects.values_list("name", flat=True)))
 
 
-def team_postmortems(team: str):
+def team_postmortems(team: str | None) -> PostmortemQuerySet:
     return Postmortem.objects.filter(incident__services__team=team).distinct()
 
 
@@ -57,7 +58,9 @@ def team_digest(*, team: str, today: date, now: datetime) -> Message:
     )
 
 
-def calendar_action_items(*, owner=None, team: str | None = None, today: date):
+def calendar_action_items(
+    *, owner: User | None = None, team: str | None = None, today: date
+) -> QuerySet[ActionItem]:
     """Open action items with a due date (and those closed in the last 30 days), for a feed."""
     items = ActionItem.objects.filter(due_date__isnull=False).filter(
         Q(status__in=ActionItem.OPEN_STATUSES) | Q(due_date__gte=today - timedelta(days=30))
@@ -66,7 +69,7 @@ def calendar_action_items(*, owner=None, team: str | None = None, today: date):
     return items.select_related("postmortem").order_by("-due_date")[:CALENDAR_ITEMS]
 
 
-def calendar_meetings(*, attendee=None, team: str | None = None):
+def calendar_meetings(*, attendee: User | None = None, team: str | None = None) -> QuerySet[ReviewMeeting]:
     meetings = ReviewMeeting.objects.select_related("postmortem", "organizer")
     if attendee is not None:
         meetings = meetings.filter(attendees=attendee)

@@ -9,8 +9,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
@@ -31,6 +32,11 @@ from .models import (
     Team,
     new_token,
 )
+
+if TYPE_CHECKING:
+    from incidents.models import Incident
+    from postmortems.models import ActionItem, Postmortem
+    from runbooks.models import RunbookUsage
 
 _suppressed: ContextVar[bool] = ContextVar("notifications_suppressed", default=False)
 
@@ -109,7 +115,7 @@ def insert_many(notifications: list[Notification], chunk_size: int = 500) -> lis
 def personal_notification(
     *,
     kind: str,
-    recipient: AbstractBaseUser,
+    recipient: User,
     message: Message,
     target: Target | None = None,
     dedupe_key: str | None = None,
@@ -144,7 +150,7 @@ def personal_notification(
 def queue_personal(
     *,
     kind: str,
-    recipient: AbstractBaseUser | None,
+    recipient: User | None,
     message: Message,
     target: Target | None = None,
     dedupe_key: str | None = None,
@@ -210,7 +216,7 @@ def queue_for_teams(
 
 # --- People's settings -----------------------------------------------------------------------------------
 @transaction.atomic
-def set_delivery(*, user: AbstractBaseUser, kind: str, delivery: str) -> Subscription:
+def set_delivery(*, user: User, kind: str, delivery: str) -> Subscription:
     Kind(kind), Delivery(delivery)
     subscription, _ = Subscription.objects.update_or_create(
         user=user, kind=kind, defaults={"delivery": delivery}
@@ -218,18 +224,18 @@ def set_delivery(*, user: AbstractBaseUser, kind: str, delivery: str) -> Subscri
     return subscription
 
 
-def unsubscribe(*, user: AbstractBaseUser, kind: str) -> Subscription:
+def unsubscribe(*, user: User, kind: str) -> Subscription:
     return set_delivery(user=user, kind=kind, delivery=Delivery.OFF)
 
 
 @transaction.atomic
-def calendar_feed_for(*, user: AbstractBaseUser) -> CalendarFeed:
+def calendar_feed_for(*, user: User) -> CalendarFeed:
     feed, _ = CalendarFeed.objects.get_or_create(user=user)
     return feed
 
 
 @transaction.atomic
-def revoke_calendar_feed(*, user: AbstractBaseUser) -> CalendarFeed:
+def revoke_calendar_feed(*, user: User) -> CalendarFeed:
     """A new secret address; the old one answers 404 from now on."""
     feed, created = CalendarFeed.objects.get_or_create(user=user)
     if not created:
@@ -272,7 +278,7 @@ def mark_skipped_for_target(*, target: Target, reason: str) -> int:
     ).update(state=State.SKIPPED, reason=reason, held_for_digest=False)
 
 
-def meeting_attendees(meeting: ReviewMeeting) -> list[AbstractBaseUser]:
+def meeting_attendees(meeting: ReviewMeeting) -> list[User]:
     return list(meeting.attendees.all())
 
 
@@ -280,12 +286,12 @@ def meeting_attendees(meeting: ReviewMeeting) -> list[AbstractBaseUser]:
 @transaction.atomic
 def schedule_review_meeting(
     *,
-    postmortem,
+    postmortem: "Postmortem",
     starts_at: datetime,
     duration_minutes: int,
     location: str,
-    attendees: Iterable[AbstractBaseUser],
-    by: AbstractBaseUser,
+    attendees: Iterable[User],
+    by: User,
 ) -> ReviewMeeting:
     """Create or move the postmortem's review meeting and email every attendee an invitation (.ics)."""
     from .calendars import invitation
@@ -325,9 +331,7 @@ def schedule_review_meeting(
 
 
 # --- Events other apps report (called from their services) ------------------------------------------------
-def notify_action_item_assigned(
-    *, item, previous_owner: AbstractBaseUser | None, by: AbstractBaseUser | None
-) -> None:
+def notify_action_item_assigned(*, item: "ActionItem", previous_owner: User | None, by: User | None) -> None:
     """The new owner hears they have it; the previous owner that it went to someone else."""
     if item.owner_id == (previous_owner.pk if previous_owner else None):
         return
@@ -364,10 +368,10 @@ def notify_action_item_assigned(
 
 def notify_postmortem_people_named(
     *,
-    postmortem,
-    authors: Iterable[AbstractBaseUser],
-    reviewers: Iterable[AbstractBaseUser],
-    by: AbstractBaseUser | None,
+    postmortem: "Postmortem",
+    authors: Iterable[User],
+    reviewers: Iterable[User],
+    by: User | None,
 ) -> None:
     """Call with the people newly added as authors or reviewers."""
     for role, people in (("an author", authors), ("a reviewer", reviewers)):
@@ -386,7 +390,7 @@ def notify_postmortem_people_named(
             )
 
 
-def notify_review_requested(*, postmortem, by: AbstractBaseUser | None) -> None:
+def notify_review_requested(*, postmortem: "Postmortem", by: User | None) -> None:
     for reviewer in postmortem.reviewers.all():
         if reviewer == by:
             continue
@@ -402,11 +406,11 @@ def notify_review_requested(*, postmortem, by: AbstractBaseUser | None) -> None:
         )
 
 
-def incident_teams(incident) -> set[str]:
+def incident_teams(incident: "Incident") -> set[str]:
     return set(incident.services.values_list("team", flat=True))
 
 
-def notify_incident_declared(*, incident) -> None:
+def notify_incident_declared(*, incident: "Incident") -> None:
     queue_for_teams(
         kind=Kind.INCIDENT_DECLARED,
         teams=incident_teams(incident),
@@ -423,7 +427,7 @@ def notify_incident_declared(*, incident) -> None:
     )
 
 
-def notify_severity_changed(*, incident, previous: int) -> None:
+def notify_severity_changed(*, incident: "Incident", previous: int) -> None:
     """Only a raise to SEV-1 or SEV-2 goes to the channel."""
     if incident.severity >= previous or incident.severity > 2:
         return
@@ -443,7 +447,7 @@ def notify_severity_changed(*, incident, previous: int) -> None:
     )
 
 
-def notify_incident_resolved(*, incident) -> None:
+def notify_incident_resolved(*, incident: "Incident") -> None:
     queue_for_teams(
         kind=Kind.INCIDENT_RESOLVED,
         teams=incident_teams(incident),
@@ -457,7 +461,7 @@ def notify_incident_resolved(*, incident) -> None:
     )
 
 
-def notify_runbook_didnt_help(*, usage) -> None:
+def notify_runbook_didnt_help(*, usage: "RunbookUsage") -> None:
     runbook = usage.runbook
     if runbook is None or not runbook.owner_team:
         return
@@ -478,5 +482,5 @@ def notify_runbook_didnt_help(*, usage) -> None:
     )
 
 
-def display_name(user: AbstractBaseUser | None) -> str:
+def display_name(user: User | None) -> str:
     return display_name_or(user, "Someone")

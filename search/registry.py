@@ -40,7 +40,7 @@ class SearchKind:
     label: str  # plural, shown as the group heading
     model_label: str  # "app_label.ModelName"
     describe: Callable  # object -> IndexedText
-    rebuild_queryset: Callable = None  # model -> queryset with what `describe` needs prefetched
+    rebuild_queryset: Callable | None = None  # model -> queryset with what `describe` needs prefetched
     # (model label, function giving the indexed object(s) affected when an instance of that model changes)
     dependents: tuple = ()
     m2m_fields: tuple = ()  # many-to-many fields on the model itself whose changes re-index it

@@ -1,5 +1,7 @@
 """Signals that keep the search index current when indexed objects (or what they are made of) change."""
 
+from collections.abc import Callable
+
 from django.apps import apps
 from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
@@ -44,7 +46,9 @@ def _dependent_handler(find_indexed):
     return reindex_owner
 
 
-_handlers = []  # signal receivers are weak references by default; keep closures alive
+_handlers: list[
+    Callable[..., None]
+] = []  # signal receivers are weak references by default; keep closures alive
 
 
 def connect_signals():

@@ -3,12 +3,13 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
+from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -60,7 +61,7 @@ def import_incident_history(
     filename: str,
     file_format: str,
     zone: tzinfo,
-    by: AbstractBaseUser | None = None,
+    by: User | None = None,
     dry_run: bool = False,
     skip_errors: bool = False,
 ) -> ImportReport:
@@ -106,7 +107,7 @@ def _valid_rows(records: Iterable, zone: tzinfo, report: ImportReport) -> list[I
     return rows
 
 
-def _write_rows(rows: list[ImportRow], *, filename: str, by: AbstractBaseUser | None) -> list[str]:
+def _write_rows(rows: list[ImportRow], *, filename: str, by: User | None) -> list[str]:
     services = _named(Service, {name for row in rows for name in row.services})
     categories = _named(Category, {name for row in rows for name in row.categories})
     incidents = _save_incidents(rows, by=by)
@@ -134,7 +135,7 @@ def _write_rows(rows: list[ImportRow], *, filename: str, by: AbstractBaseUser | 
     return warnings
 
 
-def _named(model: type[models.Model], names: set[str]) -> dict[str, models.Model]:
+def _named(model: Any, names: set[str]) -> dict[str, Any]:
     """{lower-case name: object} for every name, matched case-insensitively, the missing ones created."""
     wanted = {name.lower(): name for name in sorted(names)}
     found = {
@@ -147,7 +148,7 @@ def _named(model: type[models.Model], names: set[str]) -> dict[str, models.Model
     return found
 
 
-def _save_incidents(rows: list[ImportRow], *, by: AbstractBaseUser | None) -> dict[str, Incident]:
+def _save_incidents(rows: list[ImportRow], *, by: User | None) -> dict[str, Incident]:
     incidents = Incident.objects.in_bulk([row.external_id for row in rows], field_name="external_id")
     now = timezone.now()
     changed = []
@@ -167,7 +168,14 @@ def _save_incidents(rows: list[ImportRow], *, by: AbstractBaseUser | None) -> di
     return incidents
 
 
-def _link(through, target_column, rows, incidents, objects, names_of) -> None:
+def _link(
+    through: Any,
+    target_column: str,
+    rows: list[ImportRow],
+    incidents: dict[str, Incident],
+    objects: dict[str, Any],
+    names_of: Any,
+) -> None:
     """Replace each incident's links (services or categories) with the row's."""
     incident_ids = [incidents[row.external_id].pk for row in rows]
     through.objects.filter(incident_id__in=incident_ids).delete()
@@ -181,7 +189,9 @@ def _link(through, target_column, rows, incidents, objects, names_of) -> None:
     )
 
 
-def _save_postmortems(rows, incidents, *, filename, by) -> dict[str, Postmortem]:
+def _save_postmortems(
+    rows: list[ImportRow], incidents: dict[str, Incident], *, filename: str, by: User | None
+) -> dict[str, Postmortem]:
     """Create or update the rows' postmortems with their own status and publication time; one revision each."""
     with_postmortem = [row for row in rows if row.has_postmortem]
     existing = {
@@ -234,7 +244,14 @@ def _save_postmortems(rows, incidents, *, filename, by) -> dict[str, Postmortem]
     return postmortems
 
 
-def _save_action_items(rows, incidents, postmortems, services, *, by) -> tuple[list[str], list[int]]:
+def _save_action_items(
+    rows: list[ImportRow],
+    incidents: dict[str, Incident],
+    postmortems: dict[str, Postmortem],
+    services: dict[str, Any],
+    *,
+    by: User | None,
+) -> tuple[list[str], list[int]]:
     """Create the rows' action items, updating one with the same title (any case) on the same postmortem."""
     rows = [row for row in rows if row.action_items and row.external_id in postmortems]
     owners = _people({item.owner for row in rows for item in row.action_items if item.owner})
@@ -280,7 +297,9 @@ def _save_action_items(rows, incidents, postmortems, services, *, by) -> tuple[l
     return warnings, [item.pk for item in [*to_update, *to_create]]
 
 
-def _fill_action_item(item: ActionItem, values: ActionItemValues, owner, *, closed_default: datetime) -> None:
+def _fill_action_item(
+    item: ActionItem, values: ActionItemValues, owner: User | None, *, closed_default: datetime
+) -> None:
     item.title = values.title
     item.description = values.description
     item.kind = values.kind
@@ -299,5 +318,5 @@ def _closed_at(row: ImportRow) -> datetime | None:
     return row.published_at or row.incident_fields["resolved_at"]
 
 
-def _people(usernames: set[str]) -> dict[str, AbstractBaseUser]:
+def _people(usernames: set[str]) -> dict[str, User]:
     return {user.username: user for user in get_user_model().objects.filter(username__in=usernames)}

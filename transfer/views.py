@@ -36,7 +36,7 @@ def _import(request: HttpRequest, pending: dict, *, dry_run: bool) -> ImportRepo
         filename=pending["filename"],
         file_format=format_of(pending["filename"]),
         zone=zoneinfo.ZoneInfo(pending["timezone"]),
-        by=request.user,
+        by=request.user if request.user.is_authenticated else None,
         dry_run=dry_run,
         skip_errors=pending["skip_errors"],
     )
