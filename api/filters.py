@@ -23,7 +23,7 @@ SECTIONS = {
 
 
 class IncidentApiFilter(IncidentFilter):
-    sort = None  # the API pages with a cursor, which fixes the order
+    sort = None  # type: ignore[assignment]  # removed: the API pages with a cursor, which fixes the order
 
 
 class ActionItemApiFilter(ActionItemFilter):

@@ -43,7 +43,7 @@ class SiteUrlField(serializers.SerializerMethodField):
         super().__init__(method_name="site_url", **kwargs)
 
 
-class SiteUrlMixin:
+class SiteUrlMixin(serializers.BaseSerializer):
     @extend_schema_field(OpenApiTypes.URI)
     def site_url(self, obj) -> str:
         request = self.context.get("request")

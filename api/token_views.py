@@ -1,6 +1,9 @@
 """Each person's API tokens: create one (its secret shown on this one response, never again), revoke one."""
 
+from typing import cast
+
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -9,11 +12,16 @@ from .forms import NewTokenForm
 from .models import ApiToken
 
 
+def _person(request: HttpRequest) -> User:
+    """The signed-in person (LoginRequiredMiddleware lets nobody else reach this page)."""
+    return cast(User, request.user)
+
+
 def _page(request: HttpRequest, form: NewTokenForm, secret: str = "", status: int = 200) -> HttpResponse:
     return render(
         request,
         "api/tokens.html",
-        {"form": form, "tokens": ApiToken.objects.filter(user=request.user), "secret": secret},
+        {"form": form, "tokens": ApiToken.objects.filter(user=_person(request)), "secret": secret},
         status=status,
     )
 
@@ -23,7 +31,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
         form = NewTokenForm(request.POST)
         if not form.is_valid():
             return _page(request, form, status=400)
-        token, secret = ApiToken.issue(user=request.user, name=form.cleaned_data["name"])
+        token, secret = ApiToken.issue(user=_person(request), name=form.cleaned_data["name"])
         response = _page(request, NewTokenForm(), secret=secret, status=201)
         response["Cache-Control"] = "no-store"  # the secret must not stay in any cache
         return response
@@ -32,7 +40,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    token = get_object_or_404(ApiToken, pk=pk, user=_person(request))
     token.revoke()
     messages.success(request, f"Token “{token.name}” revoked: requests using it are refused from now on.")
     return redirect("api_tokens:list")

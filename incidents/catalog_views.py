@@ -1,9 +1,12 @@
 """Services and categories outside the admin: everyone reads them; Editors create, rename, edit aliases and
 merge (incidents.catalog does the writing)."""
 
+from typing import cast
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -21,6 +24,11 @@ from .models import OPEN_STATUSES, Category, Incident, Service
 
 RECENT_INCIDENTS = 10
 OPEN_ACTION_ITEMS = 25
+
+
+def signed_in(request: HttpRequest) -> User:
+    """The person asking: LoginRequiredMiddleware lets nobody else reach these pages."""
+    return cast(User, request.user)
 
 
 # --- Services -------------------------------------------------------------------------------------------------
@@ -84,7 +92,7 @@ def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _save_service(request: HttpRequest, form: ServiceForm) -> Service | None:
     try:
-        return catalog.save_service(service=form.instance, by=request.user, aliases=form.alias_names())
+        return catalog.save_service(service=form.instance, by=signed_in(request), aliases=form.alias_names())
     except ValidationError as error:
         for field, errors in error.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
@@ -101,7 +109,7 @@ def service_merge(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(Service, pk=pk)
     form = MergeForm(request.POST or None, source=source)
     if request.method == "POST" and form.is_valid():
-        into = catalog.merge_services(source=source, into=form.cleaned_data["into"], by=request.user)
+        into = catalog.merge_services(source=source, into=form.cleaned_data["into"], by=signed_in(request))
         messages.success(
             request, f"“{source.name}” merged into “{into.name}”, and is now one of its aliases."
         )
@@ -144,7 +152,7 @@ def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _category_form(request: HttpRequest, form: CategoryForm, category: Category | None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
-        saved = catalog.save_category(category=form.instance, by=request.user)
+        saved = catalog.save_category(category=form.instance, by=signed_in(request))
         messages.success(request, f"Category “{saved.name}” saved.")
         return redirect("categories:list")
     status = 400 if form.is_bound else 200
@@ -158,7 +166,7 @@ def category_merge(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(Category, pk=pk)
     form = MergeForm(request.POST or None, source=source)
     if request.method == "POST" and form.is_valid():
-        into = catalog.merge_categories(source=source, into=form.cleaned_data["into"], by=request.user)
+        into = catalog.merge_categories(source=source, into=form.cleaned_data["into"], by=signed_in(request))
         messages.success(request, f"“{source.name}” merged into “{into.name}”.")
         return redirect("categories:list")
     return render(
