@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from notifications.models import Team
 from postmortems.models import ActionItem, Postmortem
+from postmortems.selectors import default_team
 
 
 @pytest.fixture
@@ -24,6 +25,7 @@ def postmortem(make_incident, service):
 @pytest.fixture
 def make_item(postmortem):
     def build(title="Add a pool-size alert", **fields):
+        fields.setdefault("team", default_team(postmortem))
         return ActionItem.objects.create(postmortem=postmortem, title=title, **fields)
 
     return build
