@@ -37,4 +37,4 @@ def test_incident_list_and_detail_query_counts_do_not_grow(viewer_client, make_i
     assert count_queries(viewer_client, big[-1].get_absolute_url()) == detail_small
     assert count_queries(viewer_client, reverse("home")) == home_small
     assert list_small <= 12
-    assert detail_small <= 12
+    assert detail_small <= 14  # the checklist, similar incidents and 'Mentioned in' each cost one
