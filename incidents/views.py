@@ -225,13 +225,18 @@ def similar_to_incident(request, pk):
 
 
 def similar_to_draft(request):
-    """The declare form's suggestions as its title, summary and services are typed (fetched by similar.js)."""
+    """The declare form's suggestions as its title, summary and services are typed: a fragment for similar.js,
+    or a page of its own (with a small search form) when opened directly."""
     service_ids = [int(value) for value in request.GET.getlist("services") if value.isdigit()][:20]
     draft = Draft(
         title=request.GET.get("title", "")[:200],
         summary=request.GET.get("summary", "")[:2000],
         service_ids=service_ids,
     )
-    if not (draft.title.strip() or draft.summary.strip() or draft.service_ids):
-        return render(request, "incidents/_similar.html", {"similar": [], "runbooks": [], "draft": draft})
-    return render(request, "incidents/_similar.html", _similar_context(draft, request.user))
+    if draft.title.strip() or draft.summary.strip() or draft.service_ids:
+        context = _similar_context(draft, request.user)
+    else:
+        context = {"similar": [], "runbooks": [], "draft": draft}
+    if request.headers.get("X-Requested-With") == "fetch":
+        return render(request, "incidents/_similar.html", context)
+    return render(request, "incidents/similar_draft.html", context)

@@ -262,6 +262,7 @@ def samples(db, make_incident, service, settings, tmp_path, viewer):
         postmortem=objects["postmortem"],
         title="Add a pool-size alert",
         due_date=timezone.localdate() + timedelta(7),
+        team=objects["service"].team,
     )
     Runbook = apps.get_model("runbooks", "Runbook")
     objects["runbook"] = Runbook(title="Checkout API", slug="checkout-api", body="## Overview")

@@ -207,6 +207,10 @@ def violations_on(page, base_url: str, paths: list[str]) -> list[str]:
     report = []
     for path in paths:
         page.goto(base_url + path)
+        if path.startswith("/api/docs/"):
+            page.locator(
+                "h1"
+            ).wait_for()  # Swagger UI draws the page, its heading included, once the schema loads
         found = axe_violations(page)
         if found:
             report.append(f"{path}:")
@@ -261,11 +265,13 @@ def test_forms_showing_their_errors_pass_axe(browser_page, site):
 
 @pytest.mark.parametrize("edit_page", ["/postmortems/{postmortem}/edit/", "/runbooks/{runbook}/edit/"])
 def test_edit_conflict_page_passes_axe(browser_page, site, edit_page):
-    """Two tabs open the same document; the second save is refused with both texts side by side (409)."""
+    """Two tabs open the same document and rewrite the same text; the second save cannot merge and shows the
+    overlapping part from both sides (409)."""
     url = site.url + site.path(edit_page)
     other_tab = browser_page.context.new_page()
     other_tab.goto(url)
     browser_page.goto(url)
+    browser_page.locator("textarea[name=body]").fill("The first tab's text, saved first.")
     browser_page.get_by_role("button", name="Save", exact=True).click()
     expect(browser_page.locator(".messages")).to_be_visible()
     other_tab.locator("textarea[name=body]").fill("A different text, saved from a stale copy.")

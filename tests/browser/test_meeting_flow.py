@@ -49,11 +49,15 @@ def payments_items(transactional_db):
     ]
     items = {
         title: ActionItem.objects.create(
-            postmortem=postmortems["Payments"], title=title, owner=who, due_date=today + timedelta(days=days)
+            postmortem=postmortems["Payments"],
+            title=title,
+            owner=who,
+            due_date=today + timedelta(days=days),
+            team="Payments",
         )
         for title, who, days in rows
     }
-    ActionItem.objects.create(postmortem=postmortems["Search"], title="Search team's own item")
+    ActionItem.objects.create(postmortem=postmortems["Search"], title="Search team's own item", team="Search")
     return items
 
 

@@ -14,6 +14,7 @@ from incidents.models import (
     StatusUpdate,
     TimelineEntry,
 )
+from incidents.services import status_change_text
 from insights.metrics import checklist_compliance
 from postmortems.models import Postmortem
 from tests.incidents.test_pages import edit_payload
@@ -48,8 +49,12 @@ def test_fully_run_incident_completes_the_checklist(make_incident, responder, ed
         commander=responder, scribe=editor, chat_channel_url="https://chat.example.com/inc", timeline=3
     )
     TimelineEntry.objects.filter(incident=incident).update(kind=TimelineEntry.Kind.ACTION)
-    incident.record_status_entry(
-        "Status changed from Monitoring to Resolved. Error rate back to 0.", responder
+    TimelineEntry.objects.create(
+        incident=incident,
+        occurred_at=incident.detected_at + timedelta(minutes=30),
+        kind=TimelineEntry.Kind.STATUS_CHANGE,
+        text=status_change_text("Monitoring", "Resolved", "Error rate back to 0."),
+        author=responder,
     )
     StatusUpdate.objects.create(
         incident=incident,
