@@ -23,7 +23,8 @@ SECTIONS = {
 
 
 class IncidentApiFilter(IncidentFilter):
-    sort = None  # the API pages with a cursor, which fixes the order
+    # The API pages with a cursor, which fixes the order. None is django-filter's way to drop an inherited filter.
+    sort = None  # type: ignore[assignment]
 
 
 class ActionItemApiFilter(ActionItemFilter):

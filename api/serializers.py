@@ -2,6 +2,7 @@
 write needs and hand it to the app's service function (views do the call)."""
 
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -44,6 +45,8 @@ class SiteUrlField(serializers.SerializerMethodField):
 
 
 class SiteUrlMixin:
+    context: dict[str, Any]  # the serializer's this is mixed into
+
     @extend_schema_field(OpenApiTypes.URI)
     def site_url(self, obj) -> str:
         request = self.context.get("request")

@@ -10,6 +10,7 @@ from .models import ApiToken
 
 
 def _page(request: HttpRequest, form: NewTokenForm, secret: str = "", status: int = 200) -> HttpResponse:
+    assert request.user.is_authenticated  # LoginRequiredMiddleware lets only signed-in people in
     return render(
         request,
         "api/tokens.html",

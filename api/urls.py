@@ -7,6 +7,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import SimpleRouter
+from rest_framework.throttling import BaseThrottle
 
 from . import views
 
@@ -25,7 +26,7 @@ class SchemaView(SpectacularAPIView):
     """Anyone signed in (token or session) may read the description of what they can call."""
 
     permission_classes = [IsAuthenticated]
-    throttle_classes = []
+    throttle_classes: list[type[BaseThrottle]] = []
 
 
 class DocsView(SpectacularSwaggerSplitView):
@@ -34,7 +35,7 @@ class DocsView(SpectacularSwaggerSplitView):
 
     template_name = "api/docs.html"
     permission_classes = [IsAuthenticated]
-    throttle_classes = []
+    throttle_classes: list[type[BaseThrottle]] = []
 
 
 urlpatterns = [

@@ -4,7 +4,7 @@ Renaming reaches the search index through the search app's dependents (search.ki
 save re-indexes what names it); a merge moves rows without signals and so re-indexes what it moved itself.
 """
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
@@ -33,7 +33,7 @@ def clean_alias_names(names: list[str], *, service: Service | None = None) -> li
 def save_service(
     *,
     service: Service,
-    by: AbstractBaseUser | None,
+    by: User | None,
     aliases: list[str] | None = None,
 ) -> Service:
     """Create or update a service (a rename included) and, when given, replace its aliases."""
@@ -50,7 +50,7 @@ def save_service(
 
 
 @transaction.atomic
-def merge_services(*, source: Service, into: Service, by: AbstractBaseUser | None) -> Service:
+def merge_services(*, source: Service, into: Service, by: User | None) -> Service:
     """Move everything of `source` onto `into` and delete `source`. Its incidents (and so their postmortems and
     action items) and runbooks move; its aliases move, and its name becomes one, so alerts still find it."""
     if source.pk == into.pk:
@@ -67,14 +67,14 @@ def merge_services(*, source: Service, into: Service, by: AbstractBaseUser | Non
 
 
 @transaction.atomic
-def save_category(*, category: Category, by: AbstractBaseUser | None) -> Category:
+def save_category(*, category: Category, by: User | None) -> Category:
     category.full_clean()
     category.save()  # re-indexes its incidents (search.kinds)
     return category
 
 
 @transaction.atomic
-def merge_categories(*, source: Category, into: Category, by: AbstractBaseUser | None) -> Category:
+def merge_categories(*, source: Category, into: Category, by: User | None) -> Category:
     """Label `source`'s incidents with `into` instead, then delete `source`."""
     if source.pk == into.pk:
         raise ValidationError({"into": "Choose another category to merge into."})

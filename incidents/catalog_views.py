@@ -84,6 +84,7 @@ def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _save_service(request: HttpRequest, form: ServiceForm) -> Service | None:
     try:
+        assert request.user.is_authenticated  # permission_required lets only signed-in people in
         return catalog.save_service(service=form.instance, by=request.user, aliases=form.alias_names())
     except ValidationError as error:
         for field, errors in error.message_dict.items():
@@ -101,6 +102,7 @@ def service_merge(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(Service, pk=pk)
     form = MergeForm(request.POST or None, source=source)
     if request.method == "POST" and form.is_valid():
+        assert request.user.is_authenticated  # permission_required lets only signed-in people in
         into = catalog.merge_services(source=source, into=form.cleaned_data["into"], by=request.user)
         messages.success(
             request, f"“{source.name}” merged into “{into.name}”, and is now one of its aliases."
@@ -144,6 +146,7 @@ def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _category_form(request: HttpRequest, form: CategoryForm, category: Category | None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
+        assert request.user.is_authenticated  # permission_required lets only signed-in people in
         saved = catalog.save_category(category=form.instance, by=request.user)
         messages.success(request, f"Category “{saved.name}” saved.")
         return redirect("categories:list")
@@ -158,6 +161,7 @@ def category_merge(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(Category, pk=pk)
     form = MergeForm(request.POST or None, source=source)
     if request.method == "POST" and form.is_valid():
+        assert request.user.is_authenticated  # permission_required lets only signed-in people in
         into = catalog.merge_categories(source=source, into=form.cleaned_data["into"], by=request.user)
         messages.success(request, f"“{source.name}” merged into “{into.name}”.")
         return redirect("categories:list")
