@@ -18,6 +18,7 @@ def _person(request: HttpRequest) -> User:
 
 
 def _page(request: HttpRequest, form: NewTokenForm, secret: str = "", status: int = 200) -> HttpResponse:
+    assert request.user.is_authenticated  # LoginRequiredMiddleware lets only signed-in people in
     return render(
         request,
         "api/tokens.html",

@@ -22,6 +22,7 @@ from functools import cache
 
 import nh3
 from django.conf import settings
+from django.db.models import Model
 from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
@@ -137,7 +138,7 @@ class Link:
     href: str
     title: str
     kind: str  # incident, runbook or person: the link's class and the kind of `target`
-    target: object
+    target: Model
 
 
 @dataclass(frozen=True)
@@ -203,26 +204,28 @@ def references_rule(state: StateCore) -> None:
     resolve = state.env.get("resolve_references")
     if resolve is None:
         return
-    found = []  # (block, child index, [matches])
+    found: list[
+        tuple[Token, list[Token], int, list[re.Match[str]]]
+    ] = []  # (block, its children, index, matches)
     for block in state.tokens:
-        if block.type != "inline":
+        if block.type != "inline" or not block.children:
             continue
         for index, child in _plain_text_children(block):
             matches = list(REFERENCE.finditer(child.content))
             if matches:
-                found.append((block, index, matches))
+                found.append((block, block.children, index, matches))
     if not found:
         return
-    links = resolve({_ref_of(match) for _, _, matches in found for match in matches})
+    links = resolve({_ref_of(match) for _, _, _, matches in found for match in matches})
     mentions = state.env.setdefault("reference_mentions", [])
-    for block, index, matches in found:
-        text = block.children[index].content
+    for block, children, index, matches in found:
+        text = children[index].content
         for match in matches:
             ref = _ref_of(match)
             mentions.append(Mention(ref=ref, sentence=_sentence(block, text, match), link=links.get(ref)))
     # Back to front, so the indexes of tokens still to be replaced stay valid.
-    for block, index, matches in reversed(found):
-        block.children[index : index + 1] = _split_around_links(block.children[index].content, matches, links)
+    for _, children, index, matches in reversed(found):
+        children[index : index + 1] = _split_around_links(children[index].content, matches, links)
 
 
 def _sentence(block: Token, text: str, match: re.Match) -> str:

@@ -67,6 +67,7 @@ def merge_texts(
         elif kind == "b":
             merged.extend(your_lines[region[1] : region[2]])
         else:  # conflict: (kind, base_start, base_end, theirs_start, theirs_end, yours_start, yours_end)
+            assert len(region) == 7
             hunk = ConflictHunk(
                 index=index,
                 base=base_lines[region[1] : region[2]],

@@ -65,7 +65,9 @@ class SimilarIncident:
 def similar_incidents(draft: Draft, user, limit=SHOWN) -> list[SimilarIncident]:
     """The `limit` past real incidents most like `draft`, best first. Three queries."""
     started = draft.started_at or timezone.now()
-    past = Incident.objects.real().visible_to(user).filter(started_at__lte=started).exclude(pk=draft.pk)
+    past = Incident.objects.real().visible_to(user).filter(started_at__lte=started)
+    if draft.pk is not None:  # an incident being edited is not like itself
+        past = past.exclude(pk=draft.pk)
     scores, reasons = {}, {}
     if draft.service_ids or draft.category_ids:
         related = (

@@ -2,11 +2,13 @@ from django.contrib import admin
 
 from .models import AgendaItem, Decision, DueDateChange, Meeting
 
+AGENDA_ITEM_FIELDS = ("position", "section", "title", "seconds_spent")
+
 
 class AgendaItemInline(admin.TabularInline):
     model = AgendaItem
-    fields = ["position", "section", "title", "seconds_spent"]
-    readonly_fields = fields
+    fields = AGENDA_ITEM_FIELDS
+    readonly_fields = AGENDA_ITEM_FIELDS
     extra = 0
     can_delete = False
     show_change_link = False

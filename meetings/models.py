@@ -5,7 +5,8 @@ in a fixed order, and stepped through by position. Every decision is kept with t
 due date is also kept as a `DueDateChange`, the item's slippage history.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
 from django.db import models
@@ -15,22 +16,25 @@ from django.utils import timezone
 
 from core.limits import MAX_SUMMARY_LENGTH, text_limit
 
+if TYPE_CHECKING:
+    from notifications.models import Team
+
 # An open meeting nobody ended closes itself this long after it started, keeping what was recorded.
 AUTO_CLOSE_AFTER = timedelta(hours=12)
 
 
-class MeetingQuerySet(models.QuerySet):
-    def open(self):
+class MeetingQuerySet(models.QuerySet["Meeting"]):
+    def open(self) -> Self:
         return self.filter(ended_at__isnull=True)
 
-    def ended(self):
+    def ended(self) -> Self:
         return self.filter(ended_at__isnull=False)
 
-    def stale(self, now=None):
+    def stale(self, now: datetime | None = None) -> Self:
         """Open longer than AUTO_CLOSE_AFTER: left open by mistake."""
         return self.open().filter(started_at__lt=(now or timezone.now()) - AUTO_CLOSE_AFTER)
 
-    def of_team(self, team):
+    def of_team(self, team: "Team | None") -> Self:
         return self.filter(team=team) if team is not None else self.filter(team__isnull=True)
 
 
@@ -150,8 +154,8 @@ class AgendaItem(models.Model):
         return self.target is None
 
 
-class DecisionQuerySet(models.QuerySet):
-    def for_summary(self):
+class DecisionQuerySet(models.QuerySet["Decision"]):
+    def for_summary(self) -> Self:
         return self.select_related("action_item", "agenda_item", "owner", "by").order_by("at", "pk")
 
 

@@ -2,17 +2,21 @@
 and slippage (due dates that keep moving)."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from incidents.models import Service
 from notifications.models import Team
-from postmortems.models import ActionItem, Postmortem
-from runbooks.models import Runbook
+from postmortems.models import ActionItem, ActionItemQuerySet, Postmortem, PostmortemQuerySet
+from runbooks.models import Runbook, RunbookQuerySet
 
 from .models import AgendaItem, Decision, DueDateChange, Meeting
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 SINCE_LAST_LIMIT = 10
 OTHER_ITEMS_LIMIT = 10
@@ -23,7 +27,7 @@ TREND_MEETINGS = 6
 SLIP = Q(old_date__isnull=False) & (Q(new_date__isnull=True) | Q(new_date__gt=F("old_date")))
 
 
-def scoped_action_items(*, team: Team | None, service: Service | None) -> QuerySet[ActionItem]:
+def scoped_action_items(*, team: Team | None, service: Service | None) -> ActionItemQuerySet:
     """The action items a meeting with these filters reviews (the review page's team and service filters)."""
     items = ActionItem.objects.order_by()
     if team is not None:
@@ -33,7 +37,7 @@ def scoped_action_items(*, team: Team | None, service: Service | None) -> QueryS
     return items
 
 
-def scoped_postmortems(*, team: Team | None, service: Service | None) -> QuerySet[Postmortem]:
+def scoped_postmortems(*, team: Team | None, service: Service | None) -> PostmortemQuerySet:
     postmortems = Postmortem.objects.order_by()
     if team is not None:
         postmortems = postmortems.filter(
@@ -46,7 +50,7 @@ def scoped_postmortems(*, team: Team | None, service: Service | None) -> QuerySe
     return postmortems
 
 
-def scoped_runbooks(*, team: Team | None, service: Service | None) -> QuerySet[Runbook]:
+def scoped_runbooks(*, team: Team | None, service: Service | None) -> RunbookQuerySet:
     runbooks = Runbook.objects.order_by()
     if team is not None:
         runbooks = runbooks.filter(
@@ -57,7 +61,13 @@ def scoped_runbooks(*, team: Team | None, service: Service | None) -> QuerySet[R
     return runbooks
 
 
-def slipping_items(items: QuerySet[ActionItem], minimum: int = 2) -> QuerySet[ActionItem]:
+class Slips(TypedDict):
+    slips: int
+
+
+def slipping_items(
+    items: QuerySet[ActionItem], minimum: int = 2
+) -> "QuerySet[WithAnnotations[ActionItem, Slips]]":
     """Items whose due date slipped at least `minimum` times, annotated with `slips`."""
     return items.annotate(slips=Count("due_date_changes", filter=_slip_of_item())).filter(slips__gte=minimum)
 
@@ -69,7 +79,9 @@ def _slip_of_item() -> Q:
     )
 
 
-def previous_meeting(*, team: Team | None, service: Service | None, before=None) -> Meeting | None:
+def previous_meeting(
+    *, team: Team | None, service: Service | None, before: datetime | None = None
+) -> Meeting | None:
     """The last meeting with the same scope: "since last meeting" and "new since" compare with it."""
     meetings = Meeting.objects.of_team(team).filter(service=service)
     if before is not None:
@@ -126,9 +138,9 @@ class ItemContext:
 def item_context(agenda_item: AgendaItem) -> ItemContext:
     """What the step page shows beside an item: its owner's other open items, its due-date and decision history."""
     item = agenda_item.action_item
-    decisions = Decision.objects.select_related("by", "owner", "meeting")
+    all_decisions = Decision.objects.select_related("by", "owner", "meeting")
     if item is None:
-        decisions = list(decisions.filter(agenda_item=agenda_item).order_by("-pk")[:HISTORY_LIMIT])
+        decisions = list(all_decisions.filter(agenda_item=agenda_item).order_by("-pk")[:HISTORY_LIMIT])
         return ItemContext([], [], decisions, decisions[0] if decisions else None, 0)
     others = []
     if item.owner_id:
@@ -144,7 +156,7 @@ def item_context(agenda_item: AgendaItem) -> ItemContext:
         .select_related("by", "meeting")
         .order_by("-at", "-pk")[:HISTORY_LIMIT]
     )
-    decisions = list(decisions.filter(action_item=item).order_by("-pk")[:HISTORY_LIMIT])
+    decisions = list(all_decisions.filter(action_item=item).order_by("-pk")[:HISTORY_LIMIT])
     slips = sum(1 for change in history if change.is_slip)
     return ItemContext(others, history, decisions, decisions[0] if decisions else None, slips)
 
@@ -206,6 +218,7 @@ def _days_moved_by_team(changes: QuerySet[DueDateChange]) -> dict[str, int]:
     for team, old, new in changes.filter(new_date__isnull=False).values_list(
         "action_item__team", "old_date", "new_date"
     ):
+        assert old is not None and new is not None  # SLIP: a slip had a date; the filter: it has one now
         totals[team] = totals.get(team, 0) + (new - old).days
     return totals
 

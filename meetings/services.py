@@ -8,10 +8,10 @@ import hashlib
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from core.people import display_name
@@ -51,8 +51,8 @@ def start_meeting(
     *,
     team: Team | None,
     service: Service | None,
-    attendees: Iterable[AbstractBaseUser],
-    by: AbstractBaseUser,
+    attendees: Iterable[User],
+    by: User,
     now: datetime | None = None,
 ) -> Meeting:
     now = now or timezone.now()
@@ -80,8 +80,8 @@ def agenda_rows(meeting: Meeting, now: datetime) -> list[dict]:
 
     One query per section whatever the agenda's size (only primary keys and titles are read)."""
     today = timezone.localdate(now)
-    scope = {"team": meeting.team, "service": meeting.service}
-    items = selectors.scoped_action_items(**scope)
+    team, service = meeting.team, meeting.service
+    items = selectors.scoped_action_items(team=team, service=service)
     by_due = ("due_date", "priority", "pk")
     sections = [
         (AgendaItem.Section.UNOWNED, items.unowned().order_by(*by_due)),
@@ -92,11 +92,13 @@ def agenda_rows(meeting: Meeting, now: datetime) -> list[dict]:
     seen: set[int] = set()
     for section, queryset in sections:
         rows += _item_rows(section, queryset, seen)
-    postmortems = selectors.scoped_postmortems(**scope)
+    postmortems = selectors.scoped_postmortems(team=team, service=service)
     waiting = postmortems.filter(status=Postmortem.Status.IN_REVIEW) | postmortems.overdue(now)
     for pk, title in waiting.order_by("created_at", "pk").values_list("pk", "title"):
         rows.append({"section": AgendaItem.Section.POSTMORTEM, "postmortem_id": pk, "title": title[:200]})
-    runbooks = selectors.scoped_runbooks(**scope).filter(pk__in=Runbook.objects.needs_update().values("pk"))
+    runbooks = selectors.scoped_runbooks(team=team, service=service).filter(
+        pk__in=Runbook.objects.needs_update().values("pk")
+    )
     for pk, title in runbooks.order_by("title", "pk").values_list("pk", "title"):
         rows.append({"section": AgendaItem.Section.RUNBOOK, "runbook_id": pk, "title": title[:200]})
     if meeting.previous is not None:
@@ -108,7 +110,7 @@ def agenda_rows(meeting: Meeting, now: datetime) -> list[dict]:
     return rows
 
 
-def _item_rows(section: str, queryset, seen: set[int]) -> list[dict]:
+def _item_rows(section: str, queryset: QuerySet[ActionItem], seen: set[int]) -> list[dict]:
     rows = []
     for pk, title in queryset.values_list("pk", "title"):
         if pk not in seen:
@@ -128,10 +130,10 @@ def record_decision(
     *,
     agenda_item: AgendaItem,
     kind: str,
-    by: AbstractBaseUser,
+    by: User,
     seen_decision_id: int | None,
     seen_version: str,
-    owner: AbstractBaseUser | None = None,
+    owner: User | None = None,
     due_date: date | None = None,
     reason: str = "",
     now: datetime | None = None,
@@ -151,7 +153,9 @@ def record_decision(
         raise ValidationError("This action item was deleted during the meeting; move on to the next one.")
     latest_id = selectors.latest_decision_id(agenda_item=agenda_item)
     if latest_id != seen_decision_id or (item is not None and item_version(item) != seen_version):
-        latest = Decision.objects.select_related("by", "owner", "meeting").filter(pk=latest_id).first()
+        latest = None
+        if latest_id is not None:
+            latest = Decision.objects.select_related("by", "owner", "meeting").filter(pk=latest_id).first()
         raise DecisionConflict(latest)
     decision = Decision(
         meeting=meeting,
@@ -172,6 +176,7 @@ def record_decision(
     decision.full_clean(exclude=["meeting", "agenda_item", "action_item", "by", "owner"])
     decision.save()
     if kind == Decision.Kind.NEW_DUE_DATE:
+        assert item is not None  # a new due date is only decided about an action item (checked above)
         DueDateChange.objects.create(
             action_item=item,
             old_date=old_due_date,
@@ -185,7 +190,7 @@ def record_decision(
 
 
 def _apply_to_item(
-    decision: Decision, item: ActionItem, *, owner: AbstractBaseUser | None, due_date: date | None
+    decision: Decision, item: ActionItem, *, owner: User | None, due_date: date | None
 ) -> None:
     kind, reason, by = decision.kind, decision.reason, decision.by
     if kind not in ACTION_ITEM_KINDS:
@@ -229,7 +234,10 @@ def _save_item(item: ActionItem, fields: list[str]) -> None:
         item.full_clean(exclude=["postmortem", "runbook", "created_by"])
     except ValidationError as error:
         raise ValidationError(
-            {"due_date" if name == "due_date" else "__all__": messages for name, messages in error}
+            {
+                "due_date" if name == "due_date" else "__all__": messages
+                for name, messages in error.message_dict.items()
+            }
         ) from None
     item.save(update_fields=fields)
 
@@ -240,9 +248,7 @@ def notes_version(notes: str) -> str:
 
 
 @transaction.atomic
-def save_notes(
-    *, meeting: Meeting, notes: str, by: AbstractBaseUser, seen_version: str | None = None
-) -> bool:
+def save_notes(*, meeting: Meeting, notes: str, by: User, seen_version: str | None = None) -> bool:
     """Save the notes; when someone else saved theirs after this form was shown, keep both (theirs first).
     Returns whether the texts had to be kept side by side."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
@@ -273,7 +279,7 @@ def add_time(*, agenda_item: AgendaItem, seconds: int) -> None:
 def end_meeting(
     *,
     meeting: Meeting,
-    by: AbstractBaseUser | None,
+    by: User | None,
     now: datetime | None = None,
     automatically: bool = False,
 ) -> Meeting:
@@ -335,9 +341,10 @@ def summary_line(decision: Decision) -> str:
     title = (
         decision.action_item.title if decision.action_item else str(decision.agenda_item or "A deleted item")
     )
-    detail = {
+    details: dict[str, str] = {
         Decision.Kind.ASSIGNED: f" → {display_name(decision.owner)}",
         Decision.Kind.NEW_DUE_DATE: f" → due {decision.due_date}",
-    }.get(decision.kind, "")
+    }
+    detail = details.get(decision.kind, "")
     reason = f" ({decision.reason})" if decision.reason else ""
     return f"{decision.get_kind_display()}{detail}: {title}{reason}"

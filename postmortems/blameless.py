@@ -5,6 +5,7 @@ phrase, the line it is on and a suggested reframing. It warns; nothing in Hindsi
 """
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 # Who acts in a blaming sentence: an unnamed person described by their job.
@@ -293,7 +294,7 @@ class Finding:
     line: int  # 1-based line number in the text
 
 
-def find_blaming_language(text, people_names=None):
+def find_blaming_language(text: str | None, people_names: Iterable[str] | None = None) -> list[Finding]:
     """All blaming phrases in `text`, in reading order.
 
     `people_names`: the names people go by here (first names, surnames, usernames). When given, any of them in a
@@ -301,7 +302,7 @@ def find_blaming_language(text, people_names=None):
     ("Because Alice deployed …", "Dave's change broke …") is the best guess.
     """
     known_names = _names_pattern(people_names) if people_names is not None else None
-    findings = []
+    findings: list[Finding] = []
     for number, line in enumerate((text or "").splitlines(), start=1):
         in_line = [
             (match.start(), Finding(match.group(0), label, suggestion, number))

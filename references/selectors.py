@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q
 
 from incidents.models import Incident
@@ -44,7 +45,9 @@ class MentionedIn:
     created_at: datetime
 
 
-def mentions_of(target: Incident | Postmortem | Runbook, *, viewer) -> list[MentionedIn]:
+def mentions_of(
+    target: Incident | Postmortem | Runbook, *, viewer: User | AnonymousUser
+) -> list[MentionedIn]:
     """Newest first. A postmortem is mentioned when its incident is (INC-12 names both), except by itself.
 
     `viewer` is who reads the page: the place to leave out sources they may not see (restricted incidents).
@@ -68,20 +71,21 @@ def mentions_of(target: Incident | Postmortem | Runbook, *, viewer) -> list[Ment
 
 
 def _mentioned_in(row: Reference) -> MentionedIn:
-    if row.source_incident_id:
-        kind, source = "Incident", row.source_incident
-        title, url = str(source), source.get_absolute_url()
-    elif row.source_timeline_entry_id:
-        incident = row.source_timeline_entry.incident
+    # Exactly one source is set; the rows come with their sources (select_related), so none of this queries.
+    if (source := row.source_incident) is not None:
+        kind, title, url = "Incident", str(source), source.get_absolute_url()
+    elif (entry := row.source_timeline_entry) is not None:
+        incident = entry.incident
         kind, title = "Timeline", str(incident)
         url = f"{incident.get_absolute_url()}#timeline-heading"
-    elif row.source_postmortem_id:
-        kind, title, url = "Postmortem", row.source_postmortem.title, row.source_postmortem.get_absolute_url()
-    elif row.source_action_item_id:
-        item = row.source_action_item
+    elif (postmortem := row.source_postmortem) is not None:
+        kind, title, url = "Postmortem", postmortem.title, postmortem.get_absolute_url()
+    elif (item := row.source_action_item) is not None:
         kind, title, url = "Action item", item.title, item.get_absolute_url()
     else:
-        kind, title, url = "Runbook", row.source_runbook.title, row.source_runbook.get_absolute_url()
+        runbook = row.source_runbook
+        assert runbook is not None  # the Reference's check constraint: exactly one source
+        kind, title, url = "Runbook", runbook.title, runbook.get_absolute_url()
     return MentionedIn(
         kind=kind,
         title=title,

@@ -5,7 +5,10 @@ elsewhere; when the quote is no longer in the postmortem it is shown as outdated
 records the version it was given on: a later revision leaves it standing but "given on an older version".
 """
 
+from typing import Self
+
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -22,15 +25,15 @@ def normalise_space(text: str) -> str:
     return " ".join((text or "").split())
 
 
-class ReviewCommentQuerySet(models.QuerySet):
-    def threads(self):
+class ReviewCommentQuerySet(models.QuerySet["ReviewComment"]):
+    def threads(self) -> Self:
         """Comments that start a thread (replies hang below them)."""
         return self.filter(parent__isnull=True)
 
-    def open(self):
+    def open(self) -> Self:
         return self.threads().filter(resolved_at__isnull=True)
 
-    def waiting_for(self, user):
+    def waiting_for(self, user: User) -> Self:
         """Open threads on unpublished postmortems `user` is an author of, started by someone else."""
         return (
             self.open()
@@ -60,6 +63,8 @@ class ReviewComment(models.Model):
     edited_at = models.DateTimeField(null=True, blank=True)
 
     objects = ReviewCommentQuerySet.as_manager()
+    # Set by the selectors that list threads (reviews.selectors.threads_for): its quote is no longer in the text.
+    outdated: bool
 
     class Meta:
         ordering = ["created_at", "id"]

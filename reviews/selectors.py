@@ -1,12 +1,15 @@
 """Reads for reviewing postmortems: threads with their anchors checked, each reviewer's standing verdict, and the
 postmortems waiting for review (and for whom)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from incidents.models import Incident
 from postmortems.models import Postmortem
 
 from .models import PublicSummary, ReviewComment, Verdict
@@ -44,7 +47,7 @@ def threads_for(postmortem: Postmortem) -> list[ReviewComment]:
 
 @dataclass
 class ReviewerStanding:
-    reviewer: object
+    reviewer: User
     verdict: Verdict | None
 
     @property
@@ -73,11 +76,13 @@ class ReviewState:
         return self.approvals >= self.needed
 
     @property
-    def waiting_for(self) -> list[object]:
+    def waiting_for(self) -> list[User]:
         return [standing.reviewer for standing in self.standings if not standing.approved_current]
 
 
-def _standings(postmortem: Postmortem, reviewers, verdicts) -> list[ReviewerStanding]:
+def _standings(
+    postmortem: Postmortem, reviewers: Iterable[User], verdicts: Iterable[Verdict]
+) -> list[ReviewerStanding]:
     latest: dict[int, Verdict] = {}
     for verdict in verdicts:  # newest first
         if verdict.kind != Verdict.Kind.OVERRIDE and verdict.reviewer_id is not None:
@@ -94,7 +99,7 @@ def review_state(postmortem: Postmortem) -> ReviewState:
     return ReviewState(standings=_standings(postmortem, postmortem.reviewers.all(), history), history=history)
 
 
-def waiting_for_review(limit: int | None = None) -> list[tuple[Postmortem, list[object]]]:
+def waiting_for_review(limit: int | None = None) -> list[tuple[Postmortem, list[User]]]:
     """Postmortems in review that still need approvals, with the reviewers who have not approved this version."""
     postmortems = (
         Postmortem.objects.filter(status=Postmortem.Status.IN_REVIEW)
@@ -123,12 +128,12 @@ def waiting_threads(postmortem: Postmortem) -> list[ReviewComment]:
     return threads
 
 
-def public_summaries():
+def public_summaries() -> QuerySet[PublicSummary]:
     """Public summaries shown on the status page: the postmortem is published and the Editor chose to show it."""
     return PublicSummary.objects.filter(is_public=True, postmortem__status=Postmortem.Status.PUBLISHED)
 
 
-def public_summary_for(incident) -> PublicSummary | None:
+def public_summary_for(incident: Incident) -> PublicSummary | None:
     return (
         public_summaries()
         .filter(postmortem__incident=incident)

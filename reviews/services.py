@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from documents.markdown import headings
-from postmortems.blameless import find_blaming_language
+from postmortems.blameless import Finding, find_blaming_language
 from postmortems.models import Postmortem
 
 from .models import PublicSummary, ReviewComment, Verdict, normalise_space
@@ -152,14 +152,16 @@ def save_public_summary(
     return summary
 
 
-def public_summary_findings(body: str):
+def public_summary_findings(body: str) -> list[Finding]:
     """The blameless check on the public text (people's names included)."""
     from accounts.selectors import known_people_names
 
     return find_blaming_language(body, people_names=known_people_names())
 
 
-def _notify_authors(*, postmortem: Postmortem, by: User, comment=None, verdict=None) -> None:
+def _notify_authors(
+    *, postmortem: Postmortem, by: User, comment: ReviewComment | None = None, verdict: Verdict | None = None
+) -> None:
     from notifications.messages import Message
     from notifications.models import Kind
     from notifications.services import Target, display_name, queue_personal
@@ -168,6 +170,7 @@ def _notify_authors(*, postmortem: Postmortem, by: User, comment=None, verdict=N
         what = f"{verdict.get_kind_display().lower()} on version {verdict.version}"
         link = postmortem.get_absolute_url() + "#review"
     else:
+        assert comment is not None  # a comment or a verdict is what the authors hear about
         what = "commented" if comment.parent_id is None else "replied to a comment"
         link = comment.get_absolute_url()
     for author in postmortem.authors.all():

@@ -30,6 +30,7 @@ def apply_drill_outcome(usage: RunbookUsage, by) -> str:
     if not incident.is_practice or not usage.runbook_id or usage.runbook_id != incident.practised_runbook_id:
         return ""
     if usage.outcome == RunbookUsage.Outcome.HELPED:
+        assert usage.runbook is not None  # runbook_id is set (checked above)
         usage.runbook.mark_reviewed(by)
         return "The drill counts as a review: the runbook is marked reviewed."
     if usage.outcome == RunbookUsage.Outcome.DIDNT_HELP:
