@@ -320,17 +320,18 @@ def close_stale_meetings(*, now: datetime | None = None) -> int:
 
 
 def notify_attendees(meeting: Meeting) -> None:
-    """Each attendee's summary names only the decisions about what they may see."""
+    """The summary names only decisions about unrestricted incidents: the Outbox shows every message to those
+    allowed to read it, so an email must not carry what only some may see (the meeting page shows each reader
+    all they may see)."""
+    decisions = list(
+        Decision.objects.filter(meeting=meeting).filter(selectors.visible_decisions_q(None)).for_summary()
+    )
+    message = _summary_message(meeting, decisions)
     for attendee in meeting.attendees.all():
-        decisions = list(
-            Decision.objects.filter(meeting=meeting)
-            .filter(selectors.visible_decisions_q(attendee))
-            .for_summary()
-        )
         queue_personal(
             kind=Kind.MEETING_SUMMARY,
             recipient=attendee,
-            message=_summary_message(meeting, decisions),
+            message=message,
             target=Target.of(meeting),
             dedupe_key=f"meeting-summary:{meeting.pk}:u{attendee.pk}",
         )
