@@ -11,13 +11,13 @@ from django.utils import timezone
 
 from accounts.roles import EDITOR, RESPONDER, VIEWER
 from api.models import ApiToken
-from meetings.services import end_meeting, item_version, record_decision, start_meeting
-from reviews import services as review_services
-from tests.api.conftest import token_client
 from incidents.models import Incident, Status, StatusUpdate, TimelineEntry
+from meetings.services import end_meeting, item_version, record_decision, start_meeting
 from notifications.models import CalendarFeed, Notification, ReviewMeeting, Team
 from postmortems.models import ActionItem, Postmortem
+from reviews import services as review_services
 from runbooks.models import Runbook, RunbookUsage
+from tests.api.conftest import token_client
 from tests.conftest import make_user
 from tests.site_walk import walk_site
 from tests.test_permissions import ALL_URLS, build_url
