@@ -48,8 +48,10 @@ def test_fully_run_incident_completes_the_checklist(make_incident, responder, ed
         commander=responder, scribe=editor, chat_channel_url="https://chat.example.com/inc", timeline=3
     )
     TimelineEntry.objects.filter(incident=incident).update(kind=TimelineEntry.Kind.ACTION)
-    incident.record_status_entry(
-        "Status changed from Monitoring to Resolved. Error rate back to 0.", responder
+    incident.timeline.create(
+        kind=TimelineEntry.Kind.STATUS_CHANGE,
+        text="Status changed from Monitoring to Resolved. Error rate back to 0.",
+        author=responder,
     )
     StatusUpdate.objects.create(
         incident=incident,
