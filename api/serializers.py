@@ -257,6 +257,12 @@ class NewActionItemSerializer(serializers.Serializer):
         slug_field="slug", queryset=Runbook.objects.all(), required=False, allow_null=True, default=None
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A postmortem of a restricted incident the caller may not see is answered as one that does not exist.
+        request = self.context.get("request")
+        self.fields["postmortem"].queryset = Postmortem.objects.visible_to(getattr(request, "user", None))
+
 
 class AssignSerializer(serializers.Serializer):
     owner = PersonField(allow_null=True, help_text="A username; null for nobody.")

@@ -75,7 +75,7 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
     cursor_ordering = ("-started_at", "-id")
 
     def get_queryset(self):
-        incidents = Incident.objects.for_list()
+        incidents = Incident.objects.for_list().visible_to(self.request.user)
         if self.action == "retrieve":
             incidents = incidents.select_related("tech_lead", "comms_lead", "scribe").prefetch_related(
                 Prefetch("timeline", queryset=TimelineEntry.objects.select_related("author")),
@@ -87,7 +87,8 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
         return s.IncidentDetailSerializer if self.action == "retrieve" else s.IncidentSerializer
 
     def _incident(self):
-        return get_object_or_404(Incident, pk=self.kwargs["pk"])
+        """A restricted incident the caller may not see answers 404, as if it did not exist."""
+        return get_object_or_404(Incident.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
 
     def _detail(self, incident, status_code=status.HTTP_200_OK):
         incident = Incident.objects.for_list().get(pk=incident.pk)
@@ -151,7 +152,6 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
 class ActionItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """Action items, filtered as on the review page (owner=none for the unowned; section=overdue …)."""
 
-    queryset = ActionItem.objects.for_review()
     serializer_class = s.ActionItemSerializer
     filterset_class = ActionItemApiFilter
     action_permissions = permissions(
@@ -160,6 +160,13 @@ class ActionItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
         assign="postmortems.change_actionitem",
         change_status="postmortems.change_actionitem",
     )
+
+    def get_queryset(self):
+        return ActionItem.objects.for_review().visible_to(self.request.user)
+
+    def _item(self, pk):
+        """An item of a restricted incident the caller may not see answers 404, as if it did not exist."""
+        return get_object_or_404(ActionItem.objects.visible_to(self.request.user), pk=pk)
 
     def _respond(self, item, status_code=status.HTTP_200_OK):
         item = ActionItem.objects.for_review().get(pk=item.pk)
@@ -183,7 +190,7 @@ class ActionItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
         """Give the item an owner (a username), or none."""
-        item = get_object_or_404(ActionItem, pk=pk)
+        item = self._item(pk)
         data = self._valid(s.AssignSerializer, request.data)
         try:
             postmortem_services.assign_action_item(item=item, owner=data["owner"], by=request.user)
@@ -195,7 +202,7 @@ class ActionItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
     @action(detail=True, methods=["post"], url_path="status")
     def change_status(self, request, pk=None):
         """Open, in progress, done, or won't do (with the reason)."""
-        item = get_object_or_404(ActionItem, pk=pk)
+        item = self._item(pk)
         data = self._valid(s.ActionItemStatusSerializer, request.data)
         try:
             postmortem_services.change_action_item_status(
@@ -215,7 +222,7 @@ class PostmortemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
     cursor_ordering = ("-created_at", "-id")
 
     def get_queryset(self):
-        postmortems = Postmortem.objects.select_related("incident")
+        postmortems = Postmortem.objects.visible_to(self.request.user).select_related("incident")
         if self.action == "retrieve":
             return postmortems.prefetch_related("authors", "reviewers")
         return postmortems.defer("body", "rendered_body")

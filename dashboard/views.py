@@ -26,6 +26,6 @@ def home(request):
             "blocks": blocks,
             "recurring": recurring,
             "quarter_start": quarter_start,
-            "waiting_for_review": waiting_for_review(limit=HOME_REVIEW_LIMIT),
+            "waiting_for_review": waiting_for_review(viewer=request.user, limit=HOME_REVIEW_LIMIT),
         },
     )

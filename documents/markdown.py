@@ -139,6 +139,10 @@ class Link:
     title: str
     kind: str  # incident, runbook or person: the link's class and the kind of `target`
     target: Model
+    # False for what not every reader may see (a restricted incident): the rendered HTML is stored once and shown
+    # to everyone, so it stays plain text and the editor warns as for a missing one; it is still a reference
+    # (a backlink its own people see).
+    shown: bool = True
 
 
 @dataclass(frozen=True)
@@ -146,6 +150,11 @@ class Mention:
     ref: Ref
     sentence: str
     link: Link | None  # None: nothing by that name (rendered as plain text)
+
+    @property
+    def plain(self) -> bool:
+        """Rendered as plain text: nothing by that name, or nothing every reader may see."""
+        return self.link is None or not self.link.shown
 
 
 Resolver = Callable[[Iterable[Ref]], dict[Ref, Link]]
@@ -242,7 +251,7 @@ def _split_around_links(text: str, matches: list[re.Match], links: dict[Ref, Lin
     pieces, position = [], 0
     for match in matches:
         link = links.get(_ref_of(match))
-        if link is None:
+        if link is None or not link.shown:
             continue  # stays in the surrounding text
         if match.start() > position:
             pieces.append(_text_token(text[position : match.start()]))
@@ -283,7 +292,7 @@ class Rendered:
     @property
     def missing(self) -> list[str]:
         """References to nothing that exists, as written, each once, in the order they appear."""
-        return list(dict.fromkeys(m.ref.written for m in self.mentions if m.link is None))
+        return list(dict.fromkeys(m.ref.written for m in self.mentions if m.plain))
 
 
 def render(text: str | None, *, resolver: Resolver | None = None) -> Rendered:
@@ -305,7 +314,7 @@ def find_references(text: str | None, *, resolver: Resolver | None = None) -> li
 
 def missing_references(text: str | None) -> list[str]:
     """References in `text` to nothing that exists, as written, each once."""
-    return list(dict.fromkeys(m.ref.written for m in find_references(text) if m.link is None))
+    return list(dict.fromkeys(m.ref.written for m in find_references(text) if m.plain))
 
 
 def render_markdown(text: str | None) -> str:
@@ -323,7 +332,15 @@ def render_preview(text: str | None) -> str:
 
 
 def missing_references_warning(missing: list[str]) -> str:
-    return "; ".join(f"{written} does not exist" for written in missing) + "."
+    """The same words for an incident that does not exist and one that is restricted, so the warning reveals
+    nothing (the people on a restricted incident learn why it stays plain text)."""
+    return "; ".join(_missing(written) for written in missing) + "."
+
+
+def _missing(written: str) -> str:
+    if written.startswith("INC-"):
+        return f"{written} does not exist or is restricted"
+    return f"{written} does not exist"
 
 
 def markdown_to_safe_html(text: str | None) -> SafeString:

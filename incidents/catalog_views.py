@@ -14,13 +14,13 @@ from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from insights.metrics import response_metrics
+from insights.metrics import mtbf_for_service, response_metrics
 from postmortems.models import ActionItem
 from runbooks.models import Runbook
 
 from . import catalog
 from .catalog_forms import CategoryForm, MergeForm, ServiceForm
-from .models import OPEN_STATUSES, Category, Incident, Service
+from .models import OPEN_STATUSES, Category, Incident, Service, visible_q
 
 RECENT_INCIDENTS = 10
 OPEN_ACTION_ITEMS = 25
@@ -33,11 +33,15 @@ def signed_in(request: HttpRequest) -> User:
 
 # --- Services -------------------------------------------------------------------------------------------------
 def service_list(request: HttpRequest) -> HttpResponse:
+    # Counts only of incidents the reader may see: a restricted one is not even a number to outsiders.
+    visible = visible_q(request.user, "incidents__")
     services = (
         Service.objects.prefetch_related("aliases")
         .annotate(
-            incident_count=Count("incidents", distinct=True),
-            open_count=Count("incidents", filter=Q(incidents__status__in=OPEN_STATUSES), distinct=True),
+            incident_count=Count("incidents", filter=visible, distinct=True),
+            open_count=Count(
+                "incidents", filter=visible & Q(incidents__status__in=OPEN_STATUSES), distinct=True
+            ),
         )
         .order_by(Lower("name"), "name")
     )
@@ -47,8 +51,9 @@ def service_list(request: HttpRequest) -> HttpResponse:
 
 def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
     service = get_object_or_404(Service.objects.prefetch_related("aliases"), pk=pk)
-    incidents = Incident.objects.filter(services=service)
-    overall = response_metrics(incidents, None)
+    visible = Incident.objects.visible_to(request.user)
+    incidents = visible.filter(services=service)
+    overall = response_metrics(incidents.real(), None)
     return render(
         request,
         "incidents/service_detail.html",
@@ -61,11 +66,13 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "open_action_items": list(
                 ActionItem.objects.for_review()
+                .visible_to(request.user)
                 .open()
                 .filter(postmortem__incident__services=service)
                 .distinct()[:OPEN_ACTION_ITEMS]
             ),
             "mttr": overall[0].metrics["MTTR"] if overall else None,
+            "mtbf": mtbf_for_service(service, visible.real()),
         },
     )
 
@@ -130,7 +137,9 @@ def service_merge(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- Categories -------------------------------------------------------------------------------------------------
 def category_list(request: HttpRequest) -> HttpResponse:
-    categories = Category.objects.annotate(incident_count=Count("incidents")).order_by(Lower("name"), "name")
+    categories = Category.objects.annotate(
+        incident_count=Count("incidents", filter=visible_q(request.user, "incidents__"))
+    ).order_by(Lower("name"), "name")
     page = Paginator(categories, settings.HINDSIGHT_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

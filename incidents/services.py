@@ -126,8 +126,9 @@ def update_incident(*, incident: Incident, by: User | None, **changes: Any) -> I
     """Apply edited fields (many-to-many ones too). A status or severity change is written into the timeline
     and told to the teams as `change_status` would; the timestamps stay as given."""
     from notifications.services import notify_incident_resolved, notify_severity_changed
+    from references.services import rerender_mentions_of
 
-    before = Incident.objects.only("status", "severity").get(pk=incident.pk)
+    before = Incident.objects.only("status", "severity", "restricted").get(pk=incident.pk)
     many = {field.name for field in Incident._meta.many_to_many}
     for name, value in changes.items():
         if name not in many:
@@ -146,6 +147,8 @@ def update_incident(*, incident: Incident, by: User | None, **changes: Any) -> I
             incident, severity_change_text(before.get_severity_display(), incident.get_severity_display()), by
         )
         notify_severity_changed(incident=incident, previous=before.severity)
+    if incident.restricted != before.restricted:
+        rerender_mentions_of(incident=incident)  # stored HTML linking it becomes plain text (or a link again)
     return incident
 
 

@@ -3,12 +3,12 @@ and slippage (due dates that keep moving)."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
-from incidents.models import Service
+from incidents.models import Service, visible_q
 from notifications.models import Team
 from postmortems.models import ActionItem, ActionItemQuerySet, Postmortem, PostmortemQuerySet
 from runbooks.models import Runbook, RunbookQuerySet
@@ -27,9 +27,46 @@ TREND_MEETINGS = 6
 SLIP = Q(old_date__isnull=False) & (Q(new_date__isnull=True) | Q(new_date__gt=F("old_date")))
 
 
-def scoped_action_items(*, team: Team | None, service: Service | None) -> ActionItemQuerySet:
-    """The action items a meeting with these filters reviews (the review page's team and service filters)."""
-    items = ActionItem.objects.order_by()
+def absent_or_visible(viewer: Any, **paths: str) -> Q:
+    """Rows whose optional links (name → path to its incident, e.g. action_item="action_item__postmortem__incident__")
+    are each empty or reach an incident `viewer` may see."""
+    allowed = Q()
+    for link, path in paths.items():
+        visible = visible_q(viewer, path)
+        if visible:  # an empty Q (a superuser sees everything) would swallow the OR below
+            allowed &= Q(**{f"{link}__isnull": True}) | visible
+    return allowed
+
+
+def visible_agenda_q(viewer: Any) -> Q:
+    """Agenda items of action items and postmortems `viewer` may see (runbooks are never restricted)."""
+    return absent_or_visible(
+        viewer, action_item="action_item__postmortem__incident__", postmortem="postmortem__incident__"
+    )
+
+
+def visible_decisions_q(viewer: Any) -> Q:
+    return absent_or_visible(
+        viewer,
+        action_item="action_item__postmortem__incident__",
+        agenda_item__postmortem="agenda_item__postmortem__incident__",
+    )
+
+
+def hidden_agenda_items(viewer: Any, agenda_items: list[AgendaItem]) -> set[int]:
+    """The primary keys of these agenda items that `viewer` may not see (one query): an agenda is built by one person
+    and read by others, and the titles it keeps must not reach those outside a restricted incident."""
+    pks = {agenda_item.pk for agenda_item in agenda_items}
+    visible = (
+        AgendaItem.objects.filter(pk__in=pks).filter(visible_agenda_q(viewer)).values_list("pk", flat=True)
+    )
+    return pks - set(visible)
+
+
+def scoped_action_items(*, team: Team | None, service: Service | None, viewer: Any) -> ActionItemQuerySet:
+    """The action items a meeting with these filters reviews (the review page's team and service filters), of
+    incidents `viewer` may see."""
+    items = ActionItem.objects.visible_to(viewer).order_by()
     if team is not None:
         items = items.filter(team=team.name)
     if service is not None:
@@ -37,8 +74,8 @@ def scoped_action_items(*, team: Team | None, service: Service | None) -> Action
     return items
 
 
-def scoped_postmortems(*, team: Team | None, service: Service | None) -> PostmortemQuerySet:
-    postmortems = Postmortem.objects.order_by()
+def scoped_postmortems(*, team: Team | None, service: Service | None, viewer: Any) -> PostmortemQuerySet:
+    postmortems = Postmortem.objects.visible_to(viewer).order_by()
     if team is not None:
         postmortems = postmortems.filter(
             pk__in=Postmortem.objects.filter(incident__services__team=team.name).values("pk")
@@ -100,14 +137,17 @@ class SinceLast:
     newly_unowned_count: int = 0
 
 
-def since_last_meeting(meeting: Meeting, today: date | None = None) -> SinceLast:
-    """Closed since the previous meeting started; overdue or unowned now but not on its agenda as such."""
+def since_last_meeting(meeting: Meeting, *, viewer: Any, today: date | None = None) -> SinceLast:
+    """Closed since the previous meeting started; overdue or unowned now but not on its agenda as such (of what
+    `viewer` may see)."""
     previous = meeting.previous
     result = SinceLast(previous=previous)
     if previous is None:
         return result
     today = today or timezone.localdate()
-    items = scoped_action_items(team=meeting.team, service=meeting.service).select_related("owner")
+    items = scoped_action_items(team=meeting.team, service=meeting.service, viewer=viewer).select_related(
+        "owner"
+    )
     earlier = AgendaItem.objects.filter(meeting=previous, action_item__isnull=False)
     lists = {
         "closed": items.closed()
@@ -135,8 +175,9 @@ class ItemContext:
     slips: int
 
 
-def item_context(agenda_item: AgendaItem) -> ItemContext:
-    """What the step page shows beside an item: its owner's other open items, its due-date and decision history."""
+def item_context(agenda_item: AgendaItem, *, viewer: Any) -> ItemContext:
+    """What the step page shows beside an item: its owner's other open items (those `viewer` may see), its due-date
+    and decision history."""
     item = agenda_item.action_item
     all_decisions = Decision.objects.select_related("by", "owner", "meeting")
     if item is None:
@@ -145,7 +186,8 @@ def item_context(agenda_item: AgendaItem) -> ItemContext:
     others = []
     if item.owner_id:
         others = list(
-            ActionItem.objects.open()
+            ActionItem.objects.visible_to(viewer)
+            .open()
             .filter(owner_id=item.owner_id)
             .exclude(pk=item.pk)
             .select_related("postmortem__incident")

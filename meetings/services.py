@@ -64,9 +64,9 @@ def start_meeting(
         started_at=now,
     )
     meeting.attendees.set(attendees)
-    items = selectors.scoped_action_items(team=team, service=service)
+    items = selectors.scoped_action_items(team=team, service=service, viewer=by)
     meeting.open_items_at_start = items.open().count()
-    rows = agenda_rows(meeting, now)
+    rows = agenda_rows(meeting, now, viewer=by)
     AgendaItem.objects.bulk_create(
         AgendaItem(meeting=meeting, position=position, **row) for position, row in enumerate(rows, start=1)
     )
@@ -75,13 +75,14 @@ def start_meeting(
     return meeting
 
 
-def agenda_rows(meeting: Meeting, now: datetime) -> list[dict]:
-    """The agenda in its fixed order; an item already on it is not repeated by a later section.
+def agenda_rows(meeting: Meeting, now: datetime, *, viewer: User) -> list[dict]:
+    """The agenda in its fixed order; an item already on it is not repeated by a later section. Only what `viewer`
+    (who starts the meeting) may see: nothing of a restricted incident they are not on.
 
     One query per section whatever the agenda's size (only primary keys and titles are read)."""
     today = timezone.localdate(now)
     team, service = meeting.team, meeting.service
-    items = selectors.scoped_action_items(team=team, service=service)
+    items = selectors.scoped_action_items(team=team, service=service, viewer=viewer)
     by_due = ("due_date", "priority", "pk")
     sections = [
         (AgendaItem.Section.UNOWNED, items.unowned().order_by(*by_due)),
@@ -92,7 +93,7 @@ def agenda_rows(meeting: Meeting, now: datetime) -> list[dict]:
     seen: set[int] = set()
     for section, queryset in sections:
         rows += _item_rows(section, queryset, seen)
-    postmortems = selectors.scoped_postmortems(team=team, service=service)
+    postmortems = selectors.scoped_postmortems(team=team, service=service, viewer=viewer)
     waiting = postmortems.filter(status=Postmortem.Status.IN_REVIEW) | postmortems.overdue(now)
     for pk, title in waiting.order_by("created_at", "pk").values_list("pk", "title"):
         rows.append({"section": AgendaItem.Section.POSTMORTEM, "postmortem_id": pk, "title": title[:200]})
@@ -284,13 +285,18 @@ def end_meeting(
     automatically: bool = False,
 ) -> Meeting:
     """End it (keeping everything recorded) and send each attendee the summary. Ending twice changes nothing."""
-    meeting = Meeting.objects.select_for_update().select_related("team", "service").get(pk=meeting.pk)
+    meeting = (
+        Meeting.objects.select_for_update().select_related("team", "service", "started_by").get(pk=meeting.pk)
+    )
     if not meeting.is_open:
         return meeting
     meeting.ended_at = now or timezone.now()
     meeting.ended_by = by
     meeting.closed_automatically = automatically
-    items = selectors.scoped_action_items(team=meeting.team, service=meeting.service)
+    # Counted as at the start: what the person who started it may see.
+    items = selectors.scoped_action_items(
+        team=meeting.team, service=meeting.service, viewer=meeting.started_by
+    )
     meeting.open_items_at_end = items.open().count()
     meeting.save(update_fields=["ended_at", "ended_by", "closed_automatically", "open_items_at_end"])
     notify_attendees(meeting)
@@ -314,19 +320,13 @@ def close_stale_meetings(*, now: datetime | None = None) -> int:
 
 
 def notify_attendees(meeting: Meeting) -> None:
-    decisions = list(Decision.objects.filter(meeting=meeting).for_summary())
-    lines = [
-        f"The action-item review “{meeting.scope}” of {timezone.localtime(meeting.started_at):%d %B %Y} "
-        f"{'was closed automatically' if meeting.closed_automatically else 'has ended'}: "
-        f"{len(decisions)} decision{'s' if len(decisions) != 1 else ''} on {meeting.agenda_size} agenda items.",
-    ]
-    rows = [(summary_line(decision), "") for decision in decisions[:50]]
-    message = Message(
-        subject=f"Review meeting summary: {meeting.scope}",
-        lines=lines,
-        link=meeting.get_absolute_url(),
-        items=rows,
+    """The summary names only decisions about unrestricted incidents: the Outbox shows every message to those
+    allowed to read it, so an email must not carry what only some may see (the meeting page shows each reader
+    all they may see)."""
+    decisions = list(
+        Decision.objects.filter(meeting=meeting).filter(selectors.visible_decisions_q(None)).for_summary()
     )
+    message = _summary_message(meeting, decisions)
     for attendee in meeting.attendees.all():
         queue_personal(
             kind=Kind.MEETING_SUMMARY,
@@ -335,6 +335,21 @@ def notify_attendees(meeting: Meeting) -> None:
             target=Target.of(meeting),
             dedupe_key=f"meeting-summary:{meeting.pk}:u{attendee.pk}",
         )
+
+
+def _summary_message(meeting: Meeting, decisions: list[Decision]) -> Message:
+    lines = [
+        f"The action-item review “{meeting.scope}” of {timezone.localtime(meeting.started_at):%d %B %Y} "
+        f"{'was closed automatically' if meeting.closed_automatically else 'has ended'}: "
+        f"{len(decisions)} decision{'s' if len(decisions) != 1 else ''} on {meeting.agenda_size} agenda items.",
+    ]
+    rows = [(summary_line(decision), "") for decision in decisions[:50]]
+    return Message(
+        subject=f"Review meeting summary: {meeting.scope}",
+        lines=lines,
+        link=meeting.get_absolute_url(),
+        items=rows,
+    )
 
 
 def summary_line(decision: Decision) -> str:

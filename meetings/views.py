@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from incidents.models import visible_q
 from notifications.models import Team
 from notifications.services import team_named
 from postmortems.action_views import owner_options
@@ -73,14 +74,14 @@ def detail(request, pk):
     context = {
         "meeting": meeting,
         "attendees": list(meeting.attendees.order_by("first_name", "last_name", "username")),
-        "since_last": selectors.since_last_meeting(meeting),
+        "since_last": selectors.since_last_meeting(meeting, viewer=request.user),
         "can_run": meeting.is_open and request.user.has_perm("meetings.change_meeting"),
     }
     if meeting.is_open:
-        context.update(agenda_page(meeting, request.GET.get("after", "")))
+        context.update(agenda_page(meeting, request.GET.get("after", ""), viewer=request.user))
         context["notes_form"] = notes_form(meeting)
         return render(request, "meetings/agenda.html", context)
-    context.update(summary(meeting))
+    context.update(summary(meeting, viewer=request.user))
     return render(request, "meetings/summary.html", context)
 
 
@@ -88,8 +89,9 @@ def notes_form(meeting: Meeting) -> NotesForm:
     return NotesForm(initial={"notes": meeting.notes, "seen_version": services.notes_version(meeting.notes)})
 
 
-def agenda_page(meeting: Meeting, after: str) -> dict:
-    """A page of the agenda after a position (keyset: the same cost on page 1 and page 40)."""
+def agenda_page(meeting: Meeting, after: str, *, viewer) -> dict:
+    """A page of the agenda after a position (keyset: the same cost on page 1 and page 40); items `viewer` may
+    not see keep their place but not their title."""
     start_after = int(after) if after.isdigit() and len(after) < 10 else 0
     rows = list(
         AgendaItem.objects.filter(meeting=meeting, position__gt=start_after)
@@ -98,20 +100,24 @@ def agenda_page(meeting: Meeting, after: str) -> dict:
     )
     more = len(rows) > AGENDA_PAGE_SIZE
     rows = rows[:AGENDA_PAGE_SIZE]
+    hidden = selectors.hidden_agenda_items(viewer, rows)
     decided = {}
     for decision in Decision.objects.filter(
         meeting=meeting, agenda_item__in=[row.pk for row in rows]
     ).order_by("pk"):
         decided[decision.agenda_item_id] = decision
     return {
-        "agenda": [(row, decided.get(row.pk)) for row in rows],
+        "agenda": [(row, decided.get(row.pk), row.pk in hidden) for row in rows],
         "next_after": rows[-1].position if more else None,
         "after": start_after,
     }
 
 
-def summary(meeting: Meeting) -> dict:
-    decisions = list(Decision.objects.filter(meeting=meeting).for_summary())
+def summary(meeting: Meeting, *, viewer) -> dict:
+    """Decisions and slipped dates about what `viewer` may see; the totals stay the meeting's."""
+    decisions = list(
+        Decision.objects.filter(meeting=meeting).filter(selectors.visible_decisions_q(viewer)).for_summary()
+    )
     assigned: dict = {}
     for decision in decisions:
         if decision.kind == Decision.Kind.ASSIGNED:
@@ -121,6 +127,7 @@ def summary(meeting: Meeting) -> dict:
         "assigned": sorted(assigned.items(), key=lambda pair: str(pair[0] or "")),
         "slipped": list(
             DueDateChange.objects.filter(meeting=meeting)
+            .filter(visible_q(viewer, "action_item__postmortem__incident__"))
             .select_related("action_item", "by")
             .order_by("at", "pk")
         ),
@@ -151,15 +158,40 @@ def decision_kinds(agenda_item: AgendaItem) -> list[str]:
     return [Decision.Kind.NO_CHANGE, Decision.Kind.ESCALATED]
 
 
+def visible_agenda_item_or_404(request, meeting: Meeting, position: int) -> AgendaItem:
+    """For deciding on an item: one the person may not see answers 404."""
+    agenda_item = agenda_item_or_404(meeting, position)
+    if selectors.hidden_agenda_items(request.user, [agenda_item]):
+        raise Http404("No such agenda item.")
+    return agenda_item
+
+
 @require_safe
 def step(request, pk, position):
     meeting = meeting_or_404(pk)
     agenda_item = agenda_item_or_404(meeting, position)
+    if selectors.hidden_agenda_items(request.user, [agenda_item]):
+        return render_hidden_step(request, meeting, agenda_item)
     return render_step(request, meeting, agenda_item)
 
 
+def render_hidden_step(request, meeting, agenda_item):
+    """The agenda keeps its order for everyone; the item itself (title, incident, history) stays with those who
+    may see it."""
+    return render(
+        request,
+        "meetings/step_hidden.html",
+        {
+            "meeting": meeting,
+            "agenda_item": agenda_item,
+            "previous_position": agenda_item.position - 1 if agenda_item.position > 1 else None,
+            "next_position": agenda_item.position + 1 if agenda_item.position < meeting.agenda_size else None,
+        },
+    )
+
+
 def render_step(request, meeting, agenda_item, form=None, conflict=None, status=200):
-    context = selectors.item_context(agenda_item)
+    context = selectors.item_context(agenda_item, viewer=request.user)
     if form is None:
         form = DecisionForm(kinds=decision_kinds(agenda_item), initial=form_versions(agenda_item, context))
     return render(
@@ -209,7 +241,7 @@ def jump(request, pk):
 @permission_required("meetings.add_decision", raise_exception=True)
 def decide(request, pk, position):
     meeting = meeting_or_404(pk)
-    agenda_item = agenda_item_or_404(meeting, position)
+    agenda_item = visible_agenda_item_or_404(request, meeting, position)
     form = DecisionForm(request.POST, kinds=decision_kinds(agenda_item))
     if not form.is_valid():
         return render_step(request, meeting, agenda_item, form=form, status=400)
@@ -227,7 +259,7 @@ def decide(request, pk, position):
         )
     except services.DecisionConflict as conflict:
         agenda_item = agenda_item_or_404(meeting, position)
-        fresh = selectors.item_context(agenda_item)
+        fresh = selectors.item_context(agenda_item, viewer=request.user)
         form = DecisionForm(
             kinds=decision_kinds(agenda_item),
             initial={**request.POST.dict(), **form_versions(agenda_item, fresh)},
@@ -262,7 +294,7 @@ def error_items(error: ValidationError):
 def record_time(request, pk, position):
     """The step page's timer reports the seconds spent on the item when the page is left."""
     meeting = meeting_or_404(pk)
-    agenda_item = agenda_item_or_404(meeting, position)
+    agenda_item = visible_agenda_item_or_404(request, meeting, position)
     seconds = request.POST.get("seconds", "")
     if seconds.isdigit() and len(seconds) < 7:
         services.add_time(agenda_item=agenda_item, seconds=int(seconds))
@@ -316,7 +348,10 @@ def end(request, pk):
 @require_safe
 def item_history(request, item_pk):
     """Everything the review meetings decided about one action item, and every move of its due date."""
-    item = get_object_or_404(ActionItem.objects.select_related("owner", "postmortem__incident"), pk=item_pk)
+    item = get_object_or_404(
+        ActionItem.objects.visible_to(request.user).select_related("owner", "postmortem__incident"),
+        pk=item_pk,
+    )
     return render(
         request,
         "meetings/item_history.html",

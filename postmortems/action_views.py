@@ -17,6 +17,7 @@ from django.views.generic import CreateView, ListView, UpdateView
 from accounts.selectors import people
 from core.csv_export import csv_response
 from core.people import display_name
+from incidents.models import visible_q
 from reviews.models import ReviewComment
 from reviews.selectors import waiting_for_review
 
@@ -107,7 +108,7 @@ def review(request):
             "status_choices": ActionItem.Status.choices,
             "query": request.GET.urlencode(),
             "today": today,
-            "waiting_for_review": waiting_for_review(limit=SECTION_SIZE),
+            "waiting_for_review": waiting_for_review(viewer=request.user, limit=SECTION_SIZE),
         },
     )
 
@@ -170,6 +171,7 @@ def my_action_items(request):
             ),
             "comments_waiting": list(
                 ReviewComment.objects.waiting_for(request.user)
+                .filter(visible_q(request.user, "postmortem__incident__"))
                 .select_related("postmortem", "author")
                 .order_by("created_at")[:20]
             ),

@@ -36,12 +36,17 @@ def resolve_references(refs: Iterable[Ref]) -> dict[Ref, Link]:
 
 
 def incident_link(incident: Incident) -> Link:
+    if incident.restricted:
+        # Stored HTML is shown to every reader: a restricted incident stays plain text, with nothing about it.
+        return Link(href="", title="", kind="incident", target=incident, shown=False)
     title = f"{incident.reference} · {incident.get_severity_display()} · {incident.title}"
     return Link(href=incident.get_absolute_url(), title=title, kind="incident", target=incident)
 
 
 def _incidents(keys):
-    incidents = Incident.objects.filter(pk__in=[int(key) for key in keys]).only("id", "title", "severity")
+    incidents = Incident.objects.filter(pk__in=[int(key) for key in keys]).only(
+        "id", "title", "severity", "restricted"
+    )
     return {("incident", str(incident.pk)): incident_link(incident) for incident in incidents}
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q
 
-from incidents.models import Incident
+from incidents.models import Incident, visible_q
 from postmortems.models import Postmortem
 from runbooks.models import Runbook
 
@@ -49,8 +49,7 @@ def mentions_of(
     target: Incident | Postmortem | Runbook, *, viewer: User | AnonymousUser
 ) -> list[MentionedIn]:
     """Newest first. A postmortem is mentioned when its incident is (INC-12 names both), except by itself.
-
-    `viewer` is who reads the page: the place to leave out sources they may not see (restricted incidents).
+    Sources in restricted incidents `viewer` may not see are left out, in the same query.
     """
     if isinstance(target, Runbook):
         references = Reference.objects.filter(target_runbook=target)
@@ -60,14 +59,37 @@ def mentions_of(
         )
     else:
         references = Reference.objects.filter(target_incident=target)
-    rows = references.select_related(
-        "source_incident",
-        "source_timeline_entry__incident",
-        "source_postmortem",
-        "source_action_item",
-        "source_runbook",
-    ).only(*_SOURCE_COLUMNS)
+    rows = (
+        references.filter(_sources_visible_to(viewer))
+        .select_related(
+            "source_incident",
+            "source_timeline_entry__incident",
+            "source_postmortem",
+            "source_action_item",
+            "source_runbook",
+        )
+        .only(*_SOURCE_COLUMNS)
+    )
     return [_mentioned_in(row) for row in rows.order_by("-created_at", "-id")[:MENTIONS_SHOWN]]
+
+
+# Each source that belongs to an incident, and the path from a Reference to that incident.
+_SOURCE_INCIDENTS = {
+    "source_incident": "source_incident__",
+    "source_timeline_entry": "source_timeline_entry__incident__",
+    "source_postmortem": "source_postmortem__incident__",
+    "source_action_item": "source_action_item__postmortem__incident__",
+}
+
+
+def _sources_visible_to(viewer: User | AnonymousUser) -> Q:
+    """References whose source is a runbook, or lies in an incident `viewer` may see."""
+    allowed = Q()
+    for source, path in _SOURCE_INCIDENTS.items():
+        visible = visible_q(viewer, path)
+        if visible:  # an empty Q (a superuser sees everything) would swallow the OR below
+            allowed &= Q(**{f"{source}__isnull": True}) | visible
+    return allowed
 
 
 def _mentioned_in(row: Reference) -> MentionedIn:

@@ -72,6 +72,19 @@ def record_references(*, source: Model) -> None:
     )
 
 
+def rerender_mentions_of(*, incident: Incident) -> None:
+    """After an incident was restricted (or lifted): the documents whose stored HTML mentions it render again, so
+    the reference becomes plain text for every reader (or a link again). Their text, and updated_at, stay."""
+    mentions = Reference.objects.filter(target_incident=incident)
+    for source in Incident.objects.filter(pk__in=mentions.values("source_incident")):
+        source.save(update_fields=["summary", "customer_impact"])
+    for document in (
+        *Postmortem.objects.filter(pk__in=mentions.values("source_postmortem")),
+        *Runbook.objects.filter(pk__in=mentions.values("source_runbook")),
+    ):
+        document.save(update_fields=["body", "rendered_body"])
+
+
 def remember_old_names(*, runbook: Runbook) -> None:
     """Before a rename is saved: keep the title and slug the runbook had, so references to them still work."""
     if runbook.pk is None:

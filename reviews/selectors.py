@@ -5,11 +5,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.auth.models import User
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from incidents.models import Incident
+from incidents.models import Incident, Kind
 from postmortems.models import Postmortem
 
 from .models import PublicSummary, ReviewComment, Verdict
@@ -99,10 +99,14 @@ def review_state(postmortem: Postmortem) -> ReviewState:
     return ReviewState(standings=_standings(postmortem, postmortem.reviewers.all(), history), history=history)
 
 
-def waiting_for_review(limit: int | None = None) -> list[tuple[Postmortem, list[User]]]:
-    """Postmortems in review that still need approvals, with the reviewers who have not approved this version."""
+def waiting_for_review(
+    *, viewer: User | AnonymousUser, limit: int | None = None
+) -> list[tuple[Postmortem, list[User]]]:
+    """Postmortems `viewer` may see in review that still need approvals, with the reviewers who have not approved
+    this version."""
     postmortems = (
-        Postmortem.objects.filter(status=Postmortem.Status.IN_REVIEW)
+        Postmortem.objects.visible_to(viewer)
+        .filter(status=Postmortem.Status.IN_REVIEW)
         .select_related("incident")
         .prefetch_related(
             "reviewers", Prefetch("verdicts", queryset=Verdict.objects.order_by("-created_at", "-id"))
@@ -129,8 +133,14 @@ def waiting_threads(postmortem: Postmortem) -> list[ReviewComment]:
 
 
 def public_summaries() -> QuerySet[PublicSummary]:
-    """Public summaries shown on the status page: the postmortem is published and the Editor chose to show it."""
-    return PublicSummary.objects.filter(is_public=True, postmortem__status=Postmortem.Status.PUBLISHED)
+    """Public summaries shown on the status page: the postmortem is published and the Editor chose to show it. The
+    status page's rule for updates holds too (incidents.status_views.published_updates): real incidents only, and
+    of a restricted incident only a summary its communications lead saved."""
+    return PublicSummary.objects.filter(
+        is_public=True,
+        postmortem__status=Postmortem.Status.PUBLISHED,
+        postmortem__incident__kind=Kind.REAL,
+    ).filter(Q(postmortem__incident__restricted=False) | Q(updated_by=F("postmortem__incident__comms_lead")))
 
 
 def public_summary_for(incident: Incident) -> PublicSummary | None:

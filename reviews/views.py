@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.templatetags.people import person
+from incidents.models import visible_q
 from postmortems.models import Postmortem
 
 from . import services
@@ -29,6 +30,11 @@ def review_context(request, postmortem, comment_form=None):
     }
 
 
+def _visible_comments(request):
+    """Comments on postmortems of incidents the person may see: the others answer 404, as if they did not exist."""
+    return ReviewComment.objects.filter(visible_q(request.user, "postmortem__incident__"))
+
+
 def _form_errors_from(form, error: ValidationError):
     if hasattr(error, "error_dict"):
         for field, field_errors in error.error_dict.items():
@@ -41,7 +47,7 @@ def _form_errors_from(form, error: ValidationError):
 @permission_required("reviews.add_reviewcomment", raise_exception=True)
 def add_comment(request, pk):
     """Start a thread or (with `parent`) reply to one. A refused comment comes back with its text, never lost."""
-    postmortem = get_object_or_404(Postmortem, pk=pk)
+    postmortem = get_object_or_404(Postmortem.objects.visible_to(request.user), pk=pk)
     form = CommentForm(request.POST, sections=services.section_names(postmortem))
     if "section" in request.POST and request.POST["section"] not in dict(form.fields["section"].choices):
         form.fields["section"].choices.append((request.POST["section"], request.POST["section"]))
@@ -74,7 +80,7 @@ def add_comment(request, pk):
 
 @permission_required("reviews.add_reviewcomment", raise_exception=True)
 def edit_comment(request, comment_pk):
-    comment = get_object_or_404(ReviewComment.objects.select_related("postmortem"), pk=comment_pk)
+    comment = get_object_or_404(_visible_comments(request).select_related("postmortem"), pk=comment_pk)
     if comment.author_id != request.user.pk:
         raise PermissionDenied("Only its author can edit a comment.")
     form = EditCommentForm(request.POST or None, instance=comment)
@@ -91,7 +97,7 @@ def edit_comment(request, comment_pk):
 @require_POST
 @permission_required("reviews.add_reviewcomment", raise_exception=True)
 def resolve_thread(request, comment_pk):
-    thread = get_object_or_404(ReviewComment, pk=comment_pk, parent__isnull=True)
+    thread = get_object_or_404(_visible_comments(request), pk=comment_pk, parent__isnull=True)
     resolve = request.POST.get("action") != "reopen"
     if services.set_thread_resolved(thread=thread, by=request.user, resolved=resolve):
         messages.success(request, "Thread resolved." if resolve else "Thread reopened.")
@@ -104,7 +110,7 @@ def resolve_thread(request, comment_pk):
 
 @require_POST
 def give_verdict(request, pk):
-    postmortem = get_object_or_404(Postmortem, pk=pk)
+    postmortem = get_object_or_404(Postmortem.objects.visible_to(request.user), pk=pk)
     if not postmortem.reviewers.filter(pk=request.user.pk).exists():
         raise PermissionDenied("Only the postmortem's named reviewers give verdicts.")
     form = VerdictForm(request.POST)
@@ -128,7 +134,9 @@ def give_verdict(request, pk):
 @permission_required("postmortems.change_postmortem", raise_exception=True)
 def edit_public_summary(request, pk):
     """An Editor writes the customer-facing version; the blameless check runs on it like on the postmortem."""
-    postmortem = get_object_or_404(Postmortem.objects.select_related("incident"), pk=pk)
+    postmortem = get_object_or_404(
+        Postmortem.objects.visible_to(request.user).select_related("incident"), pk=pk
+    )
     summary = PublicSummary.objects.filter(postmortem=postmortem).first()
     initial = (
         {"title": summary.title, "body": summary.body, "is_public": summary.is_public} if summary else {}

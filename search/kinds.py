@@ -27,7 +27,7 @@ def linked_titles(*texts):
         mention.link.target.title
         for text in texts
         for mention in find_references(text)
-        if mention.link and mention.link.kind in ("incident", "runbook")
+        if mention.link and mention.link.shown and mention.link.kind in ("incident", "runbook")
     }
     return " ".join(sorted(titles))
 

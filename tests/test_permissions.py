@@ -261,6 +261,7 @@ def samples(db, make_incident, service, settings, tmp_path, viewer):
     objects["action_item"] = apps.get_model("postmortems", "ActionItem").objects.create(
         postmortem=objects["postmortem"],
         title="Add a pool-size alert",
+        team=service.team,  # as create_action_item gives it: the sample meeting's agenda then has it
         due_date=timezone.localdate() + timedelta(7),
         team=objects["service"].team,
     )

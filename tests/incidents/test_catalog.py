@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from incidents.models import Category, Service, ServiceAlias
+from incidents.models import Category, Kind, Service, ServiceAlias
 from postmortems.models import ActionItem, Postmortem
 from runbooks.models import Runbook
 from search.backends import search_documents
@@ -163,6 +163,43 @@ def test_the_service_page_lists_only_open_action_items(viewer_client, service, m
     ActionItem.objects.create(postmortem=postmortem, title="Finished", status=ActionItem.Status.DONE)
     response = viewer_client.get(reverse("services:detail", args=[service.pk]))
     assert [item.title for item in response.context["open_action_items"]] == ["Still to do"]
+
+
+def test_the_service_page_shows_time_between_failures(viewer_client, service, make_incident):
+    started = timezone.now() - timedelta(days=10)
+    make_incident(services=[service], started_at=started)
+    make_incident(services=[service], started_at=started + timedelta(days=4))
+    response = viewer_client.get(reverse("services:detail", args=[service.pk]))
+    assert response.context["mtbf"].mean == timedelta(days=4)
+
+
+def test_the_service_page_says_when_there_are_not_enough_incidents(viewer_client, service, make_incident):
+    make_incident(services=[service])
+    make_incident(services=[service], kind=Kind.DRILL)
+    page = viewer_client.get(reverse("services:detail", args=[service.pk])).content.decode()
+    assert "Not enough incidents" in page
+
+
+def test_the_service_pages_leave_out_restricted_incidents(viewer_client, service, make_incident):
+    started = timezone.now() - timedelta(days=10)
+    make_incident(services=[service], started_at=started, title="Plain outage")
+    hidden = make_incident(services=[service], started_at=started + timedelta(days=1), restricted=True)
+    postmortem = Postmortem(incident=hidden, title="Secret", body="x")
+    postmortem.save_revision(None)
+    ActionItem.objects.create(postmortem=postmortem, title="Rotate keys")
+    response = viewer_client.get(reverse("services:detail", args=[service.pk]))
+    assert response.context["incident_count"] == 1
+    assert response.context["open_action_items"] == []
+    assert response.context["mtbf"].enough is False
+    listed = viewer_client.get(reverse("services:list")).context["services"]
+    assert [row.incident_count for row in listed] == [1]
+
+
+def test_the_category_list_counts_only_visible_incidents(viewer_client, service, category, make_incident):
+    make_incident(services=[service], categories=[category])
+    make_incident(services=[service], categories=[category], restricted=True)
+    listed = viewer_client.get(reverse("categories:list")).context["categories"]
+    assert [row.incident_count for row in listed] == [1]
 
 
 def test_incident_pages_link_to_their_services(viewer_client, service, make_incident):

@@ -260,7 +260,7 @@ def test_since_last_meeting_lists_what_closed_and_what_became_unowned(team, item
     items["due_soon"].save()
     items["later"].owner = None
     items["later"].save()
-    since = since_last_meeting(start(team, editor))
+    since = since_last_meeting(start(team, editor), viewer=editor)
     assert (since.closed, since.newly_unowned) == ([items["due_soon"]], [items["later"]])
 
 

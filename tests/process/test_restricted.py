@@ -10,10 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import EDITOR, RESPONDER, VIEWER
+from api.models import ApiToken
 from incidents.models import Incident, Status, StatusUpdate, TimelineEntry
+from meetings.services import end_meeting, item_version, record_decision, start_meeting
 from notifications.models import CalendarFeed, Notification, ReviewMeeting, Team
 from postmortems.models import ActionItem, Postmortem
+from reviews import services as review_services
 from runbooks.models import Runbook, RunbookUsage
+from tests.api.conftest import token_client
 from tests.conftest import make_user
 from tests.site_walk import walk_site
 from tests.test_permissions import ALL_URLS, build_url
@@ -96,7 +100,12 @@ def secret(people, make_incident, service, category, tmp_path, settings):
         team=service.team,
         due_date=timezone.localdate() + timedelta(days=3),
     )
-    runbook = Runbook(title="Rotate credentials", slug="rotate-credentials", body="## Overview")
+    # A document everyone reads that mentions it: the reference must give nothing away (no link, no title).
+    runbook = Runbook(
+        title="Rotate credentials",
+        slug="rotate-credentials",
+        body=f"## Overview\nWritten after INC-{incident.pk}.",
+    )
     runbook.save_revision(people["commander"])
     runbook.services.set([service])
     RunbookUsage.objects.create(
@@ -116,7 +125,32 @@ def secret(people, make_incident, service, category, tmp_path, settings):
     )
     team = Team.objects.create(name=service.team)
     settings.MEDIA_ROOT = tmp_path
+    comment = review_services.add_comment(
+        postmortem=postmortem, by=people["commander"], body=f"Comment {PHRASE}"
+    )
+    review_meeting = start_meeting(
+        team=None, service=None, attendees=[people["commander"], people["outsider"]], by=people["commander"]
+    )
+    ended_meeting = start_meeting(
+        team=None, service=None, attendees=[people["commander"], people["outsider"]], by=people["commander"]
+    )
+    agenda_item = ended_meeting.agenda.get(action_item=item)
+    record_decision(
+        agenda_item=agenda_item,
+        kind="no_change",
+        by=people["commander"],
+        reason=f"Reason {PHRASE}",
+        seen_decision_id=None,
+        seen_version=item_version(item),
+    )
+    end_meeting(meeting=ended_meeting, by=people["commander"])
     return {
+        "service": service,
+        "category": category,
+        "comment": comment,
+        "meeting": review_meeting,
+        "ended_meeting": ended_meeting,
+        "api_token": ApiToken.issue(user=people["outsider"], name="script")[0],
         "incident": incident,
         "incident_without_postmortem": incident,
         "postmortem": postmortem,
@@ -151,6 +185,14 @@ def extra_addresses(secret):
         reverse("notifications:person_calendar", args=[secret["calendar_feed"].token]),
         reverse("notifications:team_calendar", args=[secret["team"].calendar_token]),
         f"{reverse('incidents:similar_to_draft')}?title=credential+leak",
+        reverse("services:detail", args=[secret["service"].pk]),
+        reverse("runbooks:detail", args=[secret["runbook"].slug]),
+        secret["ended_meeting"].get_absolute_url(),
+        *(
+            reverse("meetings:step", args=[meeting.pk, position])
+            for meeting in (secret["meeting"], secret["ended_meeting"])
+            for position in range(1, meeting.agenda_size + 1)
+        ),
     ]
 
 
@@ -162,6 +204,67 @@ def test_outsider_never_meets_the_phrase_anywhere(secret, people):
         client.get(build_url(name, route, secret))
     leaks = [address for address, body in client.bodies.items() if PHRASE in body]
     assert leaks == []
+
+
+def api_requests(secret):
+    """Every /api/v1/ address for the restricted incident's objects, and the lists and searches that could name
+    them: (method, url, body)."""
+    incident, postmortem, item = secret["incident"].pk, secret["postmortem"].pk, secret["action_item"].pk
+    reads = [
+        "/api/v1/incidents/",
+        "/api/v1/incidents/?q=credential",
+        f"/api/v1/incidents/{incident}/",
+        "/api/v1/postmortems/",
+        f"/api/v1/postmortems/?q={PHRASE}",
+        f"/api/v1/postmortems/{postmortem}/",
+        "/api/v1/action-items/",
+        "/api/v1/action-items/?section=due_soon",
+        f"/api/v1/action-items/{item}/",
+        "/api/v1/runbooks/",
+        f"/api/v1/runbooks/{secret['runbook'].slug}/",
+        f"/api/v1/services/{secret['service'].pk}/",
+    ]
+    writes = [
+        (f"/api/v1/incidents/{incident}/status/", {"status": "resolved"}),
+        (f"/api/v1/incidents/{incident}/timeline/", {"text": "hello"}),
+        (
+            f"/api/v1/incidents/{incident}/status-updates/",
+            {"kind": "update", "headline": "h", "message": "m"},
+        ),
+        (f"/api/v1/action-items/{item}/assign/", {"owner": None}),
+        (f"/api/v1/action-items/{item}/status/", {"status": "done"}),
+        ("/api/v1/action-items/", {"postmortem": postmortem, "title": "Sneak"}),
+    ]
+    return [("get", url, None) for url in reads] + [("post", url, body) for url, body in writes]
+
+
+def test_outsiders_api_token_never_meets_the_phrase(secret, people):
+    api = token_client(people["outsider"])
+    bodies = {
+        url: getattr(api, method)(url, body, format="json").content.decode()
+        for method, url, body in api_requests(secret)
+    }
+    assert [url for url, body in bodies.items() if PHRASE in body] == []
+
+
+def test_outsiders_api_token_gets_404_on_its_objects(secret, people):
+    api = token_client(people["outsider"])
+    about_it = (
+        f"/api/v1/incidents/{secret['incident'].pk}/",
+        f"/api/v1/postmortems/{secret['postmortem'].pk}/",
+        f"/api/v1/action-items/{secret['action_item'].pk}/",
+    )
+    statuses = {
+        url: getattr(api, method)(url, body, format="json").status_code
+        for method, url, body in api_requests(secret)
+        if url.startswith(about_it)
+    }
+    assert {url for url, status in statuses.items() if status != 404} == set()
+
+
+def test_the_mentioning_document_does_not_link_or_name_it(secret, people):
+    page = client_for(people["outsider"]).get(secret["runbook"].get_absolute_url()).content.decode()
+    assert secret["incident"].get_absolute_url() not in page
 
 
 def test_outsider_searching_for_the_phrase_finds_nothing(secret, people):

@@ -171,3 +171,83 @@ def test_each_mention_gets_its_own_sentence(make_incident):
     target = make_incident()
     text = f"First INC-{target.pk} here. Then INC-{target.pk} again."
     assert [m.sentence for m in find_references(text)][1] == f"Then INC-{target.pk} again."
+
+
+# --- Restricted incidents ---------------------------------------------------------------------------------------
+SECRET = "wombatfizz"
+
+
+@pytest.fixture
+def restricted(make_incident):
+    return make_incident(title=f"Credential leak {SECRET}", restricted=True)
+
+
+def test_a_restricted_incident_renders_as_plain_text(restricted):
+    html = render_markdown(f"See INC-{restricted.pk}.")
+    assert html == f"<p>See INC-{restricted.pk}.</p>\n"
+
+
+def test_a_restricted_incident_still_gets_its_backlink(restricted, make_incident, write_postmortem):
+    write_postmortem(make_incident(), f"Like INC-{restricted.pk}.")
+    assert Reference.objects.filter(target_incident=restricted).count() == 1
+
+
+def test_restricting_an_incident_makes_stored_links_to_it_plain_text(make_incident, write_postmortem, editor):
+    from incidents.services import update_incident
+
+    earlier = make_incident(title=f"Credential leak {SECRET}")
+    postmortem = write_postmortem(make_incident(), f"Like INC-{earlier.pk}.")
+    update_incident(incident=earlier, by=editor, restricted=True)
+    postmortem.refresh_from_db()
+    assert SECRET not in postmortem.rendered_body
+
+
+def test_the_warning_is_the_same_for_restricted_and_missing(editor_client, restricted):
+    preview = editor_client.post(
+        reverse("markdownx_markdownify"), {"content": f"INC-{restricted.pk} and INC-99999"}
+    ).content.decode()
+    assert (
+        f"INC-{restricted.pk} does not exist or is restricted; INC-99999 does not exist or is restricted."
+        in (preview)
+    )
+
+
+def test_search_does_not_rank_by_a_restricted_incidents_title(
+    viewer_client, restricted, write_postmortem, make_incident
+):
+    write_postmortem(make_incident(), f"Like INC-{restricted.pk}.")
+    response = viewer_client.get(reverse("search:search"), {"q": SECRET})
+    assert response.context["page_obj"].paginator.count == 0
+
+
+def test_outsiders_do_not_see_mentions_from_a_restricted_incident(
+    viewer, make_incident, write_postmortem, restricted
+):
+    from references.selectors import mentions_of
+
+    target = make_incident(title="Public outage")
+    write_postmortem(restricted, f"Caused by INC-{target.pk}.")
+    restricted.summary = f"Follows INC-{target.pk}."
+    restricted.save()
+    assert mentions_of(target, viewer=viewer) == []
+
+
+def test_the_people_on_a_restricted_incident_see_its_mentions(
+    viewer, make_incident, write_postmortem, restricted
+):
+    from references.selectors import mentions_of
+
+    target = make_incident(title="Public outage")
+    write_postmortem(restricted, f"Caused by INC-{target.pk}.")
+    restricted.people.add(viewer)
+    assert [mention.kind for mention in mentions_of(target, viewer=viewer)] == ["Postmortem"]
+
+
+def test_a_superuser_sees_mentions_from_a_restricted_incident(make_incident, write_postmortem, restricted):
+    from references.selectors import mentions_of
+    from tests.conftest import make_user
+
+    target = make_incident(title="Public outage")
+    write_postmortem(restricted, f"Caused by INC-{target.pk}.")
+    boss = make_user("boss", is_superuser=True)
+    assert len(mentions_of(target, viewer=boss)) == 1
