@@ -263,7 +263,6 @@ def samples(db, make_incident, service, settings, tmp_path, viewer):
         title="Add a pool-size alert",
         team=service.team,  # as create_action_item gives it: the sample meeting's agenda then has it
         due_date=timezone.localdate() + timedelta(7),
-        team=objects["service"].team,
     )
     Runbook = apps.get_model("runbooks", "Runbook")
     objects["runbook"] = Runbook(title="Checkout API", slug="checkout-api", body="## Overview")
