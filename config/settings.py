@@ -265,6 +265,8 @@ HINDSIGHT_ALERT_SEVERITIES = alert_severity_words(
     overrides_file=os.environ.get("HINDSIGHT_ALERT_SEVERITY_FILE", ""),
 )
 HINDSIGHT_PAGE_SIZE = 25
+# Long lists count at most this many rows ("10,000+"); the keyset walk goes on past it.
+HINDSIGHT_LIST_COUNT_CAP = 10_000
 
 # --- Notifications (notifications/): background tasks, email, chat -------------------------------------
 # Tasks run through django-tasks with its database backend: the queue is a table, `manage.py db_worker` works it
