@@ -12,9 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import F, Model, OrderBy, Q, QuerySet, Subquery
-from django.utils.functional import cached_property
 
 M = TypeVar("M", bound=Model)
 
@@ -24,17 +22,6 @@ CURSOR = re.compile(r"(after|before)-([0-9]{1,18})")
 def count_cap() -> int:
     """Read per call, so a test can lower it with override_settings."""
     return int(settings.HINDSIGHT_LIST_COUNT_CAP)
-
-
-class BoundedCountPaginator(Paginator):
-    @cached_property
-    def count(self) -> int:
-        cap = count_cap()
-        counted: int = self.object_list[: cap + 1].count()  # type: ignore[attr-defined]
-        self.capped = counted > cap
-        return min(counted, cap)
-
-    capped = False
 
 
 @dataclass
