@@ -80,7 +80,7 @@ class Command(BaseCommand):
                 )
                 results[page] = {"url": urls[page], **parse_wrk(run.stdout)}
                 self.stdout.write(
-                    f"{page:<20} {results[page]['requests_per_second']:>9.1f} req/s  "
+                    f"{page:<24} {results[page]['requests_per_second']:>9.1f} req/s  "
                     f"errors: {results[page]['non_2xx_3xx'] + results[page]['socket_errors']}"
                 )
         hello_rate = results[HELLO]["requests_per_second"] or 1
@@ -97,7 +97,7 @@ class Command(BaseCommand):
         }
         for page, result in results.items():
             self.stdout.write(
-                f"{page:<20} {result['ratio_to_hello']:.0%} of hello, {result['ratio_to_floor']:.0%} of the floor"
+                f"{page:<24} {result['ratio_to_hello']:.0%} of hello, {result['ratio_to_floor']:.0%} of the floor"
             )
         if output:
             path = Path(output)
