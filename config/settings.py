@@ -13,7 +13,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from config.email_url import email_settings
-from core.env import env_bool, env_int, env_list
+from core.env import cache_settings, env_bool, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -265,15 +265,17 @@ HINDSIGHT_ALERT_SEVERITIES = alert_severity_words(
     overrides_file=os.environ.get("HINDSIGHT_ALERT_SEVERITY_FILE", ""),
 )
 HINDSIGHT_PAGE_SIZE = 25
+# Long lists count at most this many rows ("10,000+"); the keyset walk goes on past it.
+HINDSIGHT_LIST_COUNT_CAP = 10_000
 
 # --- Notifications (notifications/): background tasks, email, chat -------------------------------------
 # Tasks run through django-tasks with its database backend: the queue is a table, `manage.py db_worker` works it
 # (`make run` starts one beside the web server). Nothing else is needed, on one machine or several.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-# Redis, when configured, is the shared cache of several app nodes (the task queue stays in the database).
-REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+# CACHE_URL (or REDIS_URL) = redis://host:6379/0 makes Redis the shared cache of several app nodes: rate limits,
+# API throttles and editor presence are then counted once for all of them (the task queue stays in the database).
+# Without it each process caches in its own memory, which is right for one node only.
+CACHES = cache_settings(os.environ)
 # Email: EMAIL_URL (smtp://user:password@host:587/?tls=1, smtps://…, console://) or the usual EMAIL_* variables.
 # With neither, messages are written to the console and still listed on the Outbox.
 globals().update(email_settings(os.environ))

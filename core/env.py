@@ -2,6 +2,7 @@
 variable and what it accepts, never a silent default (Healthchecks' `envbool`)."""
 
 import os
+from collections.abc import Mapping
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -41,3 +42,22 @@ def env_int(name: str, default: int, minimum: int | None = None, maximum: int | 
     if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
         raise ImproperlyConfigured(f"{name} must be between {minimum} and {maximum}, not {number}.")
     return number
+
+
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+
+
+def cache_settings(environ: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    """Django's CACHES from CACHE_URL (or REDIS_URL, its older name): Django's own Redis backend for a Redis URL,
+    so every app node shares one cache (rate limits, presence); this process's memory when neither is set."""
+    cache_url = environ.get("CACHE_URL", "").strip()
+    redis_url = environ.get("REDIS_URL", "").strip()
+    if cache_url and redis_url and cache_url != redis_url:
+        raise ImproperlyConfigured("CACHE_URL and REDIS_URL name different caches: set one of them.")
+    url = cache_url or redis_url
+    name = "CACHE_URL" if cache_url else "REDIS_URL"
+    if not url:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    if not url.startswith(REDIS_SCHEMES):
+        raise ImproperlyConfigured(f"{name} must be a redis://, rediss:// or unix:// URL, not {url!r}.")
+    return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}

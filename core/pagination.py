@@ -1,20 +1,146 @@
-"""Pagination for lists that grow large: count only up to a cap.
+"""Pagination for lists that grow large: count only up to a cap, and walk by keyset rather than by offset.
 
-`COUNT(*)` over 100,000 incidents costs more than the rest of the page; nobody pages past the 400th page
-(they filter instead), so the list counts at most `cap` rows and says "10,000+".
+`COUNT(*)` over 100,000 incidents costs more than the rest of the page, so a list counts at most
+`settings.HINDSIGHT_LIST_COUNT_CAP` rows and says "10,000+". OFFSET makes page 1,000 read the 25,000 rows before
+it, so the long lists walk by keyset instead: a page's `page` parameter names the row it follows ("after-123")
+or precedes ("before-456"), and the database seeks to that row through the index of the list's order. Page
+1,000 then costs what page 1 costs, and the walk reaches the last row whatever the cap.
 """
 
-from django.core.paginator import Paginator
-from django.utils.functional import cached_property
+import re
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from django.conf import settings
+from django.db.models import F, Model, OrderBy, Q, QuerySet, Subquery
+
+M = TypeVar("M", bound=Model)
+
+CURSOR = re.compile(r"(after|before)-([0-9]{1,18})")
 
 
-class BoundedCountPaginator(Paginator):
-    cap = 10_000
+def count_cap() -> int:
+    """Read per call, so a test can lower it with override_settings."""
+    return int(settings.HINDSIGHT_LIST_COUNT_CAP)
 
-    @cached_property
-    def count(self) -> int:
-        counted: int = self.object_list[: self.cap + 1].count()  # type: ignore[attr-defined]
-        self.capped = counted > self.cap
-        return min(counted, self.cap)
 
-    capped = False
+@dataclass
+class KeysetPage(Generic[M]):
+    """One page of a keyset walk: its rows, the cursors of its neighbours, and the list's bounded count."""
+
+    object_list: list[M]
+    count: int
+    capped: bool
+    next_cursor: str | None = None
+    previous_cursor: str | None = None
+
+    @property
+    def has_next(self) -> bool:
+        return self.next_cursor is not None
+
+    @property
+    def has_previous(self) -> bool:
+        return self.previous_cursor is not None
+
+    def has_other_pages(self) -> bool:
+        return self.has_next or self.has_previous
+
+
+def keyset_page(
+    queryset: QuerySet[M], *, anchors: QuerySet[M], per_page: int, cursor: str | None
+) -> KeysetPage[M]:
+    """The page of `queryset` (in its own order, which must end on the primary key) named by `cursor`.
+
+    `anchors` is where a cursor's row is looked up (the rows the user may see, before any filter), inside the
+    page's one query: a row that stopped matching the filters still marks the place."""
+    terms = order_terms(queryset)
+    count = queryset.order_by()[: count_cap() + 1].count()
+    match = CURSOR.fullmatch(cursor or "")
+    if (
+        not match
+    ):  # no cursor, or a page number from an older link: the first page, as Paginator.get_page does
+        rows = list(queryset[: per_page + 1])
+        return _page(rows[:per_page], count, more_after=len(rows) > per_page)
+    direction, anchor = match.group(1), int(match.group(2))
+    forward = direction == "after"
+    keys = [_key_name(term, i) for i, term in enumerate(terms)]
+    queryset = queryset.alias(
+        **{key: t.expression for key, t in zip(keys, terms, strict=True) if key[0] == "_"}
+    )
+    seek = _beyond(list(zip(keys, terms, strict=True)), anchors.filter(pk=anchor), forward=forward)
+    walk = terms if forward else [_reversed(term) for term in terms]
+    rows = list(queryset.filter(seek).order_by(*walk)[: per_page + 1])
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    if forward:
+        return _page(rows, count, more_after=more, more_before=True)
+    rows.reverse()
+    return _page(rows, count, more_after=True, more_before=more)
+
+
+def _page(rows: list[M], count: int, *, more_after: bool, more_before: bool = False) -> KeysetPage[M]:
+    cap = count_cap()
+    return KeysetPage(
+        object_list=rows,
+        count=min(count, cap),
+        capped=count > cap,
+        next_cursor=f"after-{rows[-1].pk}" if rows and more_after else None,
+        previous_cursor=f"before-{rows[0].pk}" if rows and more_before else None,
+    )
+
+
+def order_terms(queryset: QuerySet[Any]) -> list[OrderBy]:
+    """The queryset's ordering as OrderBy expressions (explicit or the model's default)."""
+    ordering = queryset.query.order_by or queryset.model._meta.ordering
+    terms = []
+    for term in ordering:
+        if isinstance(term, str):
+            term = F(term[1:]).desc() if term.startswith("-") else F(term).asc()
+        elif not isinstance(term, OrderBy):
+            term = OrderBy(term)  # type: ignore[arg-type]  # an expression, e.g. Lower("title")
+        terms.append(term)
+    last = _field_name(terms[-1]) if terms else None
+    if last not in ("pk", queryset.model._meta.pk.attname):
+        raise ValueError("A keyset walk needs an order that ends on the primary key.")
+    return terms
+
+
+def _reversed(term: OrderBy) -> OrderBy:
+    return OrderBy(term.expression, descending=not term.descending)
+
+
+def _key_name(term: OrderBy, position: int) -> str:
+    """A plain field is compared by its name (the index on it serves); an expression by an alias of it."""
+    return _field_name(term) or f"_keyset_{position}"
+
+
+def _field_name(term: OrderBy) -> str | None:
+    """The field a term orders by, when it orders by a plain field."""
+    expression = term.expression
+    if not isinstance(expression, F):
+        return None
+    _path, (name, *_rest), _kwargs = expression.deconstruct()
+    return str(name)
+
+
+def _beyond(keys: list[tuple[str, OrderBy]], anchor: QuerySet[Any], *, forward: bool) -> Q:
+    """Rows after (or before) the anchor row in the order of `keys`: the row-value comparison spelt out, plus a
+    non-strict bound on the first key so the database seeks through the index instead of filtering from the
+    start. Keys must not be NULL (the list's order is over required fields)."""
+
+    anchor = anchor.order_by()
+
+    def anchor_value(term: OrderBy) -> Subquery:
+        return Subquery(anchor.annotate(_keyset_value=term.expression).values("_keyset_value")[:1])
+
+    def compare(key: str, term: OrderBy, strict: bool) -> Q:
+        later = term.descending != forward  # ascending and walking forward: later rows are greater
+        lookup = ("gt" if later else "lt") + ("" if strict else "e")
+        return Q(**{f"{key}__{lookup}": anchor_value(term)})
+
+    condition = Q()
+    for i, (key, term) in enumerate(keys):
+        same_before = Q(*(Q(**{k: anchor_value(t)}) for k, t in keys[:i]))
+        condition |= same_before & compare(key, term, strict=True)
+    first_key, first_term = keys[0]
+    return compare(first_key, first_term, strict=False) & condition

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 
-from core.pagination import BoundedCountPaginator
+from core.pagination import keyset_page
 from documents.views import warn_about_missing_references
 from references.selectors import mentions_of
 from runbooks.models import RunbookUsage
@@ -34,9 +34,10 @@ ALERTS_PER_PAGE = 100
 
 
 class IncidentListView(FilterView):
+    """Walked by keyset ("Older →" / "← Newer"), so the last row is as close as the first."""
+
     filterset_class = IncidentFilter
     template_name = "incidents/incident_list.html"
-    paginator_class = BoundedCountPaginator
 
     def get_queryset(self):
         return Incident.objects.for_list().visible_to(self.request.user)
@@ -44,9 +45,23 @@ class IncidentListView(FilterView):
     def get_paginate_by(self, queryset):
         return settings.HINDSIGHT_PAGE_SIZE  # read per request, so a test can shrink the pages
 
+    def paginate_queryset(self, queryset, page_size):
+        page = keyset_page(
+            queryset,
+            anchors=Incident.objects.visible_to(self.request.user),
+            per_page=page_size,
+            cursor=self.request.GET.get("page"),
+        )
+        return None, page, page.object_list, page.has_other_pages()
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["page_query"] = _query_without_page(self.request)
+        # Newest first is the default order, so its neighbours are older and newer incidents.
+        by_time = self.request.GET.get("sort", "-started") in ("", "-started")
+        context["next_label"], context["previous_label"] = (
+            ("Older", "Newer") if by_time else ("Next", "Previous")
+        )
         return context
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
-from core.pagination import BoundedCountPaginator
+from core.pagination import keyset_page
 from postmortems.models import Postmortem
 
 from . import calendars, selectors, services
@@ -38,7 +38,12 @@ def outbox(request):
     notifications = Notification.objects.visible_to(request.user).for_outbox()
     if form.is_valid():
         notifications = form.filter(notifications)
-    page = BoundedCountPaginator(notifications, OUTBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(
+        notifications,
+        anchors=Notification.objects.visible_to(request.user),
+        per_page=OUTBOX_PAGE_SIZE,
+        cursor=request.GET.get("page"),
+    )
     return render(
         request,
         "notifications/outbox.html",

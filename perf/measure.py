@@ -55,3 +55,17 @@ def logged_in_client(user):
     client = Client()
     client.force_login(user)
     return client
+
+
+def add_floor_ratios(results, floor):
+    """Give every measured page its p50 and p95 as multiples of the `floor` page's p50: measured in one run on one
+    machine, a ratio holds across machines and loads where milliseconds do not. Returns the floor's p50 (None when
+    the floor was not measured, and no page gets a ratio)."""
+    floor_p50 = next((r["p50_ms"] for r in results if r["page"] == floor and "p50_ms" in r), None)
+    if not floor_p50:
+        return None
+    for result in results:
+        if "p50_ms" in result:
+            result["p50_x_floor"] = round(result["p50_ms"] / floor_p50, 2)
+            result["p95_x_floor"] = round(result["p95_ms"] / floor_p50, 2)
+    return floor_p50

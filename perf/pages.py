@@ -10,10 +10,12 @@ from incidents.models import Incident, Service
 from postmortems.models import Postmortem
 from runbooks.models import Runbook
 
-from .bench_urls import BENCH_HELLO_PATH
+from .bench_urls import BENCH_FLOOR_PATH, BENCH_HELLO_PATH
 from .scale import SEEDER_USERNAME
 
 HELLO = "hello (reference)"
+# Every page is reported as a multiple of this one's p50 (see perf.views.floor_list).
+FLOOR = "floor: bare 50-row list"
 
 
 # Sample objects for pages that show one thing: typical rows of the scale data set where there are any.
@@ -41,6 +43,7 @@ def _incident_filters(s):
 
 BENCH_PAGES = [
     (HELLO, lambda s: f"/{BENCH_HELLO_PATH}"),
+    (FLOOR, lambda s: f"/{BENCH_FLOOR_PATH}"),
     ("home", lambda s: reverse("home")),
     ("incident list", lambda s: reverse("incidents:list")),
     ("incident list, filtered", lambda s: reverse("incidents:list") + _incident_filters(s)),

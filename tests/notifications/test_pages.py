@@ -69,6 +69,19 @@ def test_the_outbox_needs_the_same_queries_for_many_messages(owner, django_asser
         editor.get(reverse("notifications:outbox"))
 
 
+def test_older_links_walk_the_outbox_past_the_count_cap(owner, settings, monkeypatch):
+    monkeypatch.setattr("notifications.views.OUTBOX_PAGE_SIZE", 2)
+    settings.HINDSIGHT_LIST_COUNT_CAP = 3
+    for n in range(5):
+        queue_personal(kind=Kind.ACTION_ASSIGNED, recipient=owner, message=message(f"Message {n}"))
+    client, seen, cursor = logged_in(owner), [], ""
+    while cursor is not None:
+        page = client.get(reverse("notifications:outbox"), {"page": cursor}).context["page_obj"]
+        seen += [n.subject for n in page.object_list]
+        cursor = page.next_cursor
+    assert seen == [f"Message {n}" for n in reversed(range(5))]
+
+
 def test_someone_elses_message_is_not_found(owner):
     notification = queue_personal(kind=Kind.ACTION_ASSIGNED, recipient=owner, message=message())
     response = logged_in(make_user("nosy", VIEWER)).get(

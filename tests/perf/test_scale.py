@@ -6,11 +6,13 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db.models import Count
+from django.test import Client
 from django.test.utils import override_settings
 
 from incidents.models import Incident, Status, TimelineEntry
-from perf.measure import count_queries, logged_in_client
-from perf.pages import HELLO, bench_urls, load_samples
+from perf.bench_urls import BENCH_FLOOR_PATH
+from perf.measure import add_floor_ratios, count_queries, logged_in_client
+from perf.pages import FLOOR, HELLO, bench_urls, load_samples
 from perf.scale import BENCH_USERNAME, FULL_SIZES, SEEDER_USERNAME, seed_scale
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +86,7 @@ def test_every_main_page_runs_the_same_number_of_queries_at_two_scales():
     small = page_query_counts()
     seed_scale(TINY * 3, log=quiet)
     large = page_query_counts()
-    assert {"home", "incident list", "incident detail", HELLO} <= small.keys()
+    assert {"home", "incident list", "incident detail", HELLO, FLOOR} <= small.keys()
     assert large == small
 
 
@@ -119,4 +121,29 @@ def test_bench_writes_a_table_and_json_for_every_page(tmp_path, capsys):
         assert page["status"] == 200
         assert page["requests"] == 3
         assert 0 < page["p50_ms"] <= page["p95_ms"]
-    assert "p95 ms" in capsys.readouterr().out
+        assert "p50_x_floor" in page  # every page as a multiple of the floor's p50
+    assert report["floor"]["p50_ms"] == next(p["p50_ms"] for p in measured if p["page"] == FLOOR)
+    assert "p50/floor" in capsys.readouterr().out
+
+
+def test_floor_ratios_divide_by_the_floors_median():
+    results = [
+        {"page": FLOOR, "p50_ms": 4.0, "p95_ms": 6.0},
+        {"page": "incident list", "p50_ms": 10.0, "p95_ms": 20.0},
+        {"page": "postmortem read", "skipped": "no sample object in the data set"},
+    ]
+    add_floor_ratios(results, FLOOR)
+    assert (results[1]["p50_x_floor"], results[1]["p95_x_floor"]) == (2.5, 5.0)
+
+
+def test_the_floor_lists_fifty_incidents_newest_first():
+    seed_scale(TINY, log=quiet)
+    with override_settings(ROOT_URLCONF="perf.bench_urls"):
+        response = Client().get(f"/{BENCH_FLOOR_PATH}")
+    newest = Incident.objects.order_by("-started_at", "-id").first()
+    assert [row["id"] for row in response.context["incidents"]][:1] == [newest.pk]
+    assert len(response.context["incidents"]) == 50
+
+
+def test_the_floor_is_not_served_outside_benchmark_runs(viewer_client):
+    assert viewer_client.get(f"/{BENCH_FLOOR_PATH}").status_code == 404

@@ -10,8 +10,8 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from perf.machine import describe_machine
-from perf.measure import logged_in_client, measure_page
-from perf.pages import bench_urls, load_samples
+from perf.measure import add_floor_ratios, logged_in_client, measure_page
+from perf.pages import FLOOR, bench_urls, load_samples
 from perf.scale import BENCH_USERNAME, seed_scale
 
 COUNTED_MODELS = [
@@ -74,12 +74,14 @@ class Command(BaseCommand):
                 timing = measure_page(client, url, requests=requests, page_seconds=page_seconds)
                 results.append({"page": name, **timing})
                 self.stdout.write(self._row(results[-1]))
+        floor_p50 = add_floor_ratios(results, FLOOR)
         report = {
             "when": timezone.now().isoformat(timespec="seconds"),
             "scale": scale,
             "machine": describe_machine(),
             "rows": row_counts(),
             "seed_seconds": {name: round(seconds, 1) for name, (_, seconds) in seed_report.items()},
+            "floor": {"page": FLOOR, "p50_ms": floor_p50},
             "pages": results,
         }
         path = Path(output or self._default_output(scale))
@@ -97,12 +99,18 @@ class Command(BaseCommand):
     def _row(result):
         if "skipped" in result:
             return f"{result['page']:<30} {'—':>7} {'skipped: ' + result['skipped']}"
-        return (
+        row = (
             f"{result['page']:<30} {result['queries']:>7} {result['p50_ms']:>9.1f} {result['p95_ms']:>9.1f}"
             f" {result['status']:>6} {result['requests']:>6}"
         )
+        if "p50_x_floor" in result:  # while timing, the floor's p50 is not known yet
+            row += f" {result['p50_x_floor']:>9.2f}× {result['p95_x_floor']:>9.2f}×"
+        return row
 
     @classmethod
     def table(cls, results):
-        header = f"{'page':<30} {'queries':>7} {'p50 ms':>9} {'p95 ms':>9} {'status':>6} {'timed':>6}"
+        header = (
+            f"{'page':<30} {'queries':>7} {'p50 ms':>9} {'p95 ms':>9} {'status':>6} {'timed':>6}"
+            f" {'p50/floor':>10} {'p95/floor':>10}"
+        )
         return "\n".join([header, "-" * len(header), *(cls._row(r) for r in results)])

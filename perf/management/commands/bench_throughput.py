@@ -8,11 +8,11 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
-from perf.pages import HELLO, bench_urls, load_samples
+from perf.pages import FLOOR, HELLO, bench_urls, load_samples
 from perf.scale import BENCH_USERNAME
 from perf.server import running_gunicorn, session_cookie_for
 
-THROUGHPUT_PAGES = [HELLO, "incident list", "incident detail"]
+THROUGHPUT_PAGES = [HELLO, FLOOR, "incident list", "incident detail"]
 
 
 def parse_wrk(output):
@@ -80,12 +80,14 @@ class Command(BaseCommand):
                 )
                 results[page] = {"url": urls[page], **parse_wrk(run.stdout)}
                 self.stdout.write(
-                    f"{page:<20} {results[page]['requests_per_second']:>9.1f} req/s  "
+                    f"{page:<24} {results[page]['requests_per_second']:>9.1f} req/s  "
                     f"errors: {results[page]['non_2xx_3xx'] + results[page]['socket_errors']}"
                 )
         hello_rate = results[HELLO]["requests_per_second"] or 1
+        floor_rate = results[FLOOR]["requests_per_second"] or 1
         for result in results.values():
             result["ratio_to_hello"] = round(result["requests_per_second"] / hello_rate, 3)
+            result["ratio_to_floor"] = round(result["requests_per_second"] / floor_rate, 3)
         summary = {
             "seconds_per_page": seconds,
             "connections": connections,
@@ -94,7 +96,9 @@ class Command(BaseCommand):
             "pages": results,
         }
         for page, result in results.items():
-            self.stdout.write(f"{page:<20} {result['ratio_to_hello']:.0%} of hello")
+            self.stdout.write(
+                f"{page:<24} {result['ratio_to_hello']:.0%} of hello, {result['ratio_to_floor']:.0%} of the floor"
+            )
         if output:
             path = Path(output)
             report = json.loads(path.read_text()) if path.exists() else {}
