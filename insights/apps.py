@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class InsightsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "insights"
+
+    def ready(self):
+        from . import freshness
+
+        freshness.connect_signals()

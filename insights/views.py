@@ -5,7 +5,7 @@ from incidents.models import Incident, Severity, visible_q
 from meetings import selectors as meeting_selectors
 from postmortems.models import ActionItem
 
-from . import charts, metrics
+from . import charts, freshness, metrics
 from .filters import InsightsFilter
 
 CHART_CATEGORIES = 10  # the busiest categories get a bar
@@ -14,7 +14,19 @@ SEVERITY_CSS = {severity: f"chart-sev{severity}" for severity in Severity.values
 
 def index(request):
     filterset = InsightsFilter(request.GET or None, queryset=Incident.objects.all())
-    incidents = filterset.incidents if request.GET else Incident.objects.real().order_by()
+    query = sorted((key, tuple(request.GET.getlist(key))) for key in request.GET)
+    figures = freshness.cached_figures(repr(query), lambda: _figures(filterset, bool(request.GET)))
+    context = {
+        **figures,
+        "filter": filterset,
+        "repeats": _nameable(figures["repeats"], request.user),
+    }
+    return render(request, "insights/index.html", context)
+
+
+def _figures(filterset, filtered):
+    """Everything on the page that does not depend on who reads it (cached by `freshness`)."""
+    incidents = filterset.incidents if filtered else Incident.objects.real().order_by()
     durations = None if metrics.database_has_percentiles() else metrics.durations_for_percentiles(incidents)
     by_quarter = metrics.response_metrics(incidents, "quarter", durations)
     per_quarter = metrics.incidents_per_quarter_by_severity(incidents)
@@ -25,8 +37,7 @@ def index(request):
     )
     compliance = metrics.checklist_compliance(incidents)
     mtbf = metrics.mtbf_report(incidents)
-    context = {
-        "filter": filterset,
+    return {
         "overall": metrics.response_metrics(incidents, None, durations),
         "by_severity": metrics.response_metrics(incidents, "severity", durations),
         "by_quarter": by_quarter,
@@ -35,7 +46,7 @@ def index(request):
         "categories": categories,
         "services": services,
         "quarters": sorted({quarter for _, quarters, _ in categories + services for quarter in quarters}),
-        "repeats": _nameable(metrics.repeat_incidents(incidents), request.user),
+        "repeats": metrics.repeat_incidents(incidents),
         "repeat_count": repeat_count,
         "follow_through": metrics.action_item_follow_through(incidents),
         **slippage(incidents),
@@ -51,7 +62,6 @@ def index(request):
         "drills": metrics.drills_per_team(Incident.objects.practice()),
         "compliance_chart": _compliance_chart(compliance),
     }
-    return render(request, "insights/index.html", context)
 
 
 def slippage(incidents):
@@ -138,7 +148,6 @@ def _mtbf_chart(mtbf):
 def _nameable(repeats, user):
     """Insights may count restricted incidents but never names or links one its reader may not see."""
     involved = {repeat.incident.pk for repeat in repeats} | {repeat.earlier.pk for repeat in repeats}
-    hidden = set(
-        Incident.objects.filter(pk__in=involved).exclude(visible_q(user)).values_list("pk", flat=True)
-    )
-    return [r for r in repeats if r.incident.pk not in hidden and r.earlier.pk not in hidden]
+    # filter(), not exclude(): a superuser's visible_q() is an empty Q, and exclude(Q()) excludes every row.
+    visible = set(Incident.objects.filter(visible_q(user), pk__in=involved).values_list("pk", flat=True))
+    return [r for r in repeats if r.incident.pk in visible and r.earlier.pk in visible]

@@ -16,6 +16,7 @@ from django.utils import timezone
 from documents.markdown import render_markdown
 from documents.models import Revision
 from incidents.models import Category, Incident, Service, TimelineEntry
+from insights import freshness as insights_freshness
 from notifications.services import notifications_suppressed
 from postmortems.models import ActionItem, Postmortem
 from search.indexing import index_objects_in_bulk
@@ -108,6 +109,7 @@ def _valid_rows(records: Iterable, zone: tzinfo, report: ImportReport) -> list[I
 
 
 def _write_rows(rows: list[ImportRow], *, filename: str, by: User | None) -> list[str]:
+    insights_freshness.bump()  # bulk writes send no signals
     services = _named(Service, {name for row in rows for name in row.services})
     categories = _named(Category, {name for row in rows for name in row.categories})
     incidents = _save_incidents(rows, by=by)

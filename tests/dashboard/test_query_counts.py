@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from incidents.models import Category, Incident, Service, Status, StatusUpdate
-from insights import metrics
+from insights import freshness, metrics
 from postmortems.models import ActionItem, Postmortem
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +20,7 @@ def bulk_world(how_many, seed=7):
     """`how_many` incidents over the past year, in bulk: every kind of row Home and Insights show, repeats too."""
     rng = random.Random(seed)
     now = timezone.now()
+    freshness.bump()  # bulk_create sends no signals; Insights must recompute, as after any import
     services = Service.objects.bulk_create(
         Service(name=f"svc-{how_many}-{i}", team=f"Team {i % 3}") for i in range(4)
     )

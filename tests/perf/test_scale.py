@@ -98,7 +98,6 @@ OVER_BUDGET_CEILINGS = {
     "incident detail": 14,
     "postmortem read": 13,
     "action-item review": 15,
-    "insights": 27,
 }
 
 
