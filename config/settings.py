@@ -276,6 +276,15 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # API throttles and editor presence are then counted once for all of them (the task queue stays in the database).
 # Without it each process caches in its own memory, which is right for one node only.
 CACHES = cache_settings(os.environ)
+SHARED_CACHE = CACHES["default"]["BACKEND"].endswith("RedisCache")
+# Insights figures are cached with a write-generation key; that is exact only when every process sees the same
+# cache (Redis), so with per-process memory (several gunicorn workers) the figures are computed every time.
+HINDSIGHT_INSIGHTS_CACHE = env_bool("HINDSIGHT_INSIGHTS_CACHE", default=SHARED_CACHE)
+# Sessions read through the shared cache (written through to the database); with per-process memory a logout in
+# one worker would not reach another worker's copy, so the plain database sessions stay.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db" if SHARED_CACHE else "django.contrib.sessions.backends.db"
+)
 # Email: EMAIL_URL (smtp://user:password@host:587/?tls=1, smtps://…, console://) or the usual EMAIL_* variables.
 # With neither, messages are written to the console and still listed on the Outbox.
 globals().update(email_settings(os.environ))

@@ -17,6 +17,12 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(autouse=True)
+def insights_cache(settings):
+    """One test process shares one cache, so Insights caching is exact here as it is with Redis in production."""
+    settings.HINDSIGHT_INSIGHTS_CACHE = True
+
+
+@pytest.fixture(autouse=True)
 def fresh_cache():
     """Rate-limit counters live in the cache: no test inherits another's."""
     cache.clear()
