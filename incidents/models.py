@@ -443,6 +443,12 @@ class Incident(models.Model):
             models.Index(fields=["status", "severity"]),
             models.Index(fields=["-started_at", "-id"], name="incident_started_desc"),
             models.Index(Lower("title"), "id", name="incident_title_lower"),  # the list's title sort
+            # Home's open incidents and their counts: a few open rows among the whole resolved history.
+            models.Index(
+                fields=["kind", "severity", "started_at"],
+                condition=~Q(status=Status.RESOLVED),
+                name="incident_open",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
