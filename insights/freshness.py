@@ -70,8 +70,8 @@ def connect_signals() -> None:
             for field in model._meta.local_many_to_many:
                 through = field.remote_field.through
                 m2m_changed.connect(
-                    _on_write, sender=through, dispatch_uid=f"insights-m2m-{through._meta.label}"
+                    _on_write, sender=through, dispatch_uid=f"insights-m2m-{model._meta.label}.{field.name}"
                 )
                 post_delete.connect(
-                    _on_write, sender=through, dispatch_uid=f"insights-thdel-{through._meta.label}"
+                    _on_write, sender=through, dispatch_uid=f"insights-thdel-{model._meta.label}.{field.name}"
                 )
