@@ -1,6 +1,7 @@
 import json
 
 import pytest
+from django.urls import reverse
 
 from incidents.models import Category, DetectionSource, Incident, Service, Severity, TimelineEntry
 from postmortems.models import ActionItem, Postmortem
@@ -174,3 +175,15 @@ def test_reimport_leaves_one_search_document_per_incident(run_import):
 def test_source_url_is_kept_on_the_incident(run_import):
     run_import(HEADER + csv_row(url="https://wiki.example.com/incidents/1"))
     assert Incident.objects.get().source_url == "https://wiki.example.com/incidents/1"
+
+
+def test_an_import_shows_on_insights_at_once(run_import, viewer_client):
+    """Imports write in bulk (no model signals); Insights' cached figures must still move."""
+
+    def incidents_on_insights():
+        overall = viewer_client.get(reverse("insights:index")).context["overall"]
+        return overall[0].incidents if overall else 0
+
+    before = incidents_on_insights()
+    run_import(HEADER + csv_row())
+    assert incidents_on_insights() == before + 1
