@@ -4,6 +4,7 @@ variable and what it accepts, never a silent default (Healthchecks' `envbool`)."
 import os
 from collections.abc import Mapping
 
+from dj_database_url import DBConfig
 from django.core.exceptions import ImproperlyConfigured
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
@@ -96,3 +97,21 @@ def storage_settings(environ: Mapping[str, str]) -> dict[str, object]:
             "file_overwrite": False,
         },
     }
+
+
+def behind_pgbouncer(database: DBConfig) -> DBConfig:
+    """`database` (one DATABASES entry) made safe for PgBouncer in transaction mode, where each transaction may
+    run on a different server connection: no server-side cursors (`.iterator()` would open a named cursor in one
+    transaction and fetch from it in another) and no prepared statements (psycopg prepares a query on one server
+    connection after it ran 5 times, then finds it missing on the next)."""
+    if database.get("ENGINE") != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(
+            "DATABASE_PGBOUNCER=1 needs a PostgreSQL DATABASE_URL (through PgBouncer)."
+        )
+    options = dict(database.get("OPTIONS") or {})
+    if options.get("pool"):
+        raise ImproperlyConfigured(
+            "DATABASE_PGBOUNCER=1 and a psycopg pool in OPTIONS: PgBouncer is the pool."
+        )
+    options["prepare_threshold"] = None
+    return {**database, "DISABLE_SERVER_SIDE_CURSORS": True, "OPTIONS": options}
