@@ -79,6 +79,10 @@ SOAK_DATABASE_URL  ?= postgres://postgres@127.0.0.1:5432/$(SOAK_DATABASE)
 SOAK_CLIENTS       ?= 50
 SOAK_SECONDS       ?= 60
 SOAK_PORT          ?= 18741
+# SOAK_NODES=2: two gunicorn nodes behind HAProxy on SOAK_PORT (nodes on the next two ports, HAProxy's statistics
+# on the third), sharing the database and the Redis cache SOAK_CACHE_URL; one node is killed mid-run and restarted.
+SOAK_NODES         ?= 1
+SOAK_CACHE_URL     ?= redis://127.0.0.1:6379/14
 # CI runs a short soak without restarting the shared PostgreSQL: SOAK_FLAGS= (empty).
 SOAK_FLAGS         ?= --restart-database
 SERVE_PORT         ?= 18080
@@ -96,11 +100,20 @@ bench: $(STAMP)
 # write, server error, unfriendly outage page, unprovoked 4xx or write kind never acknowledged. Not part of
 # `make test`; .ci/run runs a short one (no restart) on its own database.
 soak: $(STAMP)
+	@if [ "$(SOAK_NODES)" != 1 ] && ! command -v haproxy >/dev/null && [ ! -x /usr/sbin/haproxy ]; then \
+		if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+			echo "Installing Debian's haproxy for the two-node soak…"; \
+			export DEBIAN_FRONTEND=noninteractive; \
+			apt-get install -y -q haproxy >/dev/null 2>&1 || \
+				{ apt-get update -q >/dev/null && apt-get install -y -q haproxy >/dev/null; }; \
+		else echo "SOAK_NODES=$(SOAK_NODES) needs haproxy (apt-get install haproxy)"; exit 1; fi; \
+	fi
 	psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS $(SOAK_DATABASE)" \
 		-c "CREATE DATABASE $(SOAK_DATABASE)"
 	DATABASE_URL=$(SOAK_DATABASE_URL) $(BIN)/python manage.py migrate --noinput -v0
 	DATABASE_URL=$(SOAK_DATABASE_URL) $(BIN)/python manage.py soak --clients $(SOAK_CLIENTS) \
-		--seconds $(SOAK_SECONDS) --port $(SOAK_PORT) $(SOAK_FLAGS) $(if $(SOAK_OUTPUT),--output $(SOAK_OUTPUT))
+		--seconds $(SOAK_SECONDS) --port $(SOAK_PORT) --nodes $(SOAK_NODES) --cache-url $(SOAK_CACHE_URL) \
+		$(SOAK_FLAGS) $(if $(SOAK_OUTPUT),--output $(SOAK_OUTPUT))
 
 # Production mode locally (hashed static files, secure cookies, CSP, gunicorn) on http://localhost:$(SERVE_PORT)/
 serve: $(STAMP)

@@ -13,7 +13,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from config.email_url import email_settings
-from core.env import cache_settings, env_bool, env_int, env_list
+from core.env import behind_pgbouncer, cache_settings, env_bool, env_int, env_list, storage_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -142,6 +142,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several gunicorn threads share one file: wait for the write lock instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# DATABASE_URL points at PgBouncer in transaction mode: no server-side cursors, no prepared statements (README
+# "Scaling out").
+if env_bool("DATABASE_PGBOUNCER"):
+    DATABASES["default"] = behind_pgbouncer(DATABASES["default"])
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -178,8 +182,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded images: MEDIA_ROOT on this machine, or an S3-compatible bucket shared by every node when S3_BUCKET is set
+# (S3_ENDPOINT_URL, S3_REGION, S3_PREFIX, S3_ADDRESSING_STYLE; AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY). README
+# "Scaling out".
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": storage_settings(os.environ),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

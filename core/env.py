@@ -4,6 +4,7 @@ variable and what it accepts, never a silent default (Healthchecks' `envbool`)."
 import os
 from collections.abc import Mapping
 
+from dj_database_url import DBConfig
 from django.core.exceptions import ImproperlyConfigured
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
@@ -61,3 +62,56 @@ def cache_settings(environ: Mapping[str, str]) -> dict[str, dict[str, str]]:
     if not url.startswith(REDIS_SCHEMES):
         raise ImproperlyConfigured(f"{name} must be a redis://, rediss:// or unix:// URL, not {url!r}.")
     return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+
+
+S3_ADDRESSING_STYLES = ("auto", "path", "virtual")
+
+
+def storage_settings(environ: Mapping[str, str]) -> dict[str, object]:
+    """Django's STORAGES["default"] (uploaded images): an S3-compatible bucket (django-storages) when S3_BUCKET is
+    set, so every app node reads what any node stored; this machine's MEDIA_ROOT otherwise. Credentials come from
+    boto3's usual chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, an instance role…). Objects stay private: the
+    site streams them through its own checked view, so no bucket URL ever reaches a page."""
+    bucket = environ.get("S3_BUCKET", "").strip()
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    endpoint_url = environ.get("S3_ENDPOINT_URL", "").strip() or None
+    if endpoint_url and not endpoint_url.startswith(("http://", "https://")):
+        raise ImproperlyConfigured(
+            f"S3_ENDPOINT_URL must be an http:// or https:// URL, not {endpoint_url!r}."
+        )
+    # An S3-compatible server on its own address (MinIO, Ceph, moto) answers at host/bucket, not bucket.host.
+    style = environ.get("S3_ADDRESSING_STYLE", "").strip() or ("path" if endpoint_url else "auto")
+    if style not in S3_ADDRESSING_STYLES:
+        raise ImproperlyConfigured(f"S3_ADDRESSING_STYLE must be one of auto, path, virtual, not {style!r}.")
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint_url,
+            "region_name": environ.get("S3_REGION", "").strip() or None,
+            "location": environ.get("S3_PREFIX", "").strip().strip("/"),
+            "addressing_style": style,
+            "default_acl": None,  # the bucket's own policy: private
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+
+
+def behind_pgbouncer(database: DBConfig) -> DBConfig:
+    """`database` (one DATABASES entry) made safe for PgBouncer in transaction mode, where each transaction may
+    run on a different server connection: no server-side cursors (`.iterator()` would open a named cursor in one
+    transaction and fetch from it in another) and no prepared statements (psycopg prepares a query on one server
+    connection after it ran 5 times, then finds it missing on the next)."""
+    if database.get("ENGINE") != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(
+            "DATABASE_PGBOUNCER=1 needs a PostgreSQL DATABASE_URL (through PgBouncer)."
+        )
+    options = dict(database.get("OPTIONS") or {})
+    if options.get("pool"):
+        raise ImproperlyConfigured(
+            "DATABASE_PGBOUNCER=1 and a psycopg pool in OPTIONS: PgBouncer is the pool."
+        )
+    options["prepare_threshold"] = None
+    return {**database, "DISABLE_SERVER_SIDE_CURSORS": True, "OPTIONS": options}

@@ -4,15 +4,22 @@ markdownx's own views take any logged-in user's upload and name the file after t
 only people who can edit documents may upload; the bytes must be an image Pillow recognises as an allowed type
 (markdownx then checks the size and re-encodes rasters); the stored name is random with the extension of the
 *detected* type; files are served to logged-in users only, never sniffed or run as a page.
+
+Files live in Django's default storage: this machine's MEDIA_ROOT, or an S3-compatible bucket shared by every app
+node (README "Scaling out"). Either way a document links to the site's own address for the image and the site
+streams it from storage, so the checks below apply, the page's CSP (img-src 'self') holds, and no expiring
+bucket URL is ever written into a document.
 """
 
 import mimetypes
-from pathlib import Path
+import posixpath
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
-from django.utils._os import safe_join
+from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 from markdownx.forms import ImageForm
 from markdownx.views import ImageUploadView, MarkdownifyView
@@ -45,6 +52,17 @@ class DetectedTypeImageForm(ImageForm):
         upload = self.files["image"]
         upload.name = f"upload.{EXTENSION_FOR_TYPE[upload.content_type]}"
         return super().save(commit=commit)
+
+    def _save(self, image, file_name, commit):
+        """Store through default storage; answer with the site's own address, never the storage's URL."""
+        if not commit:
+            return super()._save(image, file_name, commit)
+        stored = default_storage.save(
+            posixpath.join(settings.MARKDOWNX_MEDIA_PATH, self.get_unique_file_name(file_name)), image
+        )
+        return reverse(
+            "uploaded_image", kwargs={"path": posixpath.relpath(stored, settings.MARKDOWNX_MEDIA_PATH)}
+        )
 
 
 def detected_image_type(upload):
@@ -89,15 +107,22 @@ def markdown_preview(request):
 @require_safe
 def serve_upload(request, path):
     """An uploaded image, to logged-in users, with a type from our own list and no chance to run as a page."""
-    if Path(path).suffix.lower().lstrip(".") not in EXTENSION_FOR_TYPE.values():
-        raise Http404("Not an uploaded image.")
+    name = stored_image_name(path)
     try:
-        full_path = Path(safe_join(settings.MEDIA_ROOT, settings.MARKDOWNX_MEDIA_PATH, path))
-    except Exception as error:  # SuspiciousFileOperation: the path tried to leave the upload folder
-        raise Http404("Not an uploaded image.") from error
-    if not full_path.is_file():
-        raise Http404("No such image.")
-    response = FileResponse(full_path.open("rb"), content_type=mimetypes.guess_type(full_path.name)[0])
+        image = default_storage.open(name, "rb")
+    except (FileNotFoundError, OSError) as error:
+        raise Http404("No such image.") from error
+    response = FileResponse(image, content_type=mimetypes.guess_type(name)[0])
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, max-age=86400"
     return response
+
+
+def stored_image_name(path):
+    """The storage name of an uploaded image at `path`, or 404 for another type or a path that leaves the folder."""
+    if PurePosixPath(path).suffix.lower().lstrip(".") not in EXTENSION_FOR_TYPE.values():
+        raise Http404("Not an uploaded image.")
+    parts = PurePosixPath(path).parts
+    if not parts or "\\" in path or any(part in {"..", ".", "/"} or part.startswith("/") for part in parts):
+        raise Http404("Not an uploaded image.")
+    return posixpath.join(settings.MARKDOWNX_MEDIA_PATH, *parts)

@@ -286,7 +286,9 @@ def end_meeting(
 ) -> Meeting:
     """End it (keeping everything recorded) and send each attendee the summary. Ending twice changes nothing."""
     meeting = (
-        Meeting.objects.select_for_update().select_related("team", "service", "started_by").get(pk=meeting.pk)
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("team", "service", "started_by")
+        .get(pk=meeting.pk)
     )
     if not meeting.is_open:
         return meeting

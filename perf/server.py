@@ -1,6 +1,7 @@
 """Start and stop a real gunicorn on loopback for the throughput benchmark and the soak test."""
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -58,6 +59,48 @@ def running_gunicorn(port, workers=2, threads=4, extra_env=None, log_path=None):
             process.kill()
         if log_path:
             log.close()
+
+
+class GunicornNode:
+    """One app node for the multi-node soak: gunicorn in its own process group, so that `kill()` takes its
+    workers down with it at once, as a crashed machine would."""
+
+    def __init__(self, port, *, workers=2, threads=4, extra_env=None, log_path=None):
+        self.port, self.log_path, self.process = port, log_path, None
+        self.env = {
+            **os.environ,
+            "GUNICORN_BIND": f"127.0.0.1:{port}",
+            "GUNICORN_WORKERS": str(workers),
+            "GUNICORN_THREADS": str(threads),
+            **(extra_env or {}),
+        }
+        self.env.pop("DEBUG", None)
+
+    def start(self):
+        with open(self.log_path or os.devnull, "a") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONFIG)],
+                cwd=settings.BASE_DIR,
+                env=self.env,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,
+            )
+        wait_until_up(f"http://127.0.0.1:{self.port}/accounts/login/")
+
+    def kill(self):
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self):
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
 
 
 def session_cookie_for(user):

@@ -9,6 +9,7 @@ Any 4xx a client did not deliberately provoke is counted as a failure: a soak mu
 Standard library only (urllib), so it measures the server, not a client library.
 """
 
+import http.client
 import random
 import threading
 import time
@@ -86,6 +87,7 @@ class Outcome:
     unexpected_4xx: list = field(default_factory=list)  # (method, path, status) the client did not provoke
     conflicts: int = 0  # 409s from the shared postmortem (expected: two people editing at once)
     successes_at: list = field(default_factory=list)
+    failures_at: list = field(default_factory=list)  # times of connection errors and 5xx (503s included)
 
 
 @dataclass
@@ -124,11 +126,14 @@ class SoakClient(threading.Thread):
                 status, text = response.status, response.read().decode("utf-8", "replace")
         except urllib.error.HTTPError as error:
             status, text = error.code, error.read().decode("utf-8", "replace")
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
+        except (urllib.error.URLError, http.client.HTTPException, ConnectionError, TimeoutError):
             self.outcome.connection_errors += 1
+            self.outcome.failures_at.append(time.monotonic())
             return None, ""
         now = time.monotonic()
         self.outcome.statuses[status] += 1
+        if status >= 500:
+            self.outcome.failures_at.append(now)
         if status >= 500 and status != 503:
             self.outcome.server_errors.append((now, method, path, status))
         elif status == 503:

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from core.env import env_bool
+from core.env import env_bool, storage_settings
 
 
 @pytest.mark.parametrize("word", ["1", "true", "Yes", " on "])
@@ -33,3 +33,22 @@ def test_a_typo_lists_the_accepted_words(monkeypatch):
     monkeypatch.setenv("HINDSIGHT_EXAMPLE", "ture")
     with pytest.raises(ImproperlyConfigured, match="1, true, yes, on"):
         env_bool("HINDSIGHT_EXAMPLE")
+
+
+def test_uploads_stay_on_local_disk_without_a_bucket():
+    assert storage_settings({})["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+
+
+def test_a_bucket_moves_uploads_to_s3_compatible_storage():
+    storage = storage_settings({"S3_BUCKET": "uploads", "S3_ENDPOINT_URL": "http://127.0.0.1:9000"})
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+
+
+def test_an_s3_compatible_endpoint_is_addressed_by_path():
+    storage = storage_settings({"S3_BUCKET": "uploads", "S3_ENDPOINT_URL": "http://127.0.0.1:9000"})
+    assert storage["OPTIONS"]["addressing_style"] == "path"
+
+
+def test_an_endpoint_that_is_not_a_url_names_the_variable():
+    with pytest.raises(ImproperlyConfigured, match="S3_ENDPOINT_URL"):
+        storage_settings({"S3_BUCKET": "uploads", "S3_ENDPOINT_URL": "127.0.0.1:9000"})

@@ -34,7 +34,9 @@ def list_length(client, url):
     assert response.status_code == 200, url
     if response.resolver_match.view_name == "actions:review":
         return response.context["counts"]["unowned"]
-    return response.context["page_obj"].paginator.count
+    page = response.context["page_obj"]
+    # The incident list pages by keyset and counts the whole list itself; the others through their paginator.
+    return page.count if hasattr(page, "capped") else page.paginator.count
 
 
 @pytest.fixture
