@@ -56,14 +56,14 @@ def announce_merge(request, document):
 
 
 class ConflictSafeEditMixin:
-    """For a Create/UpdateView whose form is a VersionedDocumentForm."""
+    """For a Create/UpdateView whose form is a VersionedDocumentForm.
+
+    The view supplies `save_document(form)`: it saves through its app's service (whose compare-and-swap raises
+    EditConflict) and returns the document (see runbooks.views.RunbookSaveMixin). A view that saves more than the
+    document (the postmortem editor and its action items) posts on its own and uses `render_conflict` alone."""
 
     conflict_template_name = "documents/conflict.html"
     saved_message = "Saved."
-
-    def save_document(self, form):
-        """Save through the app's service (its compare-and-swap raises EditConflict); returns the document."""
-        raise NotImplementedError
 
     def form_valid(self, form):
         try:
