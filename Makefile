@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install lock run test lint browser serve bench soak clean
+.PHONY: install lock run test lint browser pgbouncer serve bench soak clean
 
 # Installs exactly what requirements.lock pins (every file checked against its hash), then Hindsight itself.
 $(STAMP): pyproject.toml requirements.lock
@@ -58,7 +58,20 @@ browser: $(STAMP)
 			{ apt-get update -q >/dev/null && apt-get install -y -q prometheus-alertmanager >/dev/null; }; \
 	fi
 
-test: $(STAMP) browser
+# The PgBouncer test (tests/scaling) starts its own pgbouncer: Debian's package, installed as root when missing,
+# without starting the system's service. The test is skipped where neither is possible.
+pgbouncer:
+	@if ! command -v pgbouncer >/dev/null && [ ! -x /usr/sbin/pgbouncer ] && command -v apt-get >/dev/null \
+			&& [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Debian's pgbouncer for the PgBouncer test…"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; \
+			chmod +x /usr/sbin/policy-rc.d; trap 'rm -f /usr/sbin/policy-rc.d' EXIT; fi; \
+		apt-get install -y -q pgbouncer >/dev/null 2>&1 || \
+			{ apt-get update -q >/dev/null && apt-get install -y -q pgbouncer >/dev/null; }; \
+	fi
+
+test: $(STAMP) browser pgbouncer
 	HINDSIGHT_CHROMIUM="$${HINDSIGHT_CHROMIUM:-$$(command -v chromium || true)}" $(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 # Lint: ruff's checks and its formatter decide style, mypy (with django-stubs) the types; CI fails on any.

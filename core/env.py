@@ -101,9 +101,12 @@ def storage_settings(environ: Mapping[str, str]) -> dict[str, object]:
 
 def behind_pgbouncer(database: DBConfig) -> DBConfig:
     """`database` (one DATABASES entry) made safe for PgBouncer in transaction mode, where each transaction may
-    run on a different server connection: no server-side cursors (`.iterator()` would open a named cursor in one
-    transaction and fetch from it in another) and no prepared statements (psycopg prepares a query on one server
-    connection after it ran 5 times, then finds it missing on the next)."""
+    run on a different server connection. No server-side cursors: in autocommit `.iterator()` declares a WITH HOLD
+    cursor in one transaction and fetches from it in the next, on a server connection that never saw it (`portal
+    "_django_curs_…" does not exist`). No prepared statements: Django already leaves psycopg's `prepare_threshold`
+    at None; it is pinned here because a `?prepare_threshold=` in DATABASE_URL would turn them on, and PgBouncer
+    before 1.21 loses a statement prepared on one server connection (`prepared statement "_pg3_0" does not
+    exist`). Checked through a real PgBouncer by tests/scaling/test_pgbouncer.py."""
     if database.get("ENGINE") != "django.db.backends.postgresql":
         raise ImproperlyConfigured(
             "DATABASE_PGBOUNCER=1 needs a PostgreSQL DATABASE_URL (through PgBouncer)."
