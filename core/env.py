@@ -104,9 +104,9 @@ def behind_pgbouncer(database: DBConfig) -> DBConfig:
     run on a different server connection. No server-side cursors: in autocommit `.iterator()` declares a WITH HOLD
     cursor in one transaction and fetches from it in the next, on a server connection that never saw it (`portal
     "_django_curs_…" does not exist`). No prepared statements: Django already leaves psycopg's `prepare_threshold`
-    at None; it is pinned here because a `?prepare_threshold=` in DATABASE_URL would turn them on, and PgBouncer
-    before 1.21 loses a statement prepared on one server connection (`prepared statement "_pg3_0" does not
-    exist`). Checked through a real PgBouncer by tests/scaling/test_pgbouncer.py."""
+    at None; it is pinned here because `?server_side_binding=true&prepare_threshold=0` in DATABASE_URL would turn
+    them on, and PgBouncer before 1.21 loses a statement prepared on one server connection (`prepared statement
+    "_pg3_0" does not exist`). Checked through a real PgBouncer by tests/scaling/test_pgbouncer.py."""
     if database.get("ENGINE") != "django.db.backends.postgresql":
         raise ImproperlyConfigured(
             "DATABASE_PGBOUNCER=1 needs a PostgreSQL DATABASE_URL (through PgBouncer)."
