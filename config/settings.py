@@ -143,7 +143,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 # DATABASE_URL points at PgBouncer in transaction mode: no server-side cursors, no prepared statements (README
-# "Scaling out").
+# "PgBouncer in transaction mode"; tests/scaling/test_pgbouncer.py runs the site through a real one).
 if env_bool("DATABASE_PGBOUNCER"):
     DATABASES["default"] = behind_pgbouncer(DATABASES["default"])
 
