@@ -38,6 +38,8 @@ def parse_wrk(output: str) -> dict:
         "non_2xx_3xx": int(non_2xx.group(1)) if non_2xx else 0,
         "socket_errors": sum(int(n) for n in socket.groups()) if socket else 0,
     }
+    if not result["requests"]:
+        return result  # nothing answered: no latency to report (wrk's histogram says 0)
     report = re.search(r"^hindsight-wrk: (.*)$", output, re.MULTILINE)
     if report:
         fields = dict(pair.split("=", 1) for pair in report.group(1).split())
@@ -56,12 +58,12 @@ def parse_wrk(output: str) -> dict:
     return result
 
 
-def wrk_command(url: str, *, connections: int, seconds: float, cookie: str | None = None) -> list[str]:
+def wrk_command(url: str, *, connections: int, seconds: int, cookie: str | None = None) -> list[str]:
     command = [
         "wrk",
         f"-t{min(2, connections)}",
         f"-c{connections}",
-        f"-d{seconds:g}s",
+        f"-d{seconds}s",  # whole seconds: wrk reads no fractions
         "--timeout",
         f"{WRK_TIMEOUT_SECONDS}s",
         "--latency",
@@ -73,7 +75,7 @@ def wrk_command(url: str, *, connections: int, seconds: float, cookie: str | Non
     return [*command, url]
 
 
-def run_wrk(url: str, *, connections: int, seconds: float, cookie: str | None = None) -> dict:
+def run_wrk(url: str, *, connections: int, seconds: int, cookie: str | None = None) -> dict:
     """One bounded wrk run against `url` (loopback only): its parsed figures, and its output kept for the record."""
     run = subprocess.run(
         wrk_command(url, connections=connections, seconds=seconds, cookie=cookie),

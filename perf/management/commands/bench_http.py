@@ -149,7 +149,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--seconds", type=float, default=15, help="wrk duration per run (max 120).")
+        parser.add_argument("--seconds", type=int, default=15, help="wrk duration per run (max 120).")
         parser.add_argument("--port", type=int, default=18731, help="Hindsight's gunicorn.")
         parser.add_argument("--bare-port", type=int, default=18732, help="The bare project's gunicorn.")
         parser.add_argument("--workers", type=int, default=2)
@@ -160,7 +160,7 @@ class Command(BaseCommand):
     def handle(self, *args, seconds, port, bare_port, workers, threads, page, output, **options):
         if not wrk_installed():
             raise CommandError("wrk is not installed: apt-get install -y wrk")
-        seconds = max(1.0, min(seconds, 120.0))
+        seconds = max(1, min(seconds, 120))
         cache = describe_cache(settings.CACHES, settings.HINDSIGHT_INSIGHTS_CACHE)
         self.stdout.write(cache)
         load_at_start = load_average()
