@@ -6,6 +6,7 @@ import http.client
 import json
 import statistics
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -89,6 +90,30 @@ def mean_of_runs(runs):
     return {**combined, "errors": sum(run["errors"] for run in measured), "runs": runs}
 
 
+@contextmanager
+def bench_servers(*, port, bare_port, workers, threads):
+    """Hindsight (with the bench's reference routes) and the bare project, each its own gunicorn on loopback."""
+    with (
+        running_gunicorn(
+            port,
+            workers,
+            threads,
+            extra_env={"HINDSIGHT_BENCH": "1"},
+            log_path="/tmp/hindsight-bench-gunicorn.log",
+        ),
+        running_gunicorn(
+            bare_port,
+            workers,
+            threads,
+            extra_env={"DJANGO_SETTINGS_MODULE": "perf.bare.settings"},
+            log_path="/tmp/hindsight-bench-bare-gunicorn.log",
+            app="perf.bare.wsgi:application",
+            ready_path=f"/{BARE_HELLO_PATH}",
+        ),
+    ):
+        yield
+
+
 def add_ratios(result, *, floor, bare_hello):
     floor_p50, floor_rate = floor.get("p50_ms"), floor.get("requests_per_second")
     for figure in ("p50", "p95"):
@@ -161,30 +186,17 @@ class Command(BaseCommand):
         if not wrk_installed():
             raise CommandError("wrk is not installed: apt-get install -y wrk")
         seconds = max(1, min(seconds, 120))
+        started = timezone.now()
         cache = describe_cache(settings.CACHES, settings.HINDSIGHT_INSIGHTS_CACHE)
         self.stdout.write(cache)
         load_at_start = load_average()
         cookie = session_cookie_for(get_user_model().objects.get(username=BENCH_USERNAME))
         with override_settings(ROOT_URLCONF="perf.bench_urls"):
             pages = [(name, url) for name, url in bench_urls(load_samples()) if not page or name in page]
-        with (
-            running_gunicorn(
-                port,
-                workers,
-                threads,
-                extra_env={"HINDSIGHT_BENCH": "1"},
-                log_path="/tmp/hindsight-bench-gunicorn.log",
-            ),
-            running_gunicorn(
-                bare_port,
-                workers,
-                threads,
-                extra_env={"DJANGO_SETTINGS_MODULE": "perf.bare.settings"},
-                log_path="/tmp/hindsight-bench-bare-gunicorn.log",
-                app="perf.bare.wsgi:application",
-                ready_path=f"/{BARE_HELLO_PATH}",
-            ),
-        ):
+        unknown = set(page or ()) - {name for name, _ in pages}
+        if unknown:
+            raise CommandError(f"No such page in perf/pages.py: {', '.join(sorted(unknown))}")
+        with bench_servers(port=port, bare_port=bare_port, workers=workers, threads=threads):
             bare = {BARE_FLOOR: f"http://127.0.0.1:{bare_port}/{BARE_FLOOR_PATH}"}
             bare[BARE_HELLO] = f"http://127.0.0.1:{bare_port}/{BARE_HELLO_PATH}"
             floor_runs = {name: [self._measure(name, url, seconds)] for name, url in bare.items()}
@@ -206,7 +218,7 @@ class Command(BaseCommand):
             if "skipped" not in row:
                 add_ratios(row, floor=floor, bare_hello=bare_hello)
         report = {
-            "when": timezone.now().isoformat(timespec="seconds"),
+            "when": started.isoformat(timespec="seconds"),
             "seconds_per_run": seconds,
             "connections": {"latency": LATENCY_CONNECTIONS, "throughput": THROUGHPUT_CONNECTIONS},
             "gunicorn": {"config": "deploy/gunicorn.conf.py", "workers": workers, "threads": threads},
