@@ -76,6 +76,8 @@ BENCH_DATABASE_URL ?= sqlite:////tmp/hindsight-bench.sqlite3
 BENCH_SECONDS      ?= 15
 # The bench's own Redis database (the tests use 15, the soak 14).
 BENCH_REDIS_URL    ?= redis://127.0.0.1:6379/13
+# e.g. --port 18741 --bare-port 18742 when another bench is running on this machine.
+BENCH_HTTP_FLAGS   ?=
 SOAK_DATABASE      ?= hs_soak
 SOAK_DATABASE_URL  ?= postgres://postgres@127.0.0.1:5432/$(SOAK_DATABASE)
 SOAK_CLIENTS       ?= 50
@@ -103,7 +105,7 @@ bench: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput -v0; \
 	$(BIN)/python manage.py bench --scale $(BENCH_SCALE) --output $(CURDIR)/bench-results.json; \
 	if command -v wrk >/dev/null; then \
-		$(BIN)/python manage.py bench_http --seconds $(BENCH_SECONDS) --output $(CURDIR)/bench-results.json; fi
+		$(BIN)/python manage.py bench_http --seconds $(BENCH_SECONDS) $(BENCH_HTTP_FLAGS) --output $(CURDIR)/bench-results.json; fi
 
 # 50 clients against gunicorn on a fresh PostgreSQL database, restarting PostgreSQL mid-run; fails on any lost
 # write, server error, unfriendly outage page, unprovoked 4xx or write kind never acknowledged. Not part of

@@ -4,6 +4,7 @@ loopback, latency at 1 connection and throughput at 8, each page as a ratio to a
 
 import http.client
 import json
+import socket
 import statistics
 import time
 from contextlib import contextmanager
@@ -90,9 +91,17 @@ def mean_of_runs(runs):
     return {**combined, "errors": sum(run["errors"] for run in measured), "runs": runs}
 
 
+def port_in_use(port):
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
 @contextmanager
 def bench_servers(*, port, bare_port, workers, threads):
     """Hindsight (with the bench's reference routes) and the bare project, each its own gunicorn on loopback."""
+    for taken in (p for p in (port, bare_port) if port_in_use(p)):
+        # Another bench's server would answer in ours' place, and be measured.
+        raise CommandError(f"Port {taken} is in use (another bench running?): choose --port / --bare-port.")
     with (
         running_gunicorn(
             port,
