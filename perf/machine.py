@@ -2,6 +2,7 @@
 
 import os
 import platform
+import subprocess
 
 from django.db import connection
 
@@ -36,3 +37,14 @@ def describe_machine():
         "system": f"{platform.system()} {platform.release()}",
         "database": database_description(),
     }
+
+
+def load_average():
+    """The machine's load when a measurement started or ended: `uptime`'s words and the 1/5/15-minute averages."""
+    try:
+        uptime = subprocess.run(
+            ["uptime"], capture_output=True, text=True, timeout=5, check=False
+        ).stdout.strip()
+    except OSError:
+        uptime = ""
+    return {"uptime": uptime, "load_1_5_15": [round(load, 2) for load in os.getloadavg()]}

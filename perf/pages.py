@@ -13,9 +13,13 @@ from runbooks.models import Runbook
 from .bench_urls import BENCH_FLOOR_PATH, BENCH_HELLO_PATH
 from .scale import SEEDER_USERNAME
 
-HELLO = "hello (reference)"
-# Every page is reported as a multiple of this one's p50 (see perf.views.floor_list).
-FLOOR = "floor: bare 50-row list"
+HELLO = "hello (logged in, all middleware)"
+# In-process (`manage.py bench`), every page is reported as a multiple of this one's p50 (perf.views.floor_list):
+# the floor's query and template inside Hindsight's own stack.
+FLOOR = "floor (Hindsight's stack)"
+# Over HTTP (`manage.py bench_http`), the floors are a bare Django project's (perf/bare/), served beside Hindsight.
+BARE_FLOOR = "floor: bare 50-row list"
+BARE_HELLO = "floor: bare hello"
 
 
 # Sample objects for pages that show one thing: typical rows of the scale data set where there are any.

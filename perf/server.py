@@ -29,8 +29,11 @@ def wait_until_up(url, timeout=30):
 
 
 @contextmanager
-def running_gunicorn(port, workers=2, threads=4, extra_env=None, log_path=None):
-    """gunicorn with the repository's config on 127.0.0.1:port, same database as this process; stopped on exit."""
+def running_gunicorn(
+    port, workers=2, threads=4, extra_env=None, log_path=None, app=None, ready_path="/accounts/login/"
+):
+    """gunicorn with the repository's config on 127.0.0.1:port, same database as this process; stopped on exit.
+    `app` serves another WSGI application than Hindsight's (the bench's bare project) with the same config."""
     env = {
         **os.environ,
         "GUNICORN_BIND": f"127.0.0.1:{port}",
@@ -42,14 +45,14 @@ def running_gunicorn(port, workers=2, threads=4, extra_env=None, log_path=None):
     # The log stays open for the server's whole life; it is closed when the server stops.
     log = open(log_path, "w") if log_path else subprocess.DEVNULL  # noqa: SIM115
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONFIG)],
+        [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONFIG), *([app] if app else [])],
         cwd=settings.BASE_DIR,
         env=env,
         stdout=log,
         stderr=log,
     )
     try:
-        wait_until_up(f"http://127.0.0.1:{port}/accounts/login/")
+        wait_until_up(f"http://127.0.0.1:{port}{ready_path}")
         yield process
     finally:
         process.terminate()

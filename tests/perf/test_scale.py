@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import override_settings
 
 from incidents.models import Incident, Status, TimelineEntry
-from perf.bench_urls import BENCH_FLOOR_PATH
+from perf.bench_urls import BENCH_FLOOR_PATH, BENCH_HELLO_PATH
 from perf.measure import add_floor_ratios, count_queries, logged_in_client
 from perf.pages import FLOOR, HELLO, bench_urls, load_samples
 from perf.scale import BENCH_USERNAME, FULL_SIZES, SEEDER_USERNAME, seed_scale
@@ -144,5 +144,6 @@ def test_the_floor_lists_fifty_incidents_newest_first():
     assert len(response.context["incidents"]) == 50
 
 
-def test_the_floor_is_not_served_outside_benchmark_runs(viewer_client):
-    assert viewer_client.get(f"/{BENCH_FLOOR_PATH}").status_code == 404
+@pytest.mark.parametrize("path", [BENCH_FLOOR_PATH, BENCH_HELLO_PATH])
+def test_the_benchmark_references_are_not_served_outside_benchmark_runs(viewer_client, path):
+    assert viewer_client.get(f"/{path}").status_code == 404

@@ -9,10 +9,11 @@ from django.db import connection
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from perf.machine import describe_machine
+from perf.machine import describe_machine, load_average
 from perf.measure import add_floor_ratios, logged_in_client, measure_page
 from perf.pages import FLOOR, bench_urls, load_samples
 from perf.scale import BENCH_USERNAME, seed_scale
+from perf.shared_cache import describe_cache
 
 COUNTED_MODELS = [
     "auth.User",
@@ -61,8 +62,11 @@ class Command(BaseCommand):
             self.stderr.write(
                 "DEBUG is on: timings include debug overhead. Run without DEBUG=1 for real figures."
             )
+        cache = describe_cache(settings.CACHES, settings.HINDSIGHT_INSIGHTS_CACHE)
+        self.stdout.write(cache)
         seed_report = {} if no_seed else seed_scale(scale=scale, log=self.stdout.write)
         refresh_planner_statistics()
+        load_at_start = load_average()
         user = get_user_model().objects.get(username=BENCH_USERNAME)
         client = logged_in_client(user)
         results = []
@@ -79,6 +83,8 @@ class Command(BaseCommand):
             "when": timezone.now().isoformat(timespec="seconds"),
             "scale": scale,
             "machine": describe_machine(),
+            "cache": cache,
+            "load": {"start": load_at_start, "end": load_average()},
             "rows": row_counts(),
             "seed_seconds": {name: round(seconds, 1) for name, (_, seconds) in seed_report.items()},
             "floor": {"page": FLOOR, "p50_ms": floor_p50},
@@ -98,9 +104,9 @@ class Command(BaseCommand):
     @staticmethod
     def _row(result):
         if "skipped" in result:
-            return f"{result['page']:<30} {'—':>7} {'skipped: ' + result['skipped']}"
+            return f"{result['page']:<36} {'—':>7} {'skipped: ' + result['skipped']}"
         row = (
-            f"{result['page']:<30} {result['queries']:>7} {result['p50_ms']:>9.1f} {result['p95_ms']:>9.1f}"
+            f"{result['page']:<36} {result['queries']:>7} {result['p50_ms']:>9.1f} {result['p95_ms']:>9.1f}"
             f" {result['status']:>6} {result['requests']:>6}"
         )
         if "p50_x_floor" in result:  # while timing, the floor's p50 is not known yet
@@ -110,7 +116,7 @@ class Command(BaseCommand):
     @classmethod
     def table(cls, results):
         header = (
-            f"{'page':<30} {'queries':>7} {'p50 ms':>9} {'p95 ms':>9} {'status':>6} {'timed':>6}"
+            f"{'page':<36} {'queries':>7} {'p50 ms':>9} {'p95 ms':>9} {'status':>6} {'timed':>6}"
             f" {'p50/floor':>10} {'p95/floor':>10}"
         )
         return "\n".join([header, "-" * len(header), *(cls._row(r) for r in results)])
