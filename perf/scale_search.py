@@ -23,7 +23,6 @@ from search.registry import IndexedText, all_kinds
 
 CHUNK = 10_000
 DOCUMENT_FIELDS = (
-    "id",
     "content_type",
     "object_id",
     "kind",
@@ -33,7 +32,7 @@ DOCUMENT_FIELDS = (
     "url",
     "updated_at",
 )
-STAGING_TABLE = "scale_search_staging"
+STAGING = "scale_search_staging"
 _SENTINEL = 987654321
 
 
@@ -71,56 +70,66 @@ def _unindexed(kind):
 
 def _write_documents(kind_name, content_type_id, described):
     """Insert (object id, IndexedText) pairs as documents with their services, search vectors computed in SQL."""
-    described = list(described)
-    ids = reserve_ids(SearchDocument, len(described))
-    rows = [
-        (
-            pk,
-            content_type_id,
-            object_id,
-            kind_name,
-            text.title[:300],
-            text.keywords.strip(),
-            text.body,
-            text.url[:300],
-            text.updated_at,
+    documents, services = [], []
+    for object_id, text in described:
+        documents.append(
+            (
+                content_type_id,
+                object_id,
+                kind_name,
+                text.title[:300],
+                text.keywords.strip(),
+                text.body,
+                text.url[:300],
+                text.updated_at,
+            )
         )
-        for pk, (object_id, text) in zip(ids, described, strict=True)
-    ]
+        services.extend((object_id, service_id) for service_id in dict.fromkeys(text.service_ids))
     if connection.vendor == "postgresql":
-        _insert_with_vectors(rows)
-    else:  # SQLite's full-text table follows the rows through triggers
-        insert_rows(SearchDocument, DOCUMENT_FIELDS, rows)
+        _insert_with_vectors(content_type_id, documents, services)
+        return
+    # SQLite's full-text table follows the rows through triggers.
+    ids = reserve_ids(SearchDocument, len(documents))
+    rows = [(pk, *row) for pk, row in zip(ids, documents, strict=True)]
+    insert_rows(SearchDocument, ("id", *DOCUMENT_FIELDS), rows)
+    document_of = {row[2]: row[0] for row in rows}
     insert_rows(
         SearchDocument.services.through,
         ("searchdocument", "service"),
-        (
-            (pk, service_id)
-            for pk, (_, text) in zip(ids, described, strict=True)
-            for service_id in dict.fromkeys(text.service_ids)
-        ),
+        ((document_of[object_id], service_id) for object_id, service_id in services),
     )
 
 
-def _insert_with_vectors(rows):
-    """COPY into a temporary table, then one INSERT … SELECT computing `weighted_vector()`: each row written once,
-    rather than inserted and then updated (which would write every row and its index entries twice)."""
+def _insert_with_vectors(content_type_id, documents, services):
+    """COPY into temporary tables, then INSERT … SELECT computing `weighted_vector()` (each row written once,
+    rather than inserted and then updated) and the services joined to the new documents' ids."""
     table = SearchDocument._meta.db_table
+    through = SearchDocument.services.through._meta.db_table
     columns = ", ".join(SearchDocument._meta.get_field(name).column for name in DOCUMENT_FIELDS)
     query = SearchDocument.objects.annotate(vector=weighted_vector()).query
     vector_sql, vector_params = query.get_compiler(connection=connection).compile(query.annotations["vector"])
     with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TEMPORARY TABLE {STAGING_TABLE} (LIKE {table}) ON COMMIT DROP")
-        with cursor.copy(f"COPY {STAGING_TABLE} ({columns}) FROM STDIN") as copy:
-            for row in rows:
+        cursor.execute(f"CREATE TEMPORARY TABLE {STAGING} AS SELECT {columns} FROM {table} WITH NO DATA")
+        cursor.execute(f"CREATE TEMPORARY TABLE {STAGING}_services (object_id bigint, service_id bigint)")
+        with cursor.copy(f"COPY {STAGING} ({columns}) FROM STDIN") as copy:
+            for row in documents:
+                copy.write_row(row)
+        with cursor.copy(f"COPY {STAGING}_services (object_id, service_id) FROM STDIN") as copy:
+            for row in services:
                 copy.write_row(row)
         # The staging table takes the real table's name in the SELECT, so the compiled vector's columns resolve.
         cursor.execute(
-            f"INSERT INTO {table} ({columns}, search_vector) SELECT {columns}, {vector_sql}"
-            f" FROM {STAGING_TABLE} AS {table}",
+            f"INSERT INTO {table} ({columns}, search_vector)"
+            f" SELECT {columns}, {vector_sql} FROM {STAGING} AS {table}",
             vector_params,
         )
-        cursor.execute(f"DROP TABLE {STAGING_TABLE}")
+        cursor.execute(
+            f"INSERT INTO {through} (searchdocument_id, service_id)"
+            f" SELECT document.id, staged.service_id FROM {STAGING}_services staged"
+            f" JOIN {table} document ON document.content_type_id = %s AND document.object_id = staged.object_id",
+            [content_type_id],
+        )
+        cursor.execute(f"DROP TABLE {STAGING}, {STAGING}_services")
 
 
 class BulkDescriber:
@@ -134,6 +143,7 @@ class BulkDescriber:
         self.service_names = _names_in_order(apps.get_model("incidents", "Service"))
         self.category_names = _names_in_order(apps.get_model("incidents", "Category"))
         self.incident_services = _related(Incident.services.through, "incident_id", "service_id")
+        self._services_of: dict[int, list] = {}
         self.incident_url = _url_for_id("incidents:detail")
         self.postmortem_url = _url_for_id("postmortems:detail")
 
@@ -144,7 +154,12 @@ class BulkDescriber:
         return linked_titles(*texts)
 
     def services_of(self, incident_id):
-        return _in_order(self.incident_services.get(incident_id, ()), self.service_names)
+        """[(id, name)] of the incident's services, in order (each incident's postmortem and items ask again)."""
+        services = self._services_of.get(incident_id)
+        if services is None:
+            services = _in_order(self.incident_services.get(incident_id, ()), self.service_names)
+            self._services_of[incident_id] = services
+        return services
 
     def incident(self, ids):
         Incident = apps.get_model("incidents", "Incident")

@@ -5,6 +5,7 @@ import json
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Count
 from django.test import Client
 from django.test.utils import override_settings
@@ -56,6 +57,32 @@ def test_running_seed_scale_again_only_tops_up():
     bigger = seed_scale(TINY * 2, log=quiet)
     assert bigger["incidents and timelines"][0] == FULL_SIZES["incidents"] * TINY
     assert scale_incidents().count() == FULL_SIZES["incidents"] * TINY * 2
+
+
+def schema():
+    """Every index and constraint, as the database would re-create it."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'"
+            )
+            indexes = set(cursor.fetchall())
+            cursor.execute(
+                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), convalidated"
+                " FROM pg_constraint WHERE connamespace = 'public'::regnamespace"
+            )
+            return indexes | set(cursor.fetchall())
+        cursor.execute("SELECT type, name, sql FROM sqlite_master")
+        return set(cursor.fetchall())
+
+
+def test_seeding_and_topping_up_leave_the_schema_as_the_migrations_made_it():
+    migrated = schema()
+    seed_scale(TINY * 2, log=quiet)  # a first load: indexes and foreign keys set aside, then re-created
+    assert schema() == migrated
+    seed_scale(TINY * 3, log=quiet)  # a top-up smaller than what is there: loaded with them in place
+    assert schema() == migrated
+    assert scale_incidents().count() == FULL_SIZES["incidents"] * TINY * 3
 
 
 def test_seed_scale_runs_on_top_of_demo_data():
