@@ -1,11 +1,13 @@
-"""A large, realistic data set, inserted fast: bulk inserts in batches, one transaction per chunk.
+"""A large, realistic data set, inserted fast: plain rows, no model instances, one transaction per kind of data.
 
 `FULL_SIZES` is the size of a large engineering organisation (scale 1.0); `--scale` multiplies it. Every row the
 seeder makes is recognisable (usernames and names start with `scale-`, incidents are created by the `scale-seeder`
 user), so it runs on top of demo data and running it again only tops up what is missing.
 
 Each kind of data is one function in `SCALE_SEEDERS`, taking a `ScaleRun` and returning the rows it added.
-A new app adds its models with one more function at the end of that list.
+A new app adds its models with one more function at the end of that list. The big tables are written as tuples
+through `perf.bulk` (COPY on PostgreSQL, executemany on SQLite), with Markdown rendered once per distinct text;
+the search index is built from rows by `perf.scale_search`.
 """
 
 import random
@@ -15,11 +17,12 @@ from functools import lru_cache
 from itertools import islice
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.roles import EDITOR, RESPONDER, VIEWER
@@ -637,6 +640,11 @@ SCALE_SEEDERS = [
     ("runbooks", seed_runbooks),
     ("search index", seed_search_index),
 ]
+
+
+def seed_report_path(scale):
+    """Where `manage.py seed_scale` records its times per table, and `manage.py bench --no-seed` reads them."""
+    return settings.BASE_DIR / "perf" / "results" / f"seed-{connection.vendor}-scale{scale:g}.json"
 
 
 def seed_scale(scale=1.0, log=print, batch_size=2_000):
