@@ -1,11 +1,13 @@
-"""A large, realistic data set, inserted fast: bulk inserts in batches, one transaction per chunk.
+"""A large, realistic data set, inserted fast: plain rows, no model instances, one transaction per kind of data.
 
 `FULL_SIZES` is the size of a large engineering organisation (scale 1.0); `--scale` multiplies it. Every row the
 seeder makes is recognisable (usernames and names start with `scale-`, incidents are created by the `scale-seeder`
 user), so it runs on top of demo data and running it again only tops up what is missing.
 
 Each kind of data is one function in `SCALE_SEEDERS`, taking a `ScaleRun` and returning the rows it added.
-A new app adds its models with one more function at the end of that list.
+A new app adds its models with one more function at the end of that list. The big tables are written as tuples
+through `perf.bulk` (COPY on PostgreSQL, executemany on SQLite), with Markdown rendered once per distinct text;
+the search index is built from rows by `perf.scale_search`.
 """
 
 import random
@@ -13,14 +15,14 @@ import time
 from datetime import timedelta
 from functools import lru_cache
 from itertools import islice
-from unittest import mock
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.roles import EDITOR, RESPONDER, VIEWER
@@ -28,6 +30,8 @@ from documents.markdown import render_markdown
 from incidents.models import Category, DetectionSource, Incident, Service, Severity, Status, TimelineEntry
 from insights import freshness as insights_freshness
 from notifications.services import notifications_suppressed
+from perf.bulk import insert_rows, loading, reserve_ids
+from perf.scale_search import index_missing
 
 FULL_SIZES = {
     "users": 1_000,
@@ -227,28 +231,59 @@ def seed_incidents(run):
     open_wanted = max(1, round(OPEN_INCIDENTS_AT_FULL_SCALE * run.scale)) if existing == 0 else 0
     entries_per_incident = FULL_SIZES["timeline_entries"] / FULL_SIZES["incidents"]
     added = 0
-    while added < missing:
-        size = min(INCIDENT_CHUNK, missing - added)
-        with transaction.atomic():
+    through = (Incident.services.through, Incident.categories.through)
+    with loading(Incident, *through, TimelineEntry, adding=missing):
+        while added < missing:
+            size = min(INCIDENT_CHUNK, missing - added)
             incidents = [
-                _incident(run, seeder, people, is_open=(added + i) < open_wanted) for i in range(size)
+                _incident(run, pk, seeder.pk, people, is_open=(added + i) < open_wanted)
+                for i, pk in enumerate(reserve_ids(Incident, size))
             ]
-            incidents = run.insert(Incident, incidents)
+            insert_rows(Incident, INCIDENT_FIELDS, incidents, now=run.now)
             _link_incidents(run, incidents, service_ids, category_ids)
-            run.insert(
+            insert_rows(
                 TimelineEntry,
+                TIMELINE_FIELDS,
                 (
                     entry
                     for incident in incidents
                     for entry in _timeline(run, incident, people, entries_per_incident)
                 ),
+                now=run.now,
             )
-        added += size
-        run.log(f"  incidents: {existing + added:,} / {run.target('incidents'):,}")
+            added += size
+            run.log(f"  incidents: {existing + added:,} / {run.target('incidents'):,}")
     return added
 
 
-def _incident(run, seeder, people, is_open):
+INCIDENT_FIELDS = (
+    "id",
+    "started_at",
+    "title",
+    "summary",
+    "rendered_summary",
+    "severity",
+    "status",
+    "detection_source",
+    "customer_impact",
+    "rendered_customer_impact",
+    "detected_at",
+    "acknowledged_at",
+    "mitigated_at",
+    "resolved_at",
+    "commander",
+    "tech_lead",
+    "scribe",
+    "created_by",
+)
+TIMELINE_FIELDS = ("incident", "occurred_at", "kind", "text", "author")
+OPEN_STATUSES = [Status.INVESTIGATING, Status.IDENTIFIED, Status.MONITORING]
+DETECTION_SOURCES = DetectionSource.values
+TIMELINE_KINDS = TimelineEntry.Kind.values
+
+
+def _incident(run, pk, seeder_id, people, is_open):
+    """One incident as a row of INCIDENT_FIELDS (its id first, its start second)."""
     rng = run.rng
     if is_open:
         started = run.now - timedelta(minutes=rng.randint(10, 600))
@@ -261,26 +296,25 @@ def _incident(run, seeder, people, is_open):
     symptom = rng.choice(SYMPTOMS)
     summary = f"Users saw {symptom}. Mitigated by rolling back; see the timeline."
     impact = f"Some customers saw {symptom}."
-    return Incident(
-        title=f"{symptom.capitalize()} on {rng.choice(SERVICE_WORDS)} ({started:%Y-%m-%d})",
-        summary=summary,
-        rendered_summary=rendered(summary),
-        severity=run.weighted_severity(),
-        status=rng.choice([Status.INVESTIGATING, Status.IDENTIFIED, Status.MONITORING])
-        if is_open
-        else Status.RESOLVED,
-        detection_source=rng.choices(DetectionSource.values, weights=[60, 15, 15, 8, 2, 0])[0],
-        customer_impact=impact,
-        rendered_customer_impact=rendered(impact),
-        started_at=started,
-        detected_at=detected,
-        acknowledged_at=acknowledged,
-        mitigated_at=mitigated,
-        resolved_at=resolved,
-        commander_id=rng.choice(people),
-        tech_lead_id=rng.choice(people),
-        scribe_id=rng.choice(people),
-        created_by=seeder,
+    return (
+        pk,
+        started,
+        f"{symptom.capitalize()} on {rng.choice(SERVICE_WORDS)} ({started:%Y-%m-%d})",
+        summary,
+        rendered(summary),
+        run.weighted_severity(),
+        rng.choice(OPEN_STATUSES) if is_open else Status.RESOLVED,
+        rng.choices(DETECTION_SOURCES, weights=[60, 15, 15, 8, 2, 0])[0],
+        impact,
+        rendered(impact),
+        detected,
+        acknowledged,
+        mitigated,
+        resolved,
+        rng.choice(people),
+        rng.choice(people),
+        rng.choice(people),
+        seeder_id,
     )
 
 
@@ -288,26 +322,27 @@ def _link_incidents(run, incidents, service_ids, category_ids):
     rng = run.rng
     service_links, category_links = [], []
     for incident in incidents:
+        pk = incident[0]
         for service_id in rng.sample(service_ids, k=min(len(service_ids), rng.randint(1, 3))):
-            service_links.append(Incident.services.through(incident_id=incident.pk, service_id=service_id))
+            service_links.append((pk, service_id))
         for category_id in rng.sample(category_ids, k=min(len(category_ids), rng.randint(0, 2))):
-            category_links.append(
-                Incident.categories.through(incident_id=incident.pk, category_id=category_id)
-            )
-    run.insert(Incident.services.through, service_links)
-    run.insert(Incident.categories.through, category_links)
+            category_links.append((pk, category_id))
+    insert_rows(Incident.services.through, ("incident", "service"), service_links)
+    insert_rows(Incident.categories.through, ("incident", "category"), category_links)
 
 
 def _timeline(run, incident, people, average):
+    """About `average` entries, three minutes apart from the incident's start (rows of TIMELINE_FIELDS)."""
     rng = run.rng
+    pk, started = incident[0], incident[1]
     count = rng.randint(int(average * 0.5), int(average * 1.5))
     for minute in range(count):
-        yield TimelineEntry(
-            incident_id=incident.pk,
-            occurred_at=incident.started_at + timedelta(minutes=3 * minute),
-            kind=rng.choice(TimelineEntry.Kind.values),
-            text=rng.choice(TIMELINE_TEXTS),
-            author_id=rng.choice(people),
+        yield (
+            pk,
+            started + timedelta(minutes=3 * minute),
+            rng.choice(TIMELINE_KINDS),
+            rng.choice(TIMELINE_TEXTS),
+            rng.choice(people),
         )
 
 
@@ -355,7 +390,7 @@ def seed_postmortems(run):
     """Postmortems for resolved scale incidents (newest first), each with its first revision."""
     Postmortem = apps.get_model("postmortems", "Postmortem")
     Revision = apps.get_model("documents", "Revision")
-    content_type = ContentType.objects.get_for_model(Postmortem)
+    content_type_id = ContentType.objects.get_for_model(Postmortem).pk
     seeder = run.seeder_user()
     existing = Postmortem.objects.filter(created_by=seeder).count()
     missing = run.target("postmortems") - existing
@@ -365,56 +400,69 @@ def seed_postmortems(run):
     candidates = (
         Incident.objects.filter(created_by=seeder, status=Status.RESOLVED, postmortem__isnull=True)
         .order_by("-started_at")
-        .values_list("pk", "title", "started_at", "resolved_at")[:missing]
+        .values_list("pk", "title", "resolved_at")[:missing]
     )
     added = 0
-    for chunk in _chunks(list(candidates), INCIDENT_CHUNK):
-        with transaction.atomic():
-            postmortems = run.insert(Postmortem, (_postmortem(run, row, seeder, people) for row in chunk))
-            run.insert(
+    with loading(Postmortem, Revision, Postmortem.authors.through, adding=missing):
+        for chunk in _chunks(list(candidates), INCIDENT_CHUNK):
+            ids = reserve_ids(Postmortem, len(chunk))
+            postmortems = [
+                _postmortem(run, pk, incident, seeder.pk, people)
+                for pk, incident in zip(ids, chunk, strict=True)
+            ]
+            insert_rows(Postmortem, POSTMORTEM_FIELDS, postmortems, now=run.now)
+            insert_rows(
                 Revision,
+                ("content_type", "object_id", "number", "title", "body", "author"),
                 (
-                    Revision(
-                        content_type=content_type,
-                        object_id=pm.pk,
-                        number=1,
-                        title=pm.title,
-                        body=pm.body,
-                        author_id=pm.updated_by_id,
-                    )
-                    for pm in postmortems
+                    (content_type_id, pk, 1, title, body, author)
+                    for pk, _, title, body, *_, author in postmortems
                 ),
+                now=run.now,
             )
-            run.insert(
+            insert_rows(
                 Postmortem.authors.through,
-                (
-                    Postmortem.authors.through(postmortem_id=pm.pk, user_id=pm.updated_by_id)
-                    for pm in postmortems
-                ),
-                ignore_conflicts=True,
+                ("postmortem", "user"),
+                ((pm[0], pm[-1]) for pm in postmortems),
             )
-        added += len(chunk)
+            added += len(chunk)
     return added
 
 
-def _postmortem(run, row, seeder, people):
-    pk, title, _started_at, resolved_at = row
-    Postmortem = apps.get_model("postmortems", "Postmortem")
+POSTMORTEM_FIELDS = (
+    "id",
+    "incident",
+    "title",
+    "body",
+    "rendered_body",
+    "version",
+    "status",
+    "published_at",
+    "created_at",
+    "created_by",
+    "updated_by",
+)
+
+
+def _postmortem(run, pk, incident, seeder_id, people):
+    """One postmortem as a row of POSTMORTEM_FIELDS."""
+    incident_id, title, resolved_at = incident
     # A handful of distinct bodies, so each is rendered to HTML once (see `rendered`).
     body = POSTMORTEM_BODY.format(symptom=title.split(" on ")[0])
     created = resolved_at + timedelta(hours=run.rng.randint(2, 96))
     published = run.rng.random() < 0.8
-    return Postmortem(
-        incident_id=pk,
-        title=f"Postmortem: {title}",
-        body=body,
-        rendered_body=rendered(body),
-        version=1,
-        status=Postmortem.Status.PUBLISHED if published else run.rng.choice(["draft", "in_review"]),
-        published_at=created + timedelta(days=2) if published else None,
-        created_at=created,
-        created_by=seeder,
-        updated_by_id=run.rng.choice(people),
+    return (
+        pk,
+        incident_id,
+        f"Postmortem: {title}",
+        body,
+        rendered(body),
+        1,
+        "published" if published else run.rng.choice(["draft", "in_review"]),
+        created + timedelta(days=2) if published else None,
+        created,
+        seeder_id,
+        run.rng.choice(people),
     )
 
 
@@ -442,35 +490,51 @@ def seed_action_items(run):
     postmortems = list(Postmortem.objects.filter(created_by=seeder).values_list("pk", "created_at"))
     if not postmortems:
         return 0
-    rows = (_action_item(run, postmortems[i % len(postmortems)], seeder, people) for i in range(missing))
-    added = 0
-    for chunk in _chunks(rows, INCIDENT_CHUNK * 5):
-        with transaction.atomic():
-            run.insert(ActionItem, chunk)
-        added += len(chunk)
-    return added
+    statuses = ActionItem.Status.values
+    kinds, priorities = ActionItem.Kind.values, ActionItem.Priority.values
+    rows = (
+        _action_item(run, postmortems[i % len(postmortems)], seeder.pk, people, statuses, kinds, priorities)
+        for i in range(missing)
+    )
+    with loading(ActionItem, adding=missing):
+        return insert_rows(ActionItem, ACTION_ITEM_FIELDS, rows, now=run.now)
 
 
-def _action_item(run, postmortem, seeder, people):
-    ActionItem = apps.get_model("postmortems", "ActionItem")
+ACTION_ITEM_FIELDS = (
+    "postmortem",
+    "title",
+    "kind",
+    "priority",
+    "owner",
+    "team",
+    "due_date",
+    "status",
+    "wont_do_reason",
+    "completed_at",
+    "created_at",
+    "created_by",
+)
+
+
+def _action_item(run, postmortem, seeder_id, people, statuses, kinds, priorities):
+    """One action item as a row of ACTION_ITEM_FIELDS."""
     rng = run.rng
     postmortem_id, created = postmortem
     due = (created + timedelta(days=rng.randint(7, 60))).date()
-    status = rng.choices(ActionItem.Status.values, weights=[15, 10, 70, 5])[0]
-    done = status == "done"
-    return ActionItem(
-        postmortem_id=postmortem_id,
-        title=rng.choice(ACTION_TITLES),
-        kind=rng.choice(ActionItem.Kind.values),
-        priority=rng.choice(ActionItem.Priority.values),
-        owner_id=None if rng.random() < 0.1 else rng.choice(people),
-        team=rng.choice(TEAMS),
-        due_date=due,
-        status=status,
-        wont_do_reason="Superseded by the platform migration." if status == "wont_do" else "",
-        completed_at=created + timedelta(days=rng.randint(1, 60)) if done else None,
-        created_at=created,
-        created_by=seeder,
+    status = rng.choices(statuses, weights=[15, 10, 70, 5])[0]
+    return (
+        postmortem_id,
+        rng.choice(ACTION_TITLES),
+        rng.choice(kinds),
+        rng.choice(priorities),
+        None if rng.random() < 0.1 else rng.choice(people),
+        rng.choice(TEAMS),
+        due,
+        status,
+        "Superseded by the platform migration." if status == "wont_do" else "",
+        created + timedelta(days=rng.randint(1, 60)) if status == "done" else None,
+        created,
+        seeder_id,
     )
 
 
@@ -483,114 +547,76 @@ def seed_runbooks(run):
     service_ids = list(Service.objects.filter(name__startswith=PREFIX).values_list("pk", flat=True))
     taken = set(Runbook.objects.filter(slug__startswith=PREFIX).values_list("slug", flat=True))
     people = run.people() or [run.seeder_user().pk]
-    new = [
-        Runbook(
-            title=f"{TEAMS[i % len(TEAMS)]} runbook {i}: {run.rng.choice(SYMPTOMS)}",
-            slug=slug,
-            body=RUNBOOK_BODY,
-            rendered_body=rendered(RUNBOOK_BODY),
-            version=1,
-            owner_team=TEAMS[i % len(TEAMS)],
-            last_reviewed_at=run.now - timedelta(days=run.rng.randint(0, 400)),
-            last_reviewed_by_id=run.rng.choice(people),
-            updated_by_id=run.rng.choice(people),
-        )
-        for i in range(run.target("runbooks"))
-        if (slug := f"{PREFIX}runbook-{i:05d}") not in taken
+    slugs = [
+        (i, slug) for i in range(run.target("runbooks")) if (slug := f"{PREFIX}runbook-{i:05d}") not in taken
     ]
-    content_type = ContentType.objects.get_for_model(Runbook)
+    content_type_id = ContentType.objects.get_for_model(Runbook).pk
     with transaction.atomic():
-        runbooks = run.insert(Runbook, new)
-        run.insert(
+        runbooks = [
+            _runbook(run, pk, i, slug, people)
+            for pk, (i, slug) in zip(reserve_ids(Runbook, len(slugs)), slugs, strict=True)
+        ]
+        insert_rows(Runbook, RUNBOOK_FIELDS, runbooks, now=run.now)
+        insert_rows(
             Revision,
-            (
-                Revision(
-                    content_type=content_type,
-                    object_id=rb.pk,
-                    number=1,
-                    title=rb.title,
-                    body=rb.body,
-                    author_id=rb.updated_by_id,
-                )
-                for rb in runbooks
-            ),
+            ("content_type", "object_id", "number", "title", "body", "author"),
+            ((content_type_id, pk, 1, title, body, author) for pk, title, _, body, *_, author in runbooks),
+            now=run.now,
         )
-        run.insert(
+        insert_rows(
             Runbook.services.through,
+            ("runbook", "service"),
             (
-                Runbook.services.through(runbook_id=rb.pk, service_id=service_id)
-                for rb in runbooks
+                (runbook[0], service_id)
+                for runbook in runbooks
                 for service_id in run.rng.sample(service_ids, k=min(2, len(service_ids)))
             ),
         )
-        run.insert(
+        insert_rows(
             Runbook.tags.through,
+            ("runbook", "tag"),
             (
-                Runbook.tags.through(runbook_id=rb.pk, tag_id=tag_id)
-                for rb in runbooks
+                (runbook[0], tag_id)
+                for runbook in runbooks
                 for tag_id in run.rng.sample(tag_ids, k=min(2, len(tag_ids)))
             ),
         )
-    return len(new)
+    return len(runbooks)
+
+
+RUNBOOK_FIELDS = (
+    "id",
+    "title",
+    "slug",
+    "body",
+    "rendered_body",
+    "version",
+    "owner_team",
+    "last_reviewed_at",
+    "last_reviewed_by",
+    "updated_by",
+)
+
+
+def _runbook(run, pk, i, slug, people):
+    """One runbook as a row of RUNBOOK_FIELDS."""
+    return (
+        pk,
+        f"{TEAMS[i % len(TEAMS)]} runbook {i}: {run.rng.choice(SYMPTOMS)}",
+        slug,
+        RUNBOOK_BODY,
+        rendered(RUNBOOK_BODY),
+        1,
+        TEAMS[i % len(TEAMS)],
+        run.now - timedelta(days=run.rng.randint(0, 400)),
+        run.rng.choice(people),
+        run.rng.choice(people),
+    )
 
 
 def seed_search_index(run):
     """Bulk inserts skip the signals that keep the search index: index what is missing, in bulk."""
-    from search import kinds
-    from search.indexing import refresh_vectors
-    from search.models import SearchDocument
-    from search.registry import all_kinds
-
-    added = 0
-    # Scale data repeats a few Markdown bodies: render each distinct one once (the search app renders per call).
-    with mock.patch.object(
-        kinds, "markdown_as_plain_text", lru_cache(maxsize=4096)(kinds.markdown_as_plain_text)
-    ):
-        for kind in all_kinds():
-            content_type = ContentType.objects.get_for_model(kind.model)
-            indexed = SearchDocument.objects.filter(content_type=content_type).values("object_id")
-            missing = kind.objects_for_rebuild().exclude(pk__in=indexed)
-            for chunk in _chunks(missing.iterator(chunk_size=INCIDENT_CHUNK), INCIDENT_CHUNK):
-                texts = [kind.describe(obj) for obj in chunk]
-                with transaction.atomic():
-                    documents = run.insert(
-                        SearchDocument,
-                        (
-                            _search_document(kind, content_type, obj, text)
-                            for obj, text in zip(chunk, texts, strict=True)
-                        ),
-                    )
-                    run.insert(
-                        SearchDocument.services.through,
-                        (
-                            SearchDocument.services.through(
-                                searchdocument_id=document.pk, service_id=service_id
-                            )
-                            for document, text in zip(documents, texts, strict=True)
-                            for service_id in text.service_ids
-                        ),
-                    )
-                added += len(chunk)
-            refresh_vectors(
-                SearchDocument.objects.filter(content_type=content_type, search_vector__isnull=True)
-            )
-            run.log(f"  search index: {kind.name} done")
-    return added
-
-
-def _search_document(kind, content_type, obj, text):
-    from search.models import SearchDocument
-
-    return SearchDocument(
-        content_type=content_type,
-        object_id=obj.pk,
-        kind=kind.name,
-        title=text.title[:300],
-        body=text.body,
-        keywords=text.keywords.strip(),
-        url=text.url[:300],
-        updated_at=text.updated_at,
-    )
+    return index_missing(log=run.log)
 
 
 def _chunks(iterable, size):
@@ -614,6 +640,11 @@ SCALE_SEEDERS = [
     ("runbooks", seed_runbooks),
     ("search index", seed_search_index),
 ]
+
+
+def seed_report_path(scale):
+    """Where `manage.py seed_scale` records its times per table, and `manage.py bench --no-seed` reads them."""
+    return settings.BASE_DIR / "perf" / "results" / f"seed-{connection.vendor}-scale{scale:g}.json"
 
 
 def seed_scale(scale=1.0, log=print, batch_size=2_000):

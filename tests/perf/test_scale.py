@@ -1,19 +1,22 @@
 """The scale data set and the benchmark: realistic sizes, re-runnable, and page query counts that do not grow."""
 
 import json
+from io import StringIO
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Count
 from django.test import Client
 from django.test.utils import override_settings
 
 from incidents.models import Incident, Status, TimelineEntry
 from perf.bench_urls import BENCH_FLOOR_PATH, BENCH_HELLO_PATH
+from perf.management.commands.bench import seed_seconds
 from perf.measure import add_floor_ratios, count_queries, logged_in_client
 from perf.pages import FLOOR, HELLO, bench_urls, load_samples
-from perf.scale import BENCH_USERNAME, FULL_SIZES, SEEDER_USERNAME, seed_scale
+from perf.scale import BENCH_USERNAME, FULL_SIZES, SCALE_SEEDERS, SEEDER_USERNAME, seed_scale
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +59,32 @@ def test_running_seed_scale_again_only_tops_up():
     bigger = seed_scale(TINY * 2, log=quiet)
     assert bigger["incidents and timelines"][0] == FULL_SIZES["incidents"] * TINY
     assert scale_incidents().count() == FULL_SIZES["incidents"] * TINY * 2
+
+
+def schema():
+    """Every index and constraint, as the database would re-create it."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'"
+            )
+            indexes = set(cursor.fetchall())
+            cursor.execute(
+                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), convalidated"
+                " FROM pg_constraint WHERE connamespace = 'public'::regnamespace"
+            )
+            return indexes | set(cursor.fetchall())
+        cursor.execute("SELECT type, name, sql FROM sqlite_master")
+        return set(cursor.fetchall())
+
+
+def test_seeding_and_topping_up_leave_the_schema_as_the_migrations_made_it():
+    migrated = schema()
+    seed_scale(TINY * 2, log=quiet)  # a first load: indexes and foreign keys set aside, then re-created
+    assert schema() == migrated
+    seed_scale(TINY * 3, log=quiet)  # a top-up smaller than what is there: loaded with them in place
+    assert schema() == migrated
+    assert scale_incidents().count() == FULL_SIZES["incidents"] * TINY * 3
 
 
 def test_seed_scale_runs_on_top_of_demo_data():
@@ -123,6 +152,14 @@ def test_bench_writes_a_table_and_json_for_every_page(tmp_path, capsys):
         assert "p50_x_floor" in page  # every page as a multiple of the floor's p50
     assert report["floor"]["p50_ms"] == next(p["p50_ms"] for p in measured if p["page"] == FLOOR)
     assert "p50/floor" in capsys.readouterr().out
+
+
+def test_bench_without_seeding_reports_the_times_seed_scale_recorded(tmp_path, settings):
+    """`bench --no-seed` (or a bench run on data already there) still says what seeding that data cost."""
+    settings.BASE_DIR = tmp_path  # where perf/results/ is
+    call_command("seed_scale", scale=TINY, stdout=StringIO())
+    nothing_seeded_now = {name: (0, 0.0) for name, _ in SCALE_SEEDERS}
+    assert seed_seconds(nothing_seeded_now, TINY).keys() == {name for name, _ in SCALE_SEEDERS}
 
 
 def test_floor_ratios_divide_by_the_floors_median():
