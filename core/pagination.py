@@ -144,3 +144,22 @@ def _beyond(keys: list[tuple[str, OrderBy]], anchor: QuerySet[Any], *, forward: 
         condition |= same_before & compare(key, term, strict=True)
     first_key, first_term = keys[0]
     return compare(first_key, first_term, strict=False) & condition
+
+
+class KeysetListMixin:
+    """For a ListView or FilterView: pages by `keyset_page` instead of Paginator's COUNT and OFFSET.
+
+    The view supplies `keyset_anchors()`: the rows a cursor may name (those the user may see, before any
+    filter). Its queryset's order must end on the primary key and order by non-NULL values (alias a nullable
+    column with Coalesce to a sentinel that keeps its NULLS FIRST/LAST place)."""
+
+    request: Any
+
+    def paginate_queryset(self, queryset: Any, page_size: int) -> Any:  # MultipleObjectMixin's signature
+        page = keyset_page(
+            queryset,
+            anchors=self.keyset_anchors(),  # type: ignore[attr-defined]
+            per_page=page_size,
+            cursor=self.request.GET.get("page"),
+        )
+        return None, page, page.object_list, page.has_other_pages()

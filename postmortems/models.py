@@ -6,7 +6,8 @@ from typing import Any, Self
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OrderBy, Q, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -111,6 +112,12 @@ class Postmortem(VersionedDocument):
         self.save(update_fields=["status", "published_at", "published_by", "updated_at"])
 
 
+def due_date_order() -> OrderBy:
+    """Earliest due first, undated items last (NULLS LAST on every database): spelt as a non-NULL key, so a
+    keyset walk can seek on it; the index actionitem_due_order serves it."""
+    return Coalesce("due_date", Value(date.max)).asc()
+
+
 class ActionItemQuerySet(models.QuerySet["ActionItem"]):
     """Each section of the review meeting is a queryset method; `predicates` gives the same rules as Q objects,
     so one query can count every section (postmortems.action_views.section_counts)."""
@@ -169,6 +176,13 @@ class ActionItemQuerySet(models.QuerySet["ActionItem"]):
 
     def for_review(self) -> Self:
         return self.select_related("owner", "postmortem__incident")
+
+    def by_due_date(self) -> Self:
+        """Soonest due first (undated last), then the most urgent; ends on the id, so a keyset walk can page it."""
+        return self.order_by(due_date_order(), "priority", "id")
+
+    def by_status_and_due_date(self) -> Self:
+        return self.order_by("status", due_date_order(), "priority", "id")
 
 
 class ActionItem(models.Model):
