@@ -112,10 +112,15 @@ class Postmortem(VersionedDocument):
         self.save(update_fields=["status", "published_at", "published_by", "updated_at"])
 
 
+def due_or_never() -> Coalesce:
+    """An item's due date, undated items as the last possible day: a non-NULL key a keyset walk can seek on."""
+    return Coalesce("due_date", Value(date.max))
+
+
 def due_date_order() -> OrderBy:
-    """Earliest due first, undated items last (NULLS LAST on every database): spelt as a non-NULL key, so a
-    keyset walk can seek on it; the index actionitem_due_order serves it."""
-    return Coalesce("due_date", Value(date.max)).asc()
+    """Earliest due first, undated items last (NULLS LAST on every database); the indexes
+    actionitem_status_due_order and actionitem_open_due_order serve it."""
+    return due_or_never().asc()
 
 
 class ActionItemQuerySet(models.QuerySet["ActionItem"]):
@@ -250,6 +255,15 @@ class ActionItem(models.Model):
             models.Index(fields=["status", "due_date"], name="actionitem_status_due"),
             models.Index(fields=["owner", "status"], name="actionitem_owner_status"),
             models.Index(fields=["status", "completed_at"], name="actionitem_status_completed"),
+            # The action-item list's orders (by_status_and_due_date; by_due_date for the open sections).
+            models.Index("status", due_or_never(), "priority", "id", name="actionitem_status_due_order"),
+            models.Index(
+                due_or_never(),
+                "priority",
+                "id",
+                name="actionitem_open_due_order",
+                condition=Q(status__in=["open", "in_progress"]),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

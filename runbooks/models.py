@@ -122,6 +122,7 @@ class Runbook(VersionedDocument):
         indexes = [
             models.Index(Lower("title"), "id", name="runbook_title_lower"),
             models.Index(fields=["last_reviewed_at"], name="runbook_last_reviewed"),
+            models.Index(LAST_REVIEWED, "id", name="runbook_reviewed_order"),  # the "reviewed" sorts
         ]
 
     def __str__(self):
