@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django.conf import settings
-from django.db.models import F, Model, OrderBy, Q, QuerySet, Subquery
+from django.db.models import F, Field, Func, Model, OrderBy, Q, QuerySet, Subquery
+from django.db.models.lookups import GreaterThan, LessThan
 
 M = TypeVar("M", bound=Model)
 
@@ -123,10 +124,22 @@ def _field_name(term: OrderBy) -> str | None:
     return str(name)
 
 
+class _Row(Func):
+    """A row value, `(a, b, c)`: compared with another row it orders like the list (all keys one direction)."""
+
+    function = ""
+    template = "(%(expressions)s)"
+    output_field = Field()
+
+
 def _beyond(keys: list[tuple[str, OrderBy]], anchor: QuerySet[Any], *, forward: bool) -> Q:
-    """Rows after (or before) the anchor row in the order of `keys`: the row-value comparison spelt out, plus a
-    non-strict bound on the first key so the database seeks through the index instead of filtering from the
-    start. Keys must not be NULL (the list's order is over required fields)."""
+    """Rows after (or before) the anchor row in the order of `keys`. Keys must not be NULL (the list's order is
+    over required fields, or spells a nullable one with Coalesce).
+
+    When every key runs the same way, one row-value comparison `(k1, k2, id) > (SELECT …)`: a multi-column
+    index on the keys seeks straight to the anchor, however many rows share its first key (a list ordered by a
+    status first). Otherwise the comparison spelt out, plus a non-strict bound on the first key so the database
+    seeks through the index instead of filtering from the start."""
 
     anchor = anchor.order_by()
 
@@ -138,9 +151,34 @@ def _beyond(keys: list[tuple[str, OrderBy]], anchor: QuerySet[Any], *, forward: 
         lookup = ("gt" if later else "lt") + ("" if strict else "e")
         return Q(**{f"{key}__{lookup}": anchor_value(term)})
 
+    if len({term.descending for _key, term in keys}) == 1:
+        later = keys[0][1].descending != forward
+        row = anchor.annotate(**{f"_keyset_{i}": term.expression for i, (_key, term) in enumerate(keys)})
+        anchor_row = Subquery(row.values(*(f"_keyset_{i}" for i in range(len(keys))))[:1])
+        comparison = GreaterThan if later else LessThan
+        return Q(comparison(_Row(*(F(key) for key, _term in keys)), anchor_row))
     condition = Q()
     for i, (key, term) in enumerate(keys):
         same_before = Q(*(Q(**{k: anchor_value(t)}) for k, t in keys[:i]))
         condition |= same_before & compare(key, term, strict=True)
     first_key, first_term = keys[0]
     return compare(first_key, first_term, strict=False) & condition
+
+
+class KeysetListMixin:
+    """For a ListView or FilterView: pages by `keyset_page` instead of Paginator's COUNT and OFFSET.
+
+    The view supplies `keyset_anchors()`: the rows a cursor may name (those the user may see, before any
+    filter). Its queryset's order must end on the primary key and order by non-NULL values (alias a nullable
+    column with Coalesce to a sentinel that keeps its NULLS FIRST/LAST place)."""
+
+    request: Any
+
+    def paginate_queryset(self, queryset: Any, page_size: int) -> Any:  # MultipleObjectMixin's signature
+        page = keyset_page(
+            queryset,
+            anchors=self.keyset_anchors(),  # type: ignore[attr-defined]
+            per_page=page_size,
+            cursor=self.request.GET.get("page"),
+        )
+        return None, page, page.object_list, page.has_other_pages()

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -16,6 +15,7 @@ from django.views.generic import CreateView, ListView, UpdateView
 
 from accounts.selectors import people
 from core.csv_export import csv_response
+from core.pagination import KeysetListMixin, keyset_page
 from core.people import display_name
 from incidents.models import visible_q
 from reviews.models import ReviewComment
@@ -34,13 +34,9 @@ RECENTLY_CLOSED_DAYS = 14
 def review_sections(items, today, now):
     """(key, heading, queryset) for the review meeting, in the order it is run."""
     return [
-        ("unowned", "Unowned", items.unowned().order_by("due_date", "priority", "id")),
-        ("overdue", "Overdue", items.overdue(today).order_by("due_date", "priority", "id")),
-        (
-            "due_soon",
-            "Due this week",
-            items.due_within(DUE_SOON_DAYS, today).order_by("due_date", "priority", "id"),
-        ),
+        ("unowned", "Unowned", items.unowned().by_due_date()),
+        ("overdue", "Overdue", items.overdue(today).by_due_date()),
+        ("due_soon", "Due this week", items.due_within(DUE_SOON_DAYS, today).by_due_date()),
         (
             "recently_closed",
             "Recently closed",
@@ -115,13 +111,16 @@ def review(request):
     )
 
 
-class ActionItemListView(ListView):
-    """Every item matching the review page's filters (and optionally one of its sections), paginated."""
+class ActionItemListView(KeysetListMixin, ListView):
+    """Every item matching the review page's filters (and optionally one of its sections), walked by keyset."""
 
     template_name = "actions/actionitem_list.html"
 
     def get_paginate_by(self, queryset):
         return settings.HINDSIGHT_PAGE_SIZE  # read per request, so a test can shrink the pages
+
+    def keyset_anchors(self):
+        return ActionItem.objects.visible_to(self.request.user)
 
     def get_queryset(self):
         self.owners = owner_options()
@@ -133,16 +132,16 @@ class ActionItemListView(ListView):
                 self.section_heading = heading
                 return queryset
         self.section, self.section_heading = "", "All action items"
-        return items.order_by("status", "due_date", "priority", "id")
+        return items.by_status_and_due_date()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
         context.update(
             filter=self.filter,
             heading=self.section_heading,
-            page_query=query.urlencode(),
+            # Recently closed is newest first; the other orders run by due date.
+            next_label="Older" if self.section == "recently_closed" else "Next",
+            previous_label="Newer" if self.section == "recently_closed" else "Previous",
             owner_options=self.owners,
             status_choices=ActionItem.Status.choices,
             query=self.request.GET.urlencode(),
@@ -153,8 +152,12 @@ class ActionItemListView(ListView):
 
 def my_action_items(request):
     mine = ActionItem.objects.for_review().visible_to(request.user).filter(owner=request.user)
-    open_items = Paginator(mine.open().order_by("due_date", "priority", "id"), settings.HINDSIGHT_PAGE_SIZE)
-    page = open_items.get_page(request.GET.get("page"))
+    page = keyset_page(
+        mine.open().by_due_date(),
+        anchors=ActionItem.objects.visible_to(request.user),
+        per_page=settings.HINDSIGHT_PAGE_SIZE,
+        cursor=request.GET.get("page"),
+    )
     return render(
         request,
         "actions/mine.html",

@@ -6,7 +6,8 @@ from typing import Any, Self
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OrderBy, Q, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -111,6 +112,17 @@ class Postmortem(VersionedDocument):
         self.save(update_fields=["status", "published_at", "published_by", "updated_at"])
 
 
+def due_or_never() -> Coalesce:
+    """An item's due date, undated items as the last possible day: a non-NULL key a keyset walk can seek on."""
+    return Coalesce("due_date", Value(date.max))
+
+
+def due_date_order() -> OrderBy:
+    """Earliest due first, undated items last (NULLS LAST on every database); the indexes
+    actionitem_status_due_order and actionitem_open_due_order serve it."""
+    return due_or_never().asc()
+
+
 class ActionItemQuerySet(models.QuerySet["ActionItem"]):
     """Each section of the review meeting is a queryset method; `predicates` gives the same rules as Q objects,
     so one query can count every section (postmortems.action_views.section_counts)."""
@@ -169,6 +181,13 @@ class ActionItemQuerySet(models.QuerySet["ActionItem"]):
 
     def for_review(self) -> Self:
         return self.select_related("owner", "postmortem__incident")
+
+    def by_due_date(self) -> Self:
+        """Soonest due first (undated last), then the most urgent; ends on the id, so a keyset walk can page it."""
+        return self.order_by(due_date_order(), "priority", "id")
+
+    def by_status_and_due_date(self) -> Self:
+        return self.order_by("status", due_date_order(), "priority", "id")
 
 
 class ActionItem(models.Model):
@@ -236,6 +255,15 @@ class ActionItem(models.Model):
             models.Index(fields=["status", "due_date"], name="actionitem_status_due"),
             models.Index(fields=["owner", "status"], name="actionitem_owner_status"),
             models.Index(fields=["status", "completed_at"], name="actionitem_status_completed"),
+            # The action-item list's orders (by_status_and_due_date; by_due_date for the open sections).
+            models.Index("status", due_or_never(), "priority", "id", name="actionitem_status_due_order"),
+            models.Index(
+                due_or_never(),
+                "priority",
+                "id",
+                name="actionitem_open_due_order",
+                condition=Q(status__in=["open", "in_progress"]),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -14,6 +14,7 @@ from django_filters.views import FilterView
 
 from accounts.selectors import known_people_names, people
 from core.limits import MAX_BODY_LENGTH
+from core.pagination import KeysetListMixin
 from core.people import display_name
 from core.ratelimit import rate_limited
 from documents.models import EditConflict
@@ -42,7 +43,9 @@ def check_text(body):
     return find_blaming_language(body, people_names=known_people_names())
 
 
-class PostmortemListView(FilterView):
+class PostmortemListView(KeysetListMixin, FilterView):
+    """Newest first, walked by keyset ("Older →" / "← Newer") to the very first postmortem."""
+
     filterset_class = PostmortemFilter
     template_name = "postmortems/postmortem_list.html"
 
@@ -51,6 +54,9 @@ class PostmortemListView(FilterView):
 
     def get_paginate_by(self, queryset):
         return settings.HINDSIGHT_PAGE_SIZE  # read per request, so a test can shrink the pages
+
+    def keyset_anchors(self):
+        return Postmortem.objects.visible_to(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,11 +1,10 @@
 import django_filters
 from django import forms
-from django.db.models import F
 
 from core.ordering import CaseInsensitiveOrderingFilter, text_order
 from incidents.models import Service
 
-from .models import Runbook, Tag
+from .models import LAST_REVIEWED, Runbook, Tag
 
 
 def team_choices():
@@ -19,9 +18,9 @@ class RunbookOrderingFilter(CaseInsensitiveOrderingFilter):
     def filter(self, qs, value):
         qs = super().filter(qs, value)
         ordering = [
-            F("last_reviewed_at").asc(nulls_first=True)
+            LAST_REVIEWED.asc()
             if field == "last_reviewed_at"
-            else F("last_reviewed_at").desc(nulls_last=True)
+            else LAST_REVIEWED.desc()
             if field == "-last_reviewed_at"
             else field
             for field in qs.query.order_by

@@ -4,15 +4,15 @@ Runbook text is a `documents.VersionedDocument`: every save is a revision, edits
 diff and restore are shared with postmortems.
 """
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q
-from django.db.models.functions import Lower
+from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q, Value
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -20,6 +20,9 @@ from django.utils.text import slugify
 from documents.models import VersionedDocument
 
 DEFAULT_REVIEW_INTERVAL_DAYS = 90
+# Never reviewed sorts as reviewed at the dawn of time (the least recently reviewed, on every database): a non-NULL
+# key a keyset walk can seek on, served by the index runbook_reviewed_order.
+LAST_REVIEWED = Coalesce("last_reviewed_at", Value(datetime.min.replace(tzinfo=UTC)))
 RESERVED_SLUGS = {"new", "usage"}  # path segments of the runbooks app's own pages
 
 
@@ -119,6 +122,7 @@ class Runbook(VersionedDocument):
         indexes = [
             models.Index(Lower("title"), "id", name="runbook_title_lower"),
             models.Index(fields=["last_reviewed_at"], name="runbook_last_reviewed"),
+            models.Index(LAST_REVIEWED, "id", name="runbook_reviewed_order"),  # the "reviewed" sorts
         ]
 
     def __str__(self):

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 
+from core.pagination import KeysetListMixin
 from documents.views import ConflictSafeEditMixin, merge_options, presence_context
 from incidents.models import Incident, visible_q
 from postmortems.models import ActionItem
@@ -25,7 +26,9 @@ from .outline import NEW_RUNBOOK_BODY
 USAGES_SHOWN = 50
 
 
-class RunbookListView(FilterView):
+class RunbookListView(KeysetListMixin, FilterView):
+    """Walked by keyset ("Next →" / "← Previous") in every sort, so the last runbook is as close as the first."""
+
     filterset_class = RunbookFilter
     template_name = "runbooks/runbook_list.html"
     queryset = (
@@ -36,6 +39,9 @@ class RunbookListView(FilterView):
 
     def get_paginate_by(self, queryset):
         return settings.HINDSIGHT_PAGE_SIZE  # read per request, so a test can shrink the pages
+
+    def keyset_anchors(self):
+        return Runbook.objects.all()
 
 
 class RunbookDetailView(DetailView):

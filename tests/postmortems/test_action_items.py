@@ -340,7 +340,7 @@ def test_section_list_paginates_and_keeps_filters(viewer_client, make_action_ite
     assert "Show all 30" in review
     listing = viewer_client.get(reverse("actions:list"), {"section": "unowned"}).content.decode()
     assert "30 action items" in listing
-    assert "Page 1 of 2" in listing
+    assert 'href="?section=unowned&amp;page=after-' in listing
 
 
 def populate(postmortem, users, how_many):
