@@ -76,6 +76,14 @@ def test_a_value_written_on_one_node_is_read_on_the_other(two_nodes):
     assert second.get("greeting") == {"text": "hello"}
 
 
+def test_a_counter_and_a_pickled_value_both_read_back(two_nodes):
+    node = two_nodes[0]
+    node.set("count", 41)
+    node.incr("count")
+    node.set("names", ["ada", "grace"])
+    assert node.get_many(["count", "names"]) == {"count": 42, "names": ["ada", "grace"]}
+
+
 def test_a_node_reuses_its_redis_client_between_operations(two_nodes):
     node = two_nodes[0]
     node.get("anything")
