@@ -7,7 +7,10 @@ class AccountsConfig(AppConfig):
     name = "accounts"
 
     def ready(self):
+        from accounts import signals
         from accounts.roles import sync_role_groups
+
+        signals.connect()
 
         # accounts is the last app in INSTALLED_APPS, so every app's permissions exist by now.
         post_migrate.connect(sync_role_groups, sender=self, dispatch_uid="accounts-sync-role-groups")

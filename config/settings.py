@@ -101,7 +101,7 @@ MIDDLEWARE = [
     "accounts.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",  # django-csp's, with the policy built once
     "core.middleware.PermissionsPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -158,9 +158,12 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from one address,
 # that pair is locked out for AXES_COOLOFF_TIME and gets templates/429.html. A correct login resets the count.
+# Then Django's ModelBackend, as accounts.backends.CachedModelBackend: it finds the signed-in person through the
+# shared cache (HINDSIGHT_USER_CACHE below). A session records the backend that signed it in, so sessions
+# made under the plain ModelBackend before this setting sign in again once.
 AUTHENTICATION_BACKENDS = [
     "core.login_throttle.HttpLoginThrottleBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.CachedModelBackend",
 ]
 AXES_ENABLED = env_bool("HINDSIGHT_LOGIN_THROTTLING", default=True)
 AXES_FAILURE_LIMIT = int(os.environ.get("HINDSIGHT_LOGIN_FAILURE_LIMIT", "5"))
@@ -292,6 +295,9 @@ HINDSIGHT_INSIGHTS_CACHE = env_bool("HINDSIGHT_INSIGHTS_CACHE", default=SHARED_C
 SESSION_ENGINE = (
     "django.contrib.sessions.backends.cached_db" if SHARED_CACHE else "django.contrib.sessions.backends.db"
 )
+# The signed-in person (row and permissions) read through the shared cache, voided on every change to them
+# (accounts.user_cache); per-process memory cannot see another worker's voiding, so without Redis it is off.
+HINDSIGHT_USER_CACHE = env_bool("HINDSIGHT_USER_CACHE", default=SHARED_CACHE)
 # Email: EMAIL_URL (smtp://user:password@host:587/?tls=1, smtps://…, console://) or the usual EMAIL_* variables.
 # With neither, messages are written to the console and still listed on the Outbox.
 globals().update(email_settings(os.environ))

@@ -49,8 +49,9 @@ REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
 
 def cache_settings(environ: Mapping[str, str]) -> dict[str, dict[str, str]]:
-    """Django's CACHES from CACHE_URL (or REDIS_URL, its older name): Django's own Redis backend for a Redis URL,
-    so every app node shares one cache (rate limits, presence); this process's memory when neither is set."""
+    """Django's CACHES from CACHE_URL (or REDIS_URL, its older name): Django's own Redis backend (reusing its
+    redis-py clients, core.redis_cache) for a Redis URL, so every app node shares one cache (rate limits,
+    presence, sessions, signed-in users); this process's memory when neither is set."""
     cache_url = environ.get("CACHE_URL", "").strip()
     redis_url = environ.get("REDIS_URL", "").strip()
     if cache_url and redis_url and cache_url != redis_url:
@@ -61,7 +62,7 @@ def cache_settings(environ: Mapping[str, str]) -> dict[str, dict[str, str]]:
         return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     if not url.startswith(REDIS_SCHEMES):
         raise ImproperlyConfigured(f"{name} must be a redis://, rediss:// or unix:// URL, not {url!r}.")
-    return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+    return {"default": {"BACKEND": "core.redis_cache.RedisCache", "LOCATION": url}}
 
 
 S3_ADDRESSING_STYLES = ("auto", "path", "virtual")

@@ -8,11 +8,12 @@ from types import SimpleNamespace
 
 import pytest
 import redis
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.exceptions import ImproperlyConfigured
 
 from core import ratelimit
 from core.env import cache_settings
+from core.redis_cache import RedisCache
 from documents import presence
 
 NOW = 1_800_000_000.0
@@ -62,7 +63,31 @@ def test_an_editor_seen_by_one_node_is_listed_by_the_other(two_nodes, monkeypatc
 
 def test_a_cache_url_selects_djangos_redis_backend():
     caches = cache_settings({"CACHE_URL": "redis://127.0.0.1:6379/2"})
-    assert caches["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert caches["default"]["BACKEND"] == "core.redis_cache.RedisCache"
+
+
+def test_the_redis_backend_is_djangos():
+    assert issubclass(RedisCache, DjangoRedisCache)
+
+
+def test_a_value_written_on_one_node_is_read_on_the_other(two_nodes):
+    first, second = two_nodes
+    first.set("greeting", {"text": "hello"})
+    assert second.get("greeting") == {"text": "hello"}
+
+
+def test_a_counter_and_a_pickled_value_both_read_back(two_nodes):
+    node = two_nodes[0]
+    node.set("count", 41)
+    node.incr("count")
+    node.set("names", ["ada", "grace"])
+    assert node.get_many(["count", "names"]) == {"count": 42, "names": ["ada", "grace"]}
+
+
+def test_a_node_reuses_its_redis_client_between_operations(two_nodes):
+    node = two_nodes[0]
+    node.get("anything")
+    assert node._cache.get_client() is node._cache.get_client()
 
 
 def test_redis_url_is_read_when_cache_url_is_not_set():
