@@ -102,19 +102,22 @@ def bench_servers(*, port, bare_port, workers, threads):
     for taken in (p for p in (port, bare_port) if port_in_use(p)):
         # Another bench's server would answer in ours' place, and be measured.
         raise CommandError(f"Port {taken} is in use (another bench running?): choose --port / --bare-port.")
+    # Steady state: workers are not recycled mid-measurement (a Hindsight worker takes ~1 s of CPU to start,
+    # the bare project's 0.2 s, so recycling every 5,000 requests would weigh on Hindsight's side only).
+    steady = {"GUNICORN_MAX_REQUESTS": "0"}
     with (
         running_gunicorn(
             port,
             workers,
             threads,
-            extra_env={"HINDSIGHT_BENCH": "1"},
+            extra_env={"HINDSIGHT_BENCH": "1", **steady},
             log_path="/tmp/hindsight-bench-gunicorn.log",
         ),
         running_gunicorn(
             bare_port,
             workers,
             threads,
-            extra_env={"DJANGO_SETTINGS_MODULE": "perf.bare.settings"},
+            extra_env={"DJANGO_SETTINGS_MODULE": "perf.bare.settings", **steady},
             log_path="/tmp/hindsight-bench-bare-gunicorn.log",
             app="perf.bare.wsgi:application",
             ready_path=f"/{BARE_HELLO_PATH}",
