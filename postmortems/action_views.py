@@ -1,11 +1,13 @@
 """Action items: the review-meeting page, each person's list, CSV export and the item's own form."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Min
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -15,8 +17,11 @@ from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, ListView, UpdateView
 
 from accounts.selectors import people
+from core import freshness
 from core.csv_export import csv_response
+from core.freshness import Fresh
 from core.people import display_name
+from dashboard.visibility import cached_for_viewer
 from incidents.models import visible_q
 from reviews.models import ReviewComment
 from reviews.selectors import waiting_for_review
@@ -67,8 +72,11 @@ def section_counts(items, today, now):
 
 
 def owner_options():
-    """Everyone who can own an item, once per page: the rows' shared datalist and the owner filter use it."""
-    return list(people().only("pk", "username", "first_name", "last_name"))
+    """Everyone who can own an item, once per page: the rows' shared datalist and the owner filter use it (cached
+    until the next write)."""
+    return freshness.cached(
+        "owner-options", [], lambda: Fresh(list(people().only("pk", "username", "first_name", "last_name")))
+    )
 
 
 def filtered_items(request, owners=None):
@@ -86,31 +94,55 @@ def filtered_items(request, owners=None):
     return item_filter
 
 
+def review_figures(request, item_filter, now):
+    """The sections, their sizes and the postmortems waiting for review: the same for every reader who may see what
+    this one may see, with the same filters. Cached until the next write, or until the oldest recently closed item
+    leaves its window (the days are in the key)."""
+    today = timezone.localdate(now)
+
+    def compute():
+        items = item_filter.qs
+        sections = [
+            {"key": key, "heading": heading, "items": list(queryset[:SECTION_SIZE])}
+            for key, heading, queryset in review_sections(items, today, now)
+        ]
+        counts = section_counts(items, today, now)
+        for section in sections:
+            section["count"] = counts[section["key"]]
+        figures = {
+            "sections": sections,
+            "counts": counts,
+            "waiting_for_review": waiting_for_review(viewer=request.user, limit=SECTION_SIZE),
+        }
+        return Fresh(figures, until=recently_closed_ends(now))
+
+    query = sorted((key, tuple(request.GET.getlist(key))) for key in request.GET)
+    return cached_for_viewer("action-item-review", request.user, [repr(query)], compute, now=now)
+
+
+def recently_closed_ends(now):
+    """When the earliest recently closed item (of anyone's) leaves the "Recently closed" section."""
+    since = now - timedelta(days=RECENTLY_CLOSED_DAYS)
+    closed = ActionItem.objects.closed().filter(completed_at__gte=since)
+    first = closed.aggregate(first=Min("completed_at"))["first"]
+    return first + timedelta(days=RECENTLY_CLOSED_DAYS) if first else None
+
+
 def review(request):
     """The review meeting: what has no owner, what is late, what is due, what just closed."""
+    now = timezone.now()
     owners = owner_options()
     item_filter = filtered_items(request, owners)
-    items = item_filter.qs
-    today, now = timezone.localdate(), timezone.now()
-    sections = [
-        {"key": key, "heading": heading, "items": list(queryset[:SECTION_SIZE])}
-        for key, heading, queryset in review_sections(items, today, now)
-    ]
-    counts = section_counts(items, today, now)
-    for section in sections:
-        section["count"] = counts[section["key"]]
     return render(
         request,
         "actions/review.html",
         {
+            **review_figures(request, item_filter, now),
             "filter": item_filter,
-            "sections": sections,
-            "counts": counts,
             "owner_options": owners,
             "status_choices": ActionItem.Status.choices,
             "query": request.GET.urlencode(),
-            "today": today,
-            "waiting_for_review": waiting_for_review(viewer=request.user, limit=SECTION_SIZE),
+            "today": timezone.localdate(now),
         },
     )
 

@@ -3,7 +3,9 @@ from django import forms
 from django_filters.fields import ModelChoiceField
 
 from accounts.selectors import people
+from core import freshness
 from core.filters import WindowedDateFromToRangeFilter
+from core.freshness import Fresh
 from core.people import display_name
 from incidents.models import Service
 
@@ -26,7 +28,11 @@ class PostmortemFilter(django_filters.FilterSet):
 
 
 def team_choices():
-    """Every owning team, plus any team typed on an action item by hand."""
+    """Every owning team, plus any team typed on an action item by hand (cached until the next write)."""
+    return freshness.cached("action-item-teams", [], lambda: Fresh(_team_choices()))
+
+
+def _team_choices():
     teams = (
         Service.objects.order_by()
         .values_list("team", flat=True)
