@@ -22,7 +22,7 @@ from core.csv_export import csv_response
 from core.freshness import Fresh
 from core.people import display_name
 from dashboard.visibility import cached_for_viewer
-from incidents.models import visible_q
+from incidents.models import Service, visible_q
 from reviews.models import ReviewComment
 from reviews.selectors import waiting_for_review
 
@@ -79,8 +79,16 @@ def owner_options():
     )
 
 
+def service_options():
+    """(pk, name) of every service, for the service filter (cached until the next write)."""
+    return freshness.cached(
+        "service-options", [], lambda: Fresh(list(Service.objects.values_list("pk", "name")))
+    )
+
+
 def filtered_items(request, owners=None):
-    """The review filters applied; `owners` (from owner_options) saves the owner filter a second query."""
+    """The review filters applied; `owners` (from owner_options) saves the owner filter a second query, and the
+    service filter's choices come from the cache."""
     item_filter = ActionItemFilter(
         request.GET or None, queryset=ActionItem.objects.for_review().visible_to(request.user)
     )
@@ -91,6 +99,8 @@ def filtered_items(request, owners=None):
             (field.null_value, field.null_label),
             *((user.pk, display_name(user)) for user in owners),
         ]
+    field = item_filter.form.fields["service"]
+    field.widget.choices = [("", field.empty_label), *service_options()]
     return item_filter
 
 
