@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Min
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -104,13 +105,14 @@ def filtered_items(request, owners=None):
     return item_filter
 
 
-def review_figures(request, item_filter, now):
-    """The sections, their sizes and the postmortems waiting for review: the same for every reader who may see what
-    this one may see, with the same filters. Cached until the next write, or until the oldest recently closed item
-    leaves its window (the days are in the key)."""
+def review_figures(request, now):
+    """The sections, their sizes, the postmortems waiting for review and the filter form as HTML: the same for
+    every reader who may see what this one may see, with the same filters. Cached until the next write, or until
+    the oldest recently closed item leaves its window (the days are in the key)."""
     today = timezone.localdate(now)
 
     def compute():
+        item_filter = filtered_items(request, owner_options())
         items = item_filter.qs
         sections = [
             {"key": key, "heading": heading, "items": list(queryset[:SECTION_SIZE])}
@@ -123,6 +125,11 @@ def review_figures(request, item_filter, now):
             "sections": sections,
             "counts": counts,
             "waiting_for_review": waiting_for_review(viewer=request.user, limit=SECTION_SIZE),
+            "filters": render_to_string(  # a GET form: it shows nothing of its reader
+                "includes/filter_sidebar.html",
+                {"filter": item_filter, "filter_action": reverse("actions:review")},
+                request=request,
+            ),
         }
         return Fresh(figures, until=recently_closed_ends(now))
 
@@ -138,18 +145,24 @@ def recently_closed_ends(now):
     return first + timedelta(days=RECENTLY_CLOSED_DAYS) if first else None
 
 
+def owner_datalist():
+    """actions/_owner_options.html for everyone who can own an item, rendered once per generation."""
+    return freshness.cached(
+        "owner-datalist",
+        [],
+        lambda: Fresh(render_to_string("actions/_owner_options.html", {"owner_options": owner_options()})),
+    )
+
+
 def review(request):
     """The review meeting: what has no owner, what is late, what is due, what just closed."""
     now = timezone.now()
-    owners = owner_options()
-    item_filter = filtered_items(request, owners)
     return render(
         request,
         "actions/review.html",
         {
-            **review_figures(request, item_filter, now),
-            "filter": item_filter,
-            "owner_options": owners,
+            **review_figures(request, now),
+            "owner_datalist": owner_datalist,  # only rendered for those who may reassign
             "status_choices": ActionItem.Status.choices,
             "query": request.GET.urlencode(),
             "today": timezone.localdate(now),

@@ -182,15 +182,13 @@ def test_a_hand_typed_team_is_offered_by_the_team_filter_at_once(viewer_client, 
     postmortem_services.create_action_item(
         postmortem=world.postmortem, by=editor, title="Docs", team="Docs guild"
     )
-    choices = viewer_client.get(REVIEW).context["filter"].form.fields["team"].choices
-    assert ("Docs guild", "Docs guild") in choices
+    assert '<option value="Docs guild">' in viewer_client.get(REVIEW).content.decode()
 
 
-def test_a_new_colleague_is_offered_as_an_owner_at_once(viewer_client, world):
-    viewer_client.get(REVIEW)
+def test_a_new_colleague_is_offered_as_an_owner_at_once(editor_client, world):
+    editor_client.get(REVIEW)
     get_user_model().objects.create_user("nadia", first_name="Nadia")
-    owners = viewer_client.get(REVIEW).context["owner_options"]
-    assert "nadia" in [person.username for person in owners]
+    assert '<option value="nadia">' in editor_client.get(REVIEW).content.decode()
 
 
 def test_filtered_review_pages_are_cached_apart(viewer_client, world, editor):
