@@ -24,7 +24,10 @@ from django.core.signals import setting_changed
 from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 GENERATION_KEY = "freshness:generation"
 TIMEOUT = 60 * 60  # entries of old generations just age out
@@ -41,6 +44,10 @@ UNWATCHED_TABLES = frozenset({"django_session"})
 UNWATCHED_PREFIXES = ("axes_", "notifications_", "api_", "search_")
 # Logging in stamps the user row; nothing cached shows when anyone last logged in.
 _LAST_LOGIN_ONLY = re.compile(r'\s*UPDATE\s+"auth_user"\s+SET\s+"last_login"\s*=\s*%s\s+WHERE', re.IGNORECASE)
+
+
+# Where HTML cached for several readers had its {% csrf_token %} value: markup no escaped text can contain.
+CSRF_SLOT = mark_safe("<!--csrf-token-->")
 
 
 @dataclass(frozen=True)
@@ -95,6 +102,11 @@ def cached(
         entry = compute()
         cache.set(key, entry, timeout=TIMEOUT)
     return entry.value
+
+
+def with_csrf_token(html: str, request: HttpRequest) -> SafeString:
+    """HTML rendered once for several readers (with csrf_token=CSRF_SLOT), carrying this reader's own token."""
+    return mark_safe(html.replace(CSRF_SLOT, get_token(request)))
 
 
 def _key(namespace: str, parts: Iterable[object], now: datetime) -> str:

@@ -106,10 +106,12 @@ def filtered_items(request, owners=None):
 
 
 def review_figures(request, now):
-    """The sections, their sizes, the postmortems waiting for review and the filter form as HTML: the same for
-    every reader who may see what this one may see, with the same filters. Cached until the next write, or until
-    the oldest recently closed item leaves its window (the days are in the key)."""
+    """The section counts, the postmortems waiting for review, and the filter form and the sections as HTML: the
+    same for every reader who may see what this one may see, with the same filters and the same right to reassign.
+    Cached until the next write, or until the oldest recently closed item leaves its window (the days are in the
+    key); the sections' CSRF token is filled in per request (`review`)."""
     today = timezone.localdate(now)
+    can_reassign = request.user.has_perm("postmortems.change_actionitem")
 
     def compute():
         item_filter = filtered_items(request, owner_options())
@@ -121,8 +123,17 @@ def review_figures(request, now):
         counts = section_counts(items, today, now)
         for section in sections:
             section["count"] = counts[section["key"]]
-        figures = {
+        shown = {
             "sections": sections,
+            "params": request.GET,
+            "next_url": request.get_full_path(),
+            "query": request.GET.urlencode(),
+            "today": today,
+            "status_choices": ActionItem.Status.choices,
+            "perms": {"postmortems": {"change_actionitem": can_reassign}},
+            "csrf_token": freshness.CSRF_SLOT,
+        }
+        figures = {
             "counts": counts,
             "waiting_for_review": waiting_for_review(viewer=request.user, limit=SECTION_SIZE),
             "filters": render_to_string(  # a GET form: it shows nothing of its reader
@@ -130,11 +141,12 @@ def review_figures(request, now):
                 {"filter": item_filter, "filter_action": reverse("actions:review")},
                 request=request,
             ),
+            "sections": render_to_string("actions/_review_sections.html", shown),
         }
         return Fresh(figures, until=recently_closed_ends(now))
 
-    query = sorted((key, tuple(request.GET.getlist(key))) for key in request.GET)
-    return cached_for_viewer("action-item-review", request.user, [repr(query)], compute, now=now)
+    parts = [request.get_full_path(), can_reassign]
+    return cached_for_viewer("action-item-review", request.user, parts, compute, now=now)
 
 
 def recently_closed_ends(now):
@@ -156,16 +168,15 @@ def owner_datalist():
 
 def review(request):
     """The review meeting: what has no owner, what is late, what is due, what just closed."""
-    now = timezone.now()
+    figures = review_figures(request, timezone.now())
     return render(
         request,
         "actions/review.html",
         {
-            **review_figures(request, now),
+            **figures,
+            "sections": freshness.with_csrf_token(figures["sections"], request),
             "owner_datalist": owner_datalist,  # only rendered for those who may reassign
-            "status_choices": ActionItem.Status.choices,
             "query": request.GET.urlencode(),
-            "today": timezone.localdate(now),
         },
     )
 
