@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Case, DateTimeField, ExpressionWrapper, F, Func, Min, Value, When
 from django.db.models.functions import Coalesce, Lower
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -73,9 +74,11 @@ def quarter_start(today=None):
     return today.replace(month=3 * ((today.month - 1) // 3) + 1, day=1)
 
 
-def home_figures(now, user):
-    """Everything Home shows, the same for every reader who may see what `user` may see: cached until the next
-    write, or until the next moment a figure moves with the clock alone (`next_deadline`)."""
+def home_page(now, user):
+    """Home below its heading, as HTML, and its counts: the same for every reader who may see what `user` may see
+    and has the same right to edit action items. Cached until the next write, or until the next moment a count moves
+    with the clock alone (`next_deadline`); the times it shows are filled in per request (dashboard.live)."""
+    can_edit_items = user.has_perm("postmortems.change_actionitem")
 
     def compute():
         open_count, blocks = attention_blocks(now, user)
@@ -84,17 +87,25 @@ def home_figures(now, user):
             category.list_url = list_url(
                 "incidents:list", category=category.pk, started_min=start.isoformat(), kind="real"
             )
-        figures = {
+        shown = {
             "open_count": open_count,
-            "open_incidents": open_incidents(user),
+            "open_incidents": with_response_facts(open_incidents(user)),
+            "open_url": list_url("incidents:list", status="open", kind="real"),
             "blocks": blocks,
             "recurring": recurring,
             "quarter_start": start,
             "waiting_for_review": waiting_for_review(viewer=user, limit=HOME_REVIEW_LIMIT),
+            "perms": {"postmortems": {"change_actionitem": can_edit_items}},
+            "path": reverse("home"),
         }
-        return Fresh(figures, until=next_deadline(now))
+        page = {
+            "open_count": open_count,
+            "counts": {block.key: block.count for block in blocks},
+            "attention": render_to_string("dashboard/_attention.html", shown),
+        }
+        return Fresh(page, until=next_deadline(now))
 
-    return cached_for_viewer("home", user, [], compute, now=now)
+    return cached_for_viewer("home", user, [can_edit_items], compute, now=now)
 
 
 def next_deadline(now):
@@ -154,12 +165,12 @@ def open_incidents(user=None):
     return list(queryset[:OPEN_INCIDENTS_SHOWN])
 
 
-def with_response_state(incidents, now):
-    """Each open incident with its response-target check and whether it is on its update cadence, as of `now`."""
+def with_response_facts(incidents):
+    """Each open incident with its response-target check (as far as it does not move with the clock: an awaiting
+    acknowledgement is a live slot) and when its next status update is due."""
     for incident in incidents:
-        incident.target_check = incident.response_target_check(now)
-        due = incident.next_update_due(incident.last_update_at)
-        incident.update_overdue = bool(due and due < now)
+        incident.target_check = incident.response_target_check()
+        incident.update_due = incident.next_update_due(incident.last_update_at)
     return incidents
 
 

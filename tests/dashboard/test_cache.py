@@ -27,7 +27,7 @@ REVIEW = reverse("actions:review")
 def home(client):
     """{block: count} as Home shows them, "open" for the open incidents."""
     response = client.get(HOME)
-    return {"open": response.context["open_count"], **{b.key: b.count for b in response.context["blocks"]}}
+    return {"open": response.context["open_count"], **response.context["counts"]}
 
 
 def review(client, **filters):
@@ -233,6 +233,47 @@ def test_a_closed_item_leaves_recently_closed_when_its_fortnight_ends(clock, vie
     before = review(viewer_client)["recently_closed"]
     clock.now += timedelta(minutes=10)
     assert (before, review(viewer_client)["recently_closed"]) == (1, 0)
+
+
+def test_how_long_an_incident_has_been_open_moves_with_the_clock(clock, viewer_client, world):
+    viewer_client.get(HOME)
+    clock.now += timedelta(minutes=5)
+    assert "open 15 min" in viewer_client.get(HOME).content.decode()
+
+
+def test_an_unacknowledged_incident_breaches_its_target_on_a_cached_home(
+    clock, viewer_client, make_incident, service
+):
+    make_incident(
+        services=[service],
+        severity=1,
+        status=Status.INVESTIGATING,
+        started_at=clock.now - timedelta(minutes=10),
+        detected_at=clock.now - timedelta(minutes=10),
+        acknowledged_at=None,
+    )
+    before = viewer_client.get(HOME).content.decode()
+    clock.now += timedelta(minutes=10)
+    after = viewer_client.get(HOME).content.decode()
+    assert (
+        "awaiting ack: 10 min of 15 min" in before,
+        "not acknowledged, 15 min target breached" in after,
+    ) == (
+        True,
+        True,
+    )
+
+
+def test_how_long_ago_an_incident_was_resolved_moves_with_the_clock(
+    clock, viewer_client, make_incident, service
+):
+    make_incident(
+        services=[service], severity=2, started_at=clock.now - timedelta(minutes=120)
+    )  # resolved at 90
+    before = viewer_client.get(HOME).content.decode()
+    clock.now += timedelta(minutes=5)
+    after = viewer_client.get(HOME).content.decode()
+    assert ("resolved 30\xa0minutes ago" in before, "resolved 35\xa0minutes ago" in after) == (True, True)
 
 
 # --- who may see what -----------------------------------------------------------------------------------------
