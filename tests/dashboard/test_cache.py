@@ -329,3 +329,31 @@ def test_joining_the_security_group_shows_restricted_incidents_at_once(
     before = home(client)["open"]
     viewer.groups.add(Group.objects.get_or_create(name=settings.HINDSIGHT_SECURITY_GROUP)[0])
     assert (before, home(client)["open"]) == (0, 1)
+
+
+# --- forms on a cached page ---------------------------------------------------------------------------------
+
+
+def test_the_cached_review_page_carries_each_readers_own_working_csrf_token(world, editor, responder):
+    import re
+
+    from django.contrib.auth.models import Permission
+    from django.test import Client
+
+    responder.user_permissions.add(Permission.objects.get(codename="change_actionitem"))
+    clients, tokens = {}, {}
+    for user in (editor, responder):  # the second reader is served the sections cached for the first
+        clients[user.username] = client = Client(enforce_csrf_checks=True)
+        client.force_login(user)
+        page = client.get(REVIEW).content.decode()
+        tokens[user.username] = re.search(
+            rf'action="/action-items/{world.item.pk}/quick/".*?value="([^"]+)"', page, re.S
+        )[1]
+    answers = {
+        name: client.post(
+            reverse("actions:quick_update", args=[world.item.pk]),
+            {"owner": name, "status": "open", "csrfmiddlewaretoken": tokens[name]},
+        ).status_code
+        for name, client in clients.items()
+    }
+    assert answers == {editor.username: 302, responder.username: 302}
