@@ -40,8 +40,8 @@ _WRITE = re.compile(
     re.IGNORECASE,
 )
 # Tables written while people only read, and that no dashboard shows.
-UNWATCHED_TABLES = frozenset({"django_session"})
-UNWATCHED_PREFIXES = ("axes_", "notifications_", "api_", "search_")
+UNWATCHED_TABLES = frozenset({"django_session", "notifications_notification"})
+UNWATCHED_PREFIXES = ("axes_", "api_", "search_")
 # Logging in stamps the user row; nothing cached shows when anyone last logged in.
 _LAST_LOGIN_ONLY = re.compile(r'\s*UPDATE\s+"auth_user"\s+SET\s+"last_login"\s*=\s*%s\s+WHERE', re.IGNORECASE)
 
