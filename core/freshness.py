@@ -31,6 +31,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 GENERATION_KEY = "freshness:generation"
 TIMEOUT = 60 * 60  # entries of old generations just age out
+WAIT_SECONDS = 30  # how long a request waits for another one computing the same entry
+POLL_SECONDS = 0.05
 # Bump when the shape of what is cached changes, so a new release never reads an old release's objects.
 FORMAT = 1
 
@@ -98,10 +100,37 @@ def cached(
         return compute().value
     key = _key(namespace, parts, now)
     entry = cache.get(key)
-    if entry is None or (entry.until is not None and now >= entry.until):
-        entry = compute()
-        cache.set(key, entry, timeout=TIMEOUT)
+    if not _current(entry, now):
+        entry = _compute_once(key, compute, now)
     return entry.value
+
+
+def _current(entry: Fresh | None, now: datetime) -> bool:
+    return entry is not None and (entry.until is None or now < entry.until)
+
+
+def _compute_once(key: str, compute: Callable[[], Fresh], now: datetime) -> Fresh:
+    """Compute the entry, or wait for the request already computing it: a room that opens the page just after a
+    write runs the queries once, not once per person. A waiter computes after all when the other request is gone
+    without storing it, or takes longer than WAIT_SECONDS."""
+    lock = f"{key}:computing"
+    locked = cache.add(lock, True, timeout=WAIT_SECONDS)
+    if not locked:
+        waited_until = time.monotonic() + WAIT_SECONDS
+        while time.monotonic() < waited_until:
+            time.sleep(POLL_SECONDS)
+            waited: Fresh | None = cache.get(key)
+            if waited is not None and _current(waited, now):
+                return waited
+            if cache.get(lock) is None:
+                break
+    try:
+        computed = compute()
+        cache.set(key, computed, timeout=TIMEOUT)
+    finally:
+        if locked:
+            cache.delete(lock)
+    return computed
 
 
 def with_csrf_token(html: str, request: HttpRequest) -> SafeString:

@@ -109,3 +109,28 @@ def test_without_a_shared_cache_nothing_is_kept(settings):
     settings.HINDSIGHT_INSIGHTS_CACHE = False
     values = [freshness.cached("test", [], lambda n=n: freshness.Fresh(n)) for n in range(2)]
     assert values == [0, 1]
+
+
+def test_a_request_waits_for_the_one_already_computing_the_same_figures(monkeypatch):
+    """A room opening a page just after a write: the second request takes what the first one computes."""
+    computed = []
+
+    def compute():
+        computed.append(1)
+        return freshness.Fresh("figures")
+
+    key = freshness._key("test", [], timezone.now())
+    freshness.cache.add(f"{key}:computing", True)  # another request is computing them
+
+    def meanwhile(seconds):  # ... and stores them while this one waits
+        freshness.cache.set(key, freshness.Fresh("theirs"))
+
+    monkeypatch.setattr(freshness.time, "sleep", meanwhile)
+    assert (freshness.cached("test", [], compute), computed) == ("theirs", [])
+
+
+def test_a_request_computes_itself_when_the_other_one_gave_up(monkeypatch):
+    key = freshness._key("test", [], timezone.now())
+    freshness.cache.add(f"{key}:computing", True)
+    monkeypatch.setattr(freshness.time, "sleep", lambda seconds: freshness.cache.delete(f"{key}:computing"))
+    assert freshness.cached("test", [], lambda: freshness.Fresh("mine")) == "mine"
