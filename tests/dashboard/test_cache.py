@@ -367,3 +367,19 @@ def test_without_a_shared_cache_each_visit_computes_the_pages_afresh(viewer_clie
         (1, 1),
         (0, 0),
     )
+
+
+def test_the_team_filter_offers_every_team_once_in_alphabetical_order(world, editor, service):
+    from incidents.models import Service
+    from postmortems.filters import team_choices
+
+    Service.objects.create(name="search-api", team="discovery")
+    for team in ("Docs guild", "Payments", "docs guild", "Zebra"):
+        postmortem_services.create_action_item(postmortem=world.postmortem, by=editor, title=team, team=team)
+    assert [team for team, _ in team_choices()] == [
+        "discovery",
+        "Docs guild",
+        "docs guild",
+        "Payments",
+        "Zebra",
+    ]
