@@ -6,18 +6,24 @@ from datetime import datetime, time
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import F, Func
-from django.db.models.functions import Lower
+from django.db.models import Case, DateTimeField, ExpressionWrapper, F, Func, Min, Value, When
+from django.db.models.functions import Coalesce, Lower
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from core.freshness import Fresh
 from incidents.models import Category, Incident
 from postmortems.models import ActionItem, Postmortem
+from reviews.selectors import waiting_for_review
 from runbooks.models import Runbook
+
+from .visibility import cached_for_viewer
 
 BLOCK_SIZE = 5
 OPEN_INCIDENTS_SHOWN = 50
+HOME_REVIEW_LIMIT = 10
 
 
 @dataclass
@@ -68,9 +74,86 @@ def quarter_start(today=None):
     return today.replace(month=3 * ((today.month - 1) // 3) + 1, day=1)
 
 
-def open_incidents(now, user=None):
-    """The most urgent open incidents (most severe, oldest first), each with its response-target check and
-    whether it is on its update cadence (their total comes from `attention_blocks`)."""
+def home_page(now, user):
+    """Home below its heading, as HTML, and its counts: the same for every reader who may see what `user` may see
+    and has the same right to edit action items. Cached until the next write, or until the next moment a count moves
+    with the clock alone (`next_deadline`); the times it shows are filled in per request (dashboard.live)."""
+    can_edit_items = user.has_perm("postmortems.change_actionitem")
+
+    def compute():
+        open_count, blocks = attention_blocks(now, user)
+        start, recurring = recurring_categories_this_quarter(timezone.localdate(now), user)
+        for category in recurring:
+            category.list_url = list_url(
+                "incidents:list", category=category.pk, started_min=start.isoformat(), kind="real"
+            )
+        shown = {
+            "open_count": open_count,
+            "open_incidents": with_response_facts(open_incidents(user)),
+            "open_url": list_url("incidents:list", status="open", kind="real"),
+            "blocks": blocks,
+            "recurring": recurring,
+            "quarter_start": start,
+            "waiting_for_review": waiting_for_review(viewer=user, limit=HOME_REVIEW_LIMIT),
+            "perms": {"postmortems": {"change_actionitem": can_edit_items}},
+            "path": reverse("home"),
+        }
+        page = {
+            "open_count": open_count,
+            "counts": {block.key: block.count for block in blocks},
+            "attention": render_to_string("dashboard/_attention.html", shown),
+        }
+        return Fresh(page, until=next_deadline(now))
+
+    return cached_for_viewer("home", user, [can_edit_items], compute, now=now)
+
+
+def next_deadline(now):
+    """The first moment after `now` at which a Home figure changes with no write: an open incident's update falls
+    due, a postmortem falls overdue, a runbook falls due for review (days are in the cache key). Taken over every
+    incident, visible or not: too early only costs a recomputation."""
+    moments = [_next_update_due(now), _next_postmortem_due(now), _next_runbook_review(now)]
+    return min((moment for moment in moments if moment is not None), default=None)
+
+
+def _next_update_due(now):
+    due = Case(
+        *(
+            When(
+                severity=severity,
+                then=ExpressionWrapper(F("last_communicated_at") + Value(cadence), DateTimeField()),
+            )
+            for severity, cadence in settings.HINDSIGHT_UPDATE_CADENCE.items()
+        ),
+        output_field=DateTimeField(),
+    )
+    incidents = (
+        Incident.objects.real()
+        .open()
+        .with_last_update()
+        .annotate(last_communicated_at=Coalesce("last_update_at", "detected_at", "started_at"), due=due)
+        .filter(due__gte=now)
+    )
+    return incidents.aggregate(first=Min("due"))["first"]
+
+
+def _next_postmortem_due(now):
+    due_after = now - settings.HINDSIGHT_POSTMORTEM_DUE
+    pending = Postmortem.objects.unpublished().filter(incident__resolved_at__gte=due_after)
+    first = pending.aggregate(first=Min("incident__resolved_at"))["first"]
+    return first + settings.HINDSIGHT_POSTMORTEM_DUE if first else None
+
+
+def _next_runbook_review(now):
+    return (
+        Runbook.objects.with_review_due_at()
+        .filter(review_due_at__gt=now)
+        .aggregate(first=Min("review_due_at"))["first"]
+    )
+
+
+def open_incidents(user=None):
+    """The most urgent open incidents (most severe, oldest first; their total comes from `attention_blocks`)."""
     queryset = (
         Incident.objects.real()
         .visible_to(user)
@@ -79,11 +162,15 @@ def open_incidents(now, user=None):
         .prefetch_related("services")
         .order_by("severity", "started_at", "id")
     )
-    incidents = list(queryset[:OPEN_INCIDENTS_SHOWN])
+    return list(queryset[:OPEN_INCIDENTS_SHOWN])
+
+
+def with_response_facts(incidents):
+    """Each open incident with its response-target check (as far as it does not move with the clock: an awaiting
+    acknowledgement is a live slot) and when its next status update is due."""
     for incident in incidents:
-        incident.target_check = incident.response_target_check(now)
-        due = incident.next_update_due(incident.last_update_at)
-        incident.update_overdue = bool(due and due < now)
+        incident.target_check = incident.response_target_check()
+        incident.update_due = incident.next_update_due(incident.last_update_at)
     return incidents
 
 

@@ -6,6 +6,6 @@ class InsightsConfig(AppConfig):
     name = "insights"
 
     def ready(self):
-        from . import freshness
+        from core import freshness
 
-        freshness.connect_signals()
+        freshness.watch_writes()

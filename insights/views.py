@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 from incidents.models import Incident, Severity, visible_q
 from meetings import selectors as meeting_selectors
@@ -15,13 +16,24 @@ SEVERITY_CSS = {severity: f"chart-sev{severity}" for severity in Severity.values
 def index(request):
     filterset = InsightsFilter(request.GET or None, queryset=Incident.objects.all())
     query = sorted((key, tuple(request.GET.getlist(key))) for key in request.GET)
-    figures = freshness.cached_figures(repr(query), lambda: _figures(filterset, bool(request.GET)))
+    page = freshness.cached_figures(repr(query), lambda: _page(request, filterset))
     context = {
-        **figures,
+        **page,
         "filter": filterset,
-        "repeats": _nameable(figures["repeats"], request.user),
+        "repeats": _nameable(page["repeats"], request.user),
     }
     return render(request, "insights/index.html", context)
+
+
+def _page(request, filterset):
+    """The figures, and the page around the repeats as HTML (it shows nothing of its reader): cached."""
+    figures = _figures(filterset, bool(request.GET))
+    return {
+        **figures,
+        "filters": render_to_string("includes/filter_sidebar.html", {"filter": filterset}, request=request),
+        "before_repeats": render_to_string("insights/_before_repeats.html", figures),
+        "after_repeats": render_to_string("insights/_after_repeats.html", figures),
+    }
 
 
 def _figures(filterset, filtered):

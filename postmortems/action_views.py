@@ -1,12 +1,15 @@
 """Action items: the review-meeting page, each person's list, CSV export and the item's own form."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.db.models import Count
+from django.db.models import Count, Min
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,10 +17,13 @@ from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, ListView, UpdateView
 
 from accounts.selectors import people
+from core import freshness
 from core.csv_export import csv_response
+from core.freshness import Fresh
 from core.pagination import KeysetListMixin, keyset_page
 from core.people import display_name
-from incidents.models import visible_q
+from dashboard.visibility import cached_for_viewer
+from incidents.models import Service, visible_q
 from reviews.models import ReviewComment
 from reviews.selectors import waiting_for_review
 
@@ -63,12 +69,23 @@ def section_counts(items, today, now):
 
 
 def owner_options():
-    """Everyone who can own an item, once per page: the rows' shared datalist and the owner filter use it."""
-    return list(people().only("pk", "username", "first_name", "last_name"))
+    """Everyone who can own an item, once per page: the rows' shared datalist and the owner filter use it (cached
+    until the next write)."""
+    return freshness.cached(
+        "owner-options", [], lambda: Fresh(list(people().only("pk", "username", "first_name", "last_name")))
+    )
+
+
+def service_options():
+    """(pk, name) of every service, for the service filter (cached until the next write)."""
+    return freshness.cached(
+        "service-options", [], lambda: Fresh(list(Service.objects.values_list("pk", "name")))
+    )
 
 
 def filtered_items(request, owners=None):
-    """The review filters applied; `owners` (from owner_options) saves the owner filter a second query."""
+    """The review filters applied; `owners` (from owner_options) saves the owner filter a second query, and the
+    service filter's choices come from the cache."""
     item_filter = ActionItemFilter(
         request.GET or None, queryset=ActionItem.objects.for_review().visible_to(request.user)
     )
@@ -79,34 +96,83 @@ def filtered_items(request, owners=None):
             (field.null_value, field.null_label),
             *((user.pk, display_name(user)) for user in owners),
         ]
+    field = item_filter.form.fields["service"]
+    field.widget.choices = [("", field.empty_label), *service_options()]
     return item_filter
+
+
+def review_figures(request, now):
+    """The section counts, the postmortems waiting for review, and the filter form and the sections as HTML: the
+    same for every reader who may see what this one may see, with the same filters and the same right to reassign.
+    Cached until the next write, or until the oldest recently closed item leaves its window (the days are in the
+    key); the sections' CSRF token is filled in per request (`review`)."""
+    today = timezone.localdate(now)
+    can_reassign = request.user.has_perm("postmortems.change_actionitem")
+
+    def compute():
+        item_filter = filtered_items(request, owner_options())
+        items = item_filter.qs
+        sections = [
+            {"key": key, "heading": heading, "items": list(queryset[:SECTION_SIZE])}
+            for key, heading, queryset in review_sections(items, today, now)
+        ]
+        counts = section_counts(items, today, now)
+        for section in sections:
+            section["count"] = counts[section["key"]]
+        shown = {
+            "sections": sections,
+            "params": request.GET,
+            "next_url": request.get_full_path(),
+            "query": request.GET.urlencode(),
+            "today": today,
+            "status_choices": ActionItem.Status.choices,
+            "perms": {"postmortems": {"change_actionitem": can_reassign}},
+            "csrf_token": freshness.CSRF_SLOT,
+        }
+        figures = {
+            "counts": counts,
+            "waiting_for_review": waiting_for_review(viewer=request.user, limit=SECTION_SIZE),
+            "filters": render_to_string(  # a GET form: it shows nothing of its reader
+                "includes/filter_sidebar.html",
+                {"filter": item_filter, "filter_action": reverse("actions:review")},
+                request=request,
+            ),
+            "sections": render_to_string("actions/_review_sections.html", shown),
+        }
+        return Fresh(figures, until=recently_closed_ends(now))
+
+    parts = [request.get_full_path(), can_reassign]
+    return cached_for_viewer("action-item-review", request.user, parts, compute, now=now)
+
+
+def recently_closed_ends(now):
+    """When the earliest recently closed item (of anyone's) leaves the "Recently closed" section."""
+    since = now - timedelta(days=RECENTLY_CLOSED_DAYS)
+    closed = ActionItem.objects.closed().filter(completed_at__gte=since)
+    first = closed.aggregate(first=Min("completed_at"))["first"]
+    return first + timedelta(days=RECENTLY_CLOSED_DAYS) if first else None
+
+
+def owner_datalist():
+    """actions/_owner_options.html for everyone who can own an item, rendered once per generation."""
+    return freshness.cached(
+        "owner-datalist",
+        [],
+        lambda: Fresh(render_to_string("actions/_owner_options.html", {"owner_options": owner_options()})),
+    )
 
 
 def review(request):
     """The review meeting: what has no owner, what is late, what is due, what just closed."""
-    owners = owner_options()
-    item_filter = filtered_items(request, owners)
-    items = item_filter.qs
-    today, now = timezone.localdate(), timezone.now()
-    sections = [
-        {"key": key, "heading": heading, "items": list(queryset[:SECTION_SIZE])}
-        for key, heading, queryset in review_sections(items, today, now)
-    ]
-    counts = section_counts(items, today, now)
-    for section in sections:
-        section["count"] = counts[section["key"]]
+    figures = review_figures(request, timezone.now())
     return render(
         request,
         "actions/review.html",
         {
-            "filter": item_filter,
-            "sections": sections,
-            "counts": counts,
-            "owner_options": owners,
-            "status_choices": ActionItem.Status.choices,
+            **figures,
+            "sections": freshness.with_csrf_token(figures["sections"], request),
+            "owner_datalist": owner_datalist,  # only rendered for those who may reassign
             "query": request.GET.urlencode(),
-            "today": today,
-            "waiting_for_review": waiting_for_review(viewer=request.user, limit=SECTION_SIZE),
         },
     )
 

@@ -122,11 +122,11 @@ def test_every_main_page_runs_the_same_number_of_queries_at_two_scales():
 QUERY_BUDGET = 12
 # Pages over budget today, each with the count it must not exceed until it is brought under 12 (see README).
 # Raised when the checklist, similar incidents, mentions, review threads and meetings arrived (one query each).
+# Home and the review page left this list when they were cached (core.freshness); their first visit after a write
+# is held to the same count at every scale by tests/dashboard/test_query_counts.py.
 OVER_BUDGET_CEILINGS = {
-    "home": 18,
     "incident detail": 14,
     "postmortem read": 13,
-    "action-item review": 15,
 }
 
 
