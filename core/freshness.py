@@ -86,8 +86,8 @@ def _incr() -> None:
 
 def enabled() -> bool:
     """Cache only where every app node sees the same cache (Redis): per-process memory under several workers
-    could not see another worker's invalidation. HINDSIGHT_INSIGHTS_CACHE decides, for every dashboard."""
-    return bool(settings.HINDSIGHT_INSIGHTS_CACHE)
+    could not see another worker's invalidation. HINDSIGHT_DASHBOARD_CACHE decides, for every dashboard."""
+    return bool(settings.HINDSIGHT_DASHBOARD_CACHE)
 
 
 def cached(

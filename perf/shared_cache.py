@@ -1,6 +1,6 @@
 """The cache `make bench` measures with: the shared Redis cache when one answers on this machine.
 
-Insights caches its figures only with a shared cache (config.settings HINDSIGHT_INSIGHTS_CACHE), and sessions are
+Insights caches its figures only with a shared cache (config.settings HINDSIGHT_DASHBOARD_CACHE), and sessions are
 read through it, so a bench on per-process memory would measure a smaller deployment than the one documented.
 `make bench` runs `python -m perf.shared_cache redis://127.0.0.1:6379/13` before starting Django: when neither
 CACHE_URL nor REDIS_URL is set and Redis answers there, it empties that database (the bench's own number: the

@@ -19,7 +19,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(autouse=True)
 def insights_cache(settings):
     """One test process shares one cache, so Insights caching is exact here as it is with Redis in production."""
-    settings.HINDSIGHT_INSIGHTS_CACHE = True
+    settings.HINDSIGHT_DASHBOARD_CACHE = True
 
 
 @pytest.fixture(autouse=True)

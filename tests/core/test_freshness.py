@@ -106,7 +106,7 @@ def test_a_changed_setting_is_a_different_cache(settings):
 
 
 def test_without_a_shared_cache_nothing_is_kept(settings):
-    settings.HINDSIGHT_INSIGHTS_CACHE = False
+    settings.HINDSIGHT_DASHBOARD_CACHE = False
     values = [freshness.cached("test", [], lambda n=n: freshness.Fresh(n)) for n in range(2)]
     assert values == [0, 1]
 

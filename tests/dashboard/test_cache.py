@@ -360,7 +360,7 @@ def test_the_cached_review_page_carries_each_readers_own_working_csrf_token(worl
 
 
 def test_without_a_shared_cache_each_visit_computes_the_pages_afresh(viewer_client, world, editor, settings):
-    settings.HINDSIGHT_INSIGHTS_CACHE = False
+    settings.HINDSIGHT_DASHBOARD_CACHE = False
     before = (home(viewer_client)["unowned_actions"], review(viewer_client)["unowned"])
     ActionItem.objects.filter(pk=world.item.pk).update(owner=editor)
     assert (before, (home(viewer_client)["unowned_actions"], review(viewer_client)["unowned"])) == (

@@ -73,7 +73,7 @@ class Command(BaseCommand):
             self.stderr.write(
                 "DEBUG is on: timings include debug overhead. Run without DEBUG=1 for real figures."
             )
-        cache = describe_cache(settings.CACHES, settings.HINDSIGHT_INSIGHTS_CACHE)
+        cache = describe_cache(settings.CACHES, settings.HINDSIGHT_DASHBOARD_CACHE)
         self.stdout.write(cache)
         seed_report = {} if no_seed else seed_scale(scale=scale, log=self.stdout.write)
         refresh_planner_statistics()

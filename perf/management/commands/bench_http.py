@@ -199,7 +199,7 @@ class Command(BaseCommand):
             raise CommandError("wrk is not installed: apt-get install -y wrk")
         seconds = max(1, min(seconds, 120))
         started = timezone.now()
-        cache = describe_cache(settings.CACHES, settings.HINDSIGHT_INSIGHTS_CACHE)
+        cache = describe_cache(settings.CACHES, settings.HINDSIGHT_DASHBOARD_CACHE)
         self.stdout.write(cache)
         load_at_start = load_average()
         cookie = session_cookie_for(get_user_model().objects.get(username=BENCH_USERNAME))
