@@ -287,10 +287,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # Without it each process caches in its own memory, which is right for one node only.
 CACHES = cache_settings(os.environ)
 SHARED_CACHE = CACHES["default"]["BACKEND"].endswith("RedisCache")
-# Insights figures are cached with a write-generation key; that is exact only when every process sees the same
-# cache (Redis), so with per-process memory (several gunicorn workers) the figures are computed every time.
-# Insights, Home and the review page cached with exact invalidation (core/freshness.py); the setting's first name
-# (HINDSIGHT_INSIGHTS_CACHE, when only Insights was cached) is still read.
+# Insights, Home and the review page are cached under a write-generation key (core/freshness.py); that is exact
+# only when every process sees the same cache (Redis), so with per-process memory (several gunicorn workers) they
+# are computed every time. The setting's first name (HINDSIGHT_INSIGHTS_CACHE) is still read.
 HINDSIGHT_DASHBOARD_CACHE = env_bool(
     "HINDSIGHT_DASHBOARD_CACHE", default=env_bool("HINDSIGHT_INSIGHTS_CACHE", default=SHARED_CACHE)
 )
