@@ -3,6 +3,7 @@ reused between requests that never shows a name that has since changed."""
 
 import pytest
 from django import forms
+from django.forms.renderers import TemplatesSetting
 from django.urls import reverse
 
 from core.form_renderer import NamedChoiceSelect
@@ -78,4 +79,65 @@ def test_a_null_choice_comes_after_the_empty_one(editor):
     rendered = str(Filter({"owner": "none"})["owner"])
     assert (
         '<option value="">Anyone</option><option value="none" selected>Nobody (unowned)</option>' in rendered
+    )
+
+
+class EveryWidgetForm(forms.Form):
+    """Every widget the Python renderer builds, with the awkward cases: values needing escaping, safe and
+    boolean attributes, grouped choices, a checkbox list without wrapped labels, numbers to localise."""
+
+    text = forms.CharField(widget=forms.TextInput(attrs={"placeholder": 'Say "hi" <now>', "autofocus": True}))
+    search = forms.CharField(
+        required=False, widget=forms.TextInput(attrs={"type": "search", "hidden": False})
+    )
+    number = forms.IntegerField(initial=12345)
+    email = forms.EmailField(required=False)
+    url = forms.URLField(required=False, assume_scheme="https")
+    password = forms.CharField(widget=forms.PasswordInput(render_value=True))
+    hidden = forms.CharField(widget=forms.HiddenInput, initial="x&y")
+    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), required=False)
+    agree = forms.BooleanField(required=False)
+    severities = forms.MultipleChoiceField(
+        choices=[(1, "SEV-1"), (2, "SEV-2 <major>"), (3, 3000)], widget=forms.CheckboxSelectMultiple
+    )
+    grouped = forms.ChoiceField(
+        choices=[("Real", [("a", "Outage"), ("b", "Degraded")]), ("Practice", [("c", "Drill")])],
+        widget=forms.RadioSelect(attrs={"class": "choices"}),
+    )
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), initial="Line one\n<b>two</b>")
+
+
+class UnwrappedCheckboxes(forms.CheckboxSelectMultiple):
+    def create_option(self, *args, **kwargs):
+        return {**super().create_option(*args, **kwargs), "wrap_label": False}
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {
+            "text": "a < b",
+            "number": "7",
+            "severities": ["2", "3"],
+            "grouped": "c",
+            "agree": "on",
+            "notes": "",
+        },
+        {"text": "", "day": "2026-11-28", "password": "s3cr&t", "hidden": '"quoted"'},
+    ],
+)
+def test_python_widgets_render_what_djangos_templates_render(data):
+    site = EveryWidgetForm(data)
+    templates = EveryWidgetForm(data, renderer=TemplatesSetting())
+    for name in site.fields:
+        assert str(site[name]) == str(templates[name]), name
+
+
+def test_unwrapped_checkbox_labels_render_as_djangos_templates_do():
+    class Form(forms.Form):
+        picks = forms.MultipleChoiceField(choices=[("a", "A"), ("b", "B")], widget=UnwrappedCheckboxes)
+
+    assert str(Form({"picks": ["b"]})["picks"]) == str(
+        Form({"picks": ["b"]}, renderer=TemplatesSetting())["picks"]
     )
