@@ -159,13 +159,15 @@ class NamedChoiceSelect(forms.Select):
     The markup cache is keyed by the rows themselves, so a renamed, added or removed row is a different key:
     it can never show an old name, in any process."""
 
-    def __init__(self, attrs: dict[str, Any] | None = None, *, label_field: str = "name") -> None:
+    def __init__(self, attrs: dict[str, Any] | None = None, *, label_field: str | None = "name") -> None:
         super().__init__(attrs)
-        self.label_field = label_field
+        self.label_field = (
+            label_field  # None: the choices' own labels (a list, or a field's label_from_instance)
+        )
 
     def option_rows(self) -> tuple[tuple[str, str], ...]:
         choices = self.choices
-        if not isinstance(choices, ModelChoiceIterator):
+        if self.label_field is None or not isinstance(choices, ModelChoiceIterator):
             return tuple((str(value), str(label)) for value, label in choices)
         field = choices.field
         rows = []
@@ -186,16 +188,26 @@ class NamedChoiceSelect(forms.Select):
     ) -> SafeString:
         rows = self.option_rows()
         options = _options_markup(rows)
-        # Like Django's select: the first option (in order) holding a submitted value is the selected one.
+        # Like Django's select: the first option (in order) holding a submitted value is the selected one, or
+        # every such option in a multiple select.
         wanted = set(self.format_value(value))
-        chosen = next((option for option, _label in rows if option in wanted), None)
-        if chosen is not None:
-            plain = f'<option value="{escape(chosen)}">'
-            options = options.replace(plain, plain[:-1] + " selected>", 1)
+        chosen = [option for option, _label in rows if option in wanted]
+        for option in dict.fromkeys(chosen if self.allow_multiple_selected else chosen[:1]):
+            plain = f'<option value="{escape(option)}">'
+            options = options.replace(
+                plain, plain[:-1] + " selected>", -1 if self.allow_multiple_selected else 1
+            )
         final_attrs = self.build_attrs(self.attrs, attrs)
         if self.allow_multiple_selected:
             final_attrs["multiple"] = True
         return mark_safe(f'<select name="{escape(name)}"{flatatt(final_attrs)}>{options}</select>')
+
+
+class NamedChoiceSelectMultiple(NamedChoiceSelect, forms.SelectMultiple):
+    """NamedChoiceSelect for a multiple choice (authors, reviewers)."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None, *, label_field: str | None = None) -> None:
+        super().__init__(attrs, label_field=label_field)
 
 
 @lru_cache(maxsize=64)

@@ -1,3 +1,6 @@
+from dataclasses import dataclass
+from functools import lru_cache
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -8,6 +11,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView, UpdateView
 from django_filters.views import FilterView
@@ -196,6 +200,7 @@ class PostmortemEditView(PermissionRequiredMixin, ConflictSafeEditMixin, UpdateV
         context.setdefault("findings", None)
         context["postmortem"] = self.object
         context["owner_options"] = self.people()
+        context["owner_options_markup"] = owner_options_markup(self.people())
         context.update(presence_context(self.request, self.object, editing=True))
         context["open_threads"] = waiting_threads(self.object)
         return context
@@ -280,6 +285,25 @@ WORKFLOW_DONE = {
     "publish": "Published. It is now read-only; reopen it to change anything.",
     "reopen": "Reopened as a draft.",
 }
+
+
+@dataclass(frozen=True)
+class _Person:
+    username: str
+    get_full_name: str
+
+
+def owner_options_markup(everyone) -> str:
+    """actions/_owner_options.html for these people, rendered once per distinct list of names (a thousand
+    options are most of the edit page's rendering): a renamed or added person is a different list."""
+    return _owner_options(
+        tuple(_Person(person.get_username(), person.get_full_name()) for person in everyone)
+    )
+
+
+@lru_cache(maxsize=8)
+def _owner_options(everyone: tuple[_Person, ...]) -> str:
+    return mark_safe(render_to_string("actions/_owner_options.html", {"owner_options": everyone}))
 
 
 @require_POST
