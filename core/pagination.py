@@ -93,7 +93,8 @@ def _with_count(queryset: QuerySet[M]) -> QuerySet[M]:
     except EmptyResultSet:  # queryset.none(), e.g. from invalid filters: no rows, nothing to count
         return queryset
     count = RawSQL(f"SELECT COUNT(*) FROM ({sql}) AS capped_list", params, output_field=IntegerField())
-    return queryset.annotate(**{COUNT_ALIAS: count})
+    counted: QuerySet[M] = queryset.annotate(**{COUNT_ALIAS: count})
+    return counted
 
 
 def _count(rows: list[Any], queryset: QuerySet[Any]) -> int:
