@@ -65,3 +65,21 @@ def test_the_postmortem_list_shows_each_person_what_they_may_see(incidents, peop
     response = client.get(reverse("postmortems:list"))
     shown = {postmortem.title for postmortem in response.context["object_list"]}
     assert shown == set(Postmortem.objects.visible_to(people[who]).values_list("title", flat=True))
+
+
+def test_someone_added_to_a_restricted_incident_sees_it_in_the_list_at_once(incidents, people, client):
+    outsider = people["outsider"]
+    client.force_login(outsider)
+    client.get(reverse("incidents:list"))  # the list's visibility check is built for them and kept
+    leak = Incident.objects.get(title="Leak of nobody here")
+    leak.people.add(outsider)
+    shown = {incident.title for incident in client.get(reverse("incidents:list")).context["object_list"]}
+    assert "Leak of nobody here" in shown
+
+
+def test_someone_taken_off_a_restricted_incident_no_longer_sees_it(incidents, people, client):
+    client.force_login(people["added"])
+    client.get(reverse("incidents:list"))
+    Incident.objects.get(title="Leak they were added to").people.remove(people["added"])
+    shown = {incident.title for incident in client.get(reverse("incidents:list")).context["object_list"]}
+    assert "Leak they were added to" not in shown
