@@ -11,8 +11,9 @@ import operator
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import reduce
+from functools import lru_cache, reduce
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import BooleanField, CharField, F, FloatField, Func, Q
@@ -367,15 +368,24 @@ def similar_objects(text, kind, limit=20):
 def restricted_documents(user):
     """A Q matching the documents of restricted incidents `user` may not see: the incident, its postmortem and its
     action items (incidents.selectors.hidden_incidents decides, as Incident.objects.visible_to does). Nothing for
-    a superuser, who sees every incident."""
+    a superuser, who sees every incident. Built once per user and reused: it names only the user, the database
+    looks up their roles and groups."""
+    if getattr(user, "is_superuser", False):
+        return Q(pk__in=[])
+    authenticated = bool(getattr(user, "is_authenticated", False))
+    return _restricted_documents(user.pk if authenticated else None, settings.HINDSIGHT_SECURITY_GROUP)
+
+
+@lru_cache(maxsize=1024)
+def _restricted_documents(user_pk, security_group):
     from django.apps import apps
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import AnonymousUser
 
     from incidents.selectors import hidden_incidents
 
-    incidents = hidden_incidents(user)
-    if incidents is None:
-        return Q(pk__in=[])
-    hidden = incidents.values("pk")
+    user = get_user_model()(pk=user_pk) if user_pk is not None else AnonymousUser()
+    hidden = hidden_incidents(user).values("pk")
     postmortems = apps.get_model("postmortems", "Postmortem").objects.filter(incident__in=hidden)
     items = apps.get_model("postmortems", "ActionItem").objects.filter(postmortem__incident__in=hidden)
     return (
