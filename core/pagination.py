@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django.conf import settings
-from django.db.models import F, Field, Func, Model, OrderBy, Q, QuerySet, Subquery
+from django.core.exceptions import EmptyResultSet
+from django.db.models import F, Field, Func, IntegerField, Model, OrderBy, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.db.models.lookups import GreaterThan, LessThan
 
 M = TypeVar("M", bound=Model)
@@ -55,28 +57,52 @@ def keyset_page(
     `anchors` is where a cursor's row is looked up (the rows the user may see, before any filter), inside the
     page's one query: a row that stopped matching the filters still marks the place."""
     terms = order_terms(queryset)
-    count = queryset.order_by()[: count_cap() + 1].count()
+    counted = _with_count(queryset)
     match = CURSOR.fullmatch(cursor or "")
     if (
         not match
     ):  # no cursor, or a page number from an older link: the first page, as Paginator.get_page does
-        rows = list(queryset[: per_page + 1])
-        return _page(rows[:per_page], count, more_after=len(rows) > per_page)
+        rows = list(counted[: per_page + 1])
+        return _page(rows[:per_page], _count(rows, queryset), more_after=len(rows) > per_page)
     direction, anchor = match.group(1), int(match.group(2))
     forward = direction == "after"
     keys = [_key_name(term, i) for i, term in enumerate(terms)]
-    queryset = queryset.alias(
+    counted = counted.alias(
         **{key: t.expression for key, t in zip(keys, terms, strict=True) if key[0] == "_"}
     )
     seek = _beyond(list(zip(keys, terms, strict=True)), anchors.filter(pk=anchor), forward=forward)
     walk = terms if forward else [_reversed(term) for term in terms]
-    rows = list(queryset.filter(seek).order_by(*walk)[: per_page + 1])
+    rows = list(counted.filter(seek).order_by(*walk)[: per_page + 1])
     more = len(rows) > per_page
+    count = _count(rows, queryset)
     rows = rows[:per_page]
     if forward:
         return _page(rows, count, more_after=more, more_before=True)
     rows.reverse()
     return _page(rows, count, more_after=True, more_before=more)
+
+
+COUNT_ALIAS = "_keyset_list_count"
+
+
+def _with_count(queryset: QuerySet[M]) -> QuerySet[M]:
+    """Each row carries the list's count up to the cap, computed once by the database (an uncorrelated
+    subquery): the page costs one round trip instead of two."""
+    capped = queryset.order_by().values("pk")[: count_cap() + 1]
+    try:
+        sql, params = capped.query.sql_with_params()
+    except EmptyResultSet:  # queryset.none(), e.g. from invalid filters: no rows, nothing to count
+        return queryset
+    count = RawSQL(f"SELECT COUNT(*) FROM ({sql}) AS capped_list", params, output_field=IntegerField())
+    counted: QuerySet[M] = queryset.annotate(**{COUNT_ALIAS: count})
+    return counted
+
+
+def _count(rows: list[Any], queryset: QuerySet[Any]) -> int:
+    """The capped count carried by the page's rows; a page with no rows asks the database separately."""
+    if rows:
+        return int(getattr(rows[0], COUNT_ALIAS))
+    return queryset.order_by()[: count_cap() + 1].count()
 
 
 def _page(rows: list[M], count: int, *, more_after: bool, more_before: bool = False) -> KeysetPage[M]:

@@ -21,16 +21,20 @@ from .filters import IncidentFilter
 from .forms import DeclareIncidentForm, IncidentForm, StatusChangeForm, TimelineEntryForm
 from .models import (
     SEVERITY_DESCRIPTIONS,
+    Category,
     ChecklistItem,
     Incident,
     IncidentChecklistTick,
+    Service,
     StatusUpdate,
     TimelineEntry,
 )
-from .selectors import alert_panel
+from .selectors import alert_panel, visible_incidents
 from .similar import Draft, likely_runbooks, similar_incidents
 
 ALERTS_PER_PAGE = 100
+# What a row of the incident list shows: the rest of an incident (its Markdown, roles, links) stays in the database.
+LIST_COLUMNS = ("id", "title", "severity", "kind", "status", "restricted", "started_at", "resolved_at")
 
 
 class IncidentListView(FilterView):
@@ -40,7 +44,14 @@ class IncidentListView(FilterView):
     template_name = "incidents/incident_list.html"
 
     def get_queryset(self):
-        return Incident.objects.for_list().visible_to(self.request.user)
+        return (
+            visible_incidents(self.request.user)
+            .only(*LIST_COLUMNS)
+            .prefetch_related(
+                Prefetch("services", queryset=Service.objects.only("id", "name")),
+                Prefetch("categories", queryset=Category.objects.only("id", "name")),
+            )
+        )
 
     def get_paginate_by(self, queryset):
         return settings.HINDSIGHT_PAGE_SIZE  # read per request, so a test can shrink the pages

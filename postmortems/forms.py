@@ -4,6 +4,7 @@ from django.db.models import Value
 from django.db.models.functions import Concat
 
 from accounts.selectors import people
+from core.form_renderer import NamedChoiceSelectMultiple
 from core.forms import CheckedModelMultipleChoiceField
 from core.people import display_name
 from documents.forms import VersionedDocumentForm
@@ -78,13 +79,14 @@ class PeopleChoiceField(CheckedModelMultipleChoiceField):
 
 
 class PostmortemForm(VersionedDocumentForm):
+    # The edit view hands both fields the page's one list of people; the option markup is reused between requests.
     authors = PeopleChoiceField(
-        queryset=people(), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
+        queryset=people(), required=False, widget=NamedChoiceSelectMultiple(attrs={"size": 6})
     )
     reviewers = PeopleChoiceField(
         queryset=people(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=NamedChoiceSelectMultiple(attrs={"size": 6}),
         help_text="They are asked to review it when it is sent for review.",
     )
 

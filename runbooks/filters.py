@@ -1,6 +1,7 @@
 import django_filters
 from django import forms
 
+from core.form_renderer import NamedChoiceSelect
 from core.ordering import CaseInsensitiveOrderingFilter, text_order
 from incidents.models import Service
 
@@ -31,10 +32,17 @@ class RunbookOrderingFilter(CaseInsensitiveOrderingFilter):
 class RunbookFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_text", label="Search title, text, tags")
     service = django_filters.ModelChoiceFilter(
-        field_name="services", queryset=Service.objects.only("id", "name"), empty_label="Any service"
+        field_name="services",
+        queryset=Service.objects.only("id", "name"),
+        empty_label="Any service",
+        widget=NamedChoiceSelect,
     )
     tag = django_filters.ModelChoiceFilter(
-        field_name="tags", queryset=Tag.objects.all(), to_field_name="name", empty_label="Any tag"
+        field_name="tags",
+        queryset=Tag.objects.all(),
+        to_field_name="name",
+        empty_label="Any tag",
+        widget=NamedChoiceSelect,
     )
     team = django_filters.ChoiceFilter(field_name="owner_team", choices=team_choices, empty_label="Any team")
     due = django_filters.BooleanFilter(

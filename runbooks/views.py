@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,7 +12,7 @@ from django_filters.views import FilterView
 
 from core.pagination import KeysetListMixin
 from documents.views import ConflictSafeEditMixin, merge_options, presence_context
-from incidents.models import Incident, visible_q
+from incidents.models import Incident, Service, visible_q
 from postmortems.models import ActionItem
 from references.selectors import mentions_of, runbook_once_called
 
@@ -33,8 +34,9 @@ class RunbookListView(KeysetListMixin, FilterView):
     template_name = "runbooks/runbook_list.html"
     queryset = (
         Runbook.objects.with_review_state()
+        .defer("body", "rendered_body")  # a list shows neither
         .select_related("last_reviewed_by")
-        .prefetch_related("services", "tags")
+        .prefetch_related(Prefetch("services", queryset=Service.objects.only("id", "name")), "tags")
     )
 
     def get_paginate_by(self, queryset):

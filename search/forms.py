@@ -1,5 +1,6 @@
 from django import forms
 
+from core.form_renderer import NamedChoiceSelect
 from incidents.models import Service
 
 from .query import parse_query
@@ -14,6 +15,7 @@ class SearchForm(forms.Form):
         queryset=Service.objects.only("id", "name"),
         required=False,
         empty_label="Any service",
+        widget=NamedChoiceSelect,
     )
 
     def __init__(self, *args, **kwargs):

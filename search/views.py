@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from .backends import restricted_documents, run_search, snippet_for, snippet_html
+from .backends import page_documents, restricted_documents, run_search, snippet_for, snippet_html
 from .forms import SearchForm
 from .query import ParsedQuery
 from .registry import HitFacts, all_kinds, get_kind
@@ -23,7 +23,7 @@ def search(request):
         page = KnownCountPaginator(found.documents, settings.HINDSIGHT_PAGE_SIZE, count=found.count).get_page(
             request.GET.get("page")
         )
-        results = list(page.object_list.prefetch_related("services"))
+        results = page_documents(parsed, list(page.object_list))
         for result in results:
             result.title_html = snippet_html(result.title_source or result.title)
             result.snippet = snippet_for(result, parsed)
