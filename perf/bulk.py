@@ -11,7 +11,8 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 SQLITE_BATCH = 5_000
-# Some tables' secondary indexes (not those behind a primary key, unique or exclusion constraint) and foreign
+# Some tables' secondary indexes (not those behind a primary key, unique or exclusion constraint, and not partial
+# ones: they cover few rows, and PostgreSQL would print their WHERE clause back in another spelling) and foreign
 # keys, each as (how to drop it, how to create it again).
 _DEFERRABLE_SCHEMA = """
     SELECT format('DROP INDEX %%I.%%I', n.nspname, i.relname), pg_get_indexdef(i.oid)
@@ -19,6 +20,7 @@ _DEFERRABLE_SCHEMA = """
     JOIN pg_class i ON i.oid = x.indexrelid
     JOIN pg_namespace n ON n.oid = i.relnamespace
     WHERE x.indrelid = ANY(%s::regclass[]) AND NOT x.indisunique
+      AND x.indpred IS NULL
       AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.oid)
     UNION ALL
     SELECT format('ALTER TABLE %%s DROP CONSTRAINT %%I', c.conrelid::regclass, c.conname),
