@@ -278,6 +278,7 @@ def test_edit_conflict_page_passes_axe(browser_page, site, edit_page):
     with other_tab.expect_response(lambda response: response.url == url) as posted:
         other_tab.get_by_role("button", name="Save", exact=True).click()
     assert posted.value.status == 409
+    other_tab.wait_for_load_state("load")  # the answer has arrived; its stylesheet may not have yet
     found = axe_violations(other_tab)
     other_tab.close()
     assert not found, "WCAG A/AA violations on the conflict page:\n" + "\n".join(found)
