@@ -13,3 +13,8 @@ bump = freshness.bump
 def cached_figures(query_string: str, compute, now=None):
     """`compute()` for these filters, once per generation, local day and time zone (quarters are local)."""
     return freshness.cached("insights", [query_string], lambda: freshness.Fresh(compute()), now=now)
+
+
+def cached_page(query_string: str, compute, now=None):
+    """The page's HTML for these filters (`compute()`), cached like the figures it is rendered from."""
+    return freshness.cached("insights-page", [query_string], lambda: freshness.Fresh(compute()), now=now)

@@ -1,7 +1,14 @@
+from functools import partial
+
 from django.conf import settings
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
 
+from core.freshness import Fresh
+from dashboard.visibility import cached_for_viewer
 from incidents.models import Incident, Severity, visible_q
 from meetings import selectors as meeting_selectors
 from postmortems.models import ActionItem
@@ -14,26 +21,83 @@ SEVERITY_CSS = {severity: f"chart-sev{severity}" for severity in Severity.values
 
 
 def index(request):
+    """Every request reads HTML only: the page (one entry for every reader) and its repeats section (one per
+    visibility scope). Unpickling the figures' many objects on every request made the garbage collector run a
+    full collection every few dozen requests, each one a latency spike of 100-200 ms."""
     filterset = InsightsFilter(request.GET or None, queryset=Incident.objects.all())
-    query = sorted((key, tuple(request.GET.getlist(key))) for key in request.GET)
-    page = freshness.cached_figures(repr(query), lambda: _page(request, filterset))
+    query = repr(sorted((key, tuple(request.GET.getlist(key))) for key in request.GET))
+    now = timezone.now()
+
+    def figures():
+        return freshness.cached_figures(query, lambda: _figures(filterset, bool(request.GET)), now=now)
+
+    page = freshness.cached_page(query, lambda: _page(request, filterset, figures()), now=now)
+    repeats = cached_for_viewer(
+        "insights-repeats",
+        request.user,
+        [query],
+        lambda: Fresh(_repeats_section(page, request.user)),
+        now=now,
+    )
     context = {
-        **page,
         "filter": filterset,
-        "repeats": _nameable(page["repeats"], request.user),
+        "filters": page["filters"],
+        "before_repeats": page["before_repeats"],
+        "repeats_section": repeats,
+        "after_repeats": page["after_repeats"],
+        # The figures themselves, read from the cache only if something other than the template asks (tests).
+        **{name: SimpleLazyObject(partial(_figure, figures, name)) for name in FIGURES_IN_CONTEXT},
+        "repeats": SimpleLazyObject(lambda: _nameable(figures()["repeats"], request.user)),
     }
     return render(request, "insights/index.html", context)
 
 
-def _page(request, filterset):
-    """The figures, and the page around the repeats as HTML (it shows nothing of its reader): cached."""
-    figures = _figures(filterset, bool(request.GET))
+FIGURES_IN_CONTEXT = ("overall", "follow_through", "category_chart", "quarters", "services")
+
+
+def _figure(figures, name):
+    return figures()[name]
+
+
+def _page(request, filterset, figures):
+    """The page around the repeats as HTML (it shows nothing of its reader), and each repeat as a row of HTML with
+    the two incidents it names: one entry for every reader, a few strings to unpickle."""
     return {
-        **figures,
         "filters": render_to_string("includes/filter_sidebar.html", {"filter": filterset}, request=request),
         "before_repeats": render_to_string("insights/_before_repeats.html", figures),
         "after_repeats": render_to_string("insights/_after_repeats.html", figures),
+        "repeat_rows": [
+            (
+                repeat.incident.pk,
+                repeat.earlier.pk,
+                render_to_string("insights/_repeat_row.html", {"repeat": repeat}),
+            )
+            for repeat in figures["repeats"]
+        ],
+        "repeat_count": figures["repeat_count"],
+        "incident_count": figures["overall"][0].incidents if figures["overall"] else 0,
+        "repeat_window_days": figures["repeat_window_days"],
     }
+
+
+def _repeats_section(page, user):
+    """The repeats section as HTML for `user` and everyone who may see what `user` may see."""
+    rows = page["repeat_rows"]
+    involved = {incident for incident, _, _ in rows} | {earlier for _, earlier, _ in rows}
+    # filter(), not exclude(): a superuser's visible_q() is an empty Q, and exclude(Q()) excludes every row.
+    visible = set(Incident.objects.filter(visible_q(user), pk__in=involved).values_list("pk", flat=True))
+    shown = [
+        mark_safe(html) for incident, earlier, html in rows if incident in visible and earlier in visible
+    ]
+    return render_to_string(
+        "insights/_repeats.html",
+        {
+            "repeats": shown,
+            "repeat_count": page["repeat_count"],
+            "incident_count": page["incident_count"],
+            "repeat_window_days": page["repeat_window_days"],
+        },
+    )
 
 
 def _figures(filterset, filtered):

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, ListView, UpdateView
@@ -131,7 +132,11 @@ def review_figures(request, now):
         }
         figures = {
             "counts": counts,
-            "waiting_for_review": waiting_for_review(viewer=request.user, limit=SECTION_SIZE),
+            # As HTML, like the rest: unpickling model instances on every request fed the garbage collector.
+            "waiting_section": render_to_string(
+                "reviews/_waiting_for_review.html",
+                {"waiting_for_review": waiting_for_review(viewer=request.user, limit=SECTION_SIZE)},
+            ),
             "filters": render_to_string(  # a GET form: it shows nothing of its reader
                 "includes/filter_sidebar.html",
                 {"filter": item_filter, "filter_action": reverse("actions:review")},
@@ -171,6 +176,10 @@ def review(request):
         {
             **figures,
             "sections": freshness.with_csrf_token(figures["sections"], request),
+            # The list itself is only read if something other than the template asks (tests): no query otherwise.
+            "waiting_for_review": SimpleLazyObject(
+                lambda: waiting_for_review(viewer=request.user, limit=SECTION_SIZE)
+            ),
             "owner_datalist": owner_datalist,  # only rendered for those who may reassign
             "query": request.GET.urlencode(),
         },

@@ -15,7 +15,7 @@ from django.utils import timezone
 from incidents import services as incident_services
 from incidents.models import Incident, Status
 from postmortems import services as postmortem_services
-from postmortems.models import ActionItem
+from postmortems.models import ActionItem, Postmortem
 from transfer.services import import_incident_history
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_cache")]
@@ -132,6 +132,15 @@ def test_closing_an_action_item_shows_on_the_review_page_at_once(viewer_client, 
     postmortem_services.change_action_item_status(item=world.item, status=ActionItem.Status.DONE, by=editor)
     after = review(viewer_client)
     assert (after["open"], after["recently_closed"]) == (before["open"] - 1, before["recently_closed"] + 1)
+
+
+def test_a_postmortem_sent_for_review_shows_on_the_review_page_at_once(viewer_client, world):
+    """The list of postmortems waiting for review is cached as HTML with the page's other figures."""
+    viewer_client.get(REVIEW)
+    Postmortem.objects.filter(pk=world.postmortem.pk).update(status=Postmortem.Status.IN_REVIEW)
+    page = viewer_client.get(REVIEW).content.decode()
+    waiting = page.split('id="waiting-review-heading"')[1].split("</section>")[0]
+    assert world.postmortem.title in waiting
 
 
 def test_assigning_an_action_item_shows_on_the_review_page_at_once(viewer_client, world, editor):

@@ -6,10 +6,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.roles import VIEWER
 from incidents import services as incident_services
 from incidents.models import Incident
 from postmortems import services as postmortem_services
 from postmortems.models import ActionItem
+from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +88,42 @@ def test_a_restricted_repeat_is_not_named_to_a_reader_who_cannot_see_it(
     assert "Quiet leak" in client.get(URL).content.decode()
     client.force_login(viewer)
     assert "Quiet leak" not in client.get(URL).content.decode()
+
+
+def test_a_repeat_is_named_as_soon_as_its_incident_is_no_longer_restricted(
+    client, viewer, make_incident, service, category
+):
+    quiet = make_incident(
+        services=[service],
+        categories=[category],
+        title="Quiet leak",
+        restricted=True,
+        started_at=timezone.now() - timedelta(days=4),
+    )
+    make_incident(services=[service], categories=[category], title="Second leak")
+    client.force_login(viewer)
+    client.get(URL)  # the repeats section of the viewer's scope is cached
+    Incident.objects.filter(pk=quiet.pk).update(restricted=False)
+    assert "Quiet leak" in client.get(URL).content.decode()
+
+
+def test_readers_who_may_see_the_same_share_the_repeats_section(
+    client, viewer, make_incident, service, category, django_assert_num_queries
+):
+    """The second reader's visit asks the database for the session, the reader and the reader's scope only."""
+    make_incident(
+        services=[service],
+        categories=[category],
+        title="First leak",
+        started_at=timezone.now() - timedelta(days=4),
+    )
+    make_incident(services=[service], categories=[category], title="Second leak")
+    second = make_user("second-viewer", VIEWER)
+    client.force_login(second)
+    client.force_login(viewer)
+    client.get(URL)
+    client.force_login(second)
+    with django_assert_num_queries(3):
+        response = client.get(URL)
+    repeats = response.content.decode().split('id="repeats-heading"')[1].split("</section>")[0]
+    assert "First leak" in repeats
