@@ -15,6 +15,7 @@ from functools import lru_cache, reduce
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.core.exceptions import FullResultSet
 from django.db import connection
 from django.db.models import BooleanField, CharField, F, FloatField, Func, Q
 from django.db.models.expressions import RawSQL
@@ -193,12 +194,33 @@ def candidates(parsed, kind=None, service=None, hidden=None):
 def narrow(documents, kind=None, service=None, hidden=None):
     """`hidden`: a Q of documents the searcher may not see (restricted_documents)."""
     if hidden is not None:
-        documents = documents.exclude(hidden)
+        documents = (
+            documents.filter(_visible(hidden))
+            if connection.vendor == "postgresql"
+            else documents.exclude(hidden)
+        )
     if kind:
         documents = documents.filter(kind=kind)
     if service:
         documents = documents.filter(services=service)
     return documents
+
+
+def _visible(hidden):
+    """exclude(hidden) as a ready-made SQL condition. Compiling the restricted documents' subqueries took longer
+    than running them (8 ms a search, the database's whole work on a common word being ~10 ms); the Q is built once
+    per user (restricted_documents), so its SQL is compiled once too and kept on it."""
+    compiled = hidden.__dict__.setdefault("_compiled_exclusion", {})
+    if connection.alias not in compiled:
+        excluded = SearchDocument.objects.exclude(hidden)
+        compiler = excluded.query.get_compiler(using=connection.alias)
+        try:
+            sql, params = excluded.query.where.as_sql(compiler, connection)
+        except FullResultSet:  # nothing hidden (a superuser)
+            sql, params = "TRUE", []
+        compiled[connection.alias] = (sql, tuple(params))
+    sql, params = compiled[connection.alias]
+    return RawSQL(sql, params, output_field=BooleanField())
 
 
 def snippet_for(document, parsed):
