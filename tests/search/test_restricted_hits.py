@@ -48,4 +48,4 @@ def test_an_outsider_searching_after_the_commander_still_does_not_find_it(client
 def test_a_restricted_incident_is_not_counted_for_an_outsider(client, leak):
     client.force_login(make_user("otto", EDITOR))
     response = client.get(reverse("search:search"), {"q": "credential"})
-    assert dict((kind.name, n) for kind, n in response.context["kind_counts"])["incident"] == 1
+    assert {kind.name: n for kind, n in response.context["kind_counts"]}["incident"] == 1

@@ -230,5 +230,5 @@ def test_kind_counts_and_total_count_the_ranked_matches(viewer_client, make_runb
     make_runbook("Pool runbook")
     make_runbook("Pool sizing")
     response = search(viewer_client, q="pool")
-    assert dict((kind.name, n) for kind, n in response.context["kind_counts"])["runbook"] == 2
+    assert {kind.name: n for kind, n in response.context["kind_counts"]}["runbook"] == 2
     assert response.context["page_obj"].paginator.count == 3
