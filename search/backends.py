@@ -54,7 +54,8 @@ def run_search(parsed, kind=None, service=None, hidden=None):
     """Search once for a results page: the candidates are fetched a single time, with their rank, and reused for
     the counts and the order. Ranking in the same pass as matching reads each candidate once; a second query
     ranking the candidates by id read them all again (15 of the 17 ms of a search at 405,000 documents).
-    Only the shown page then gets its highlighted title and snippet (page_documents)."""
+    Only the shown page then gets its highlighted title and snippet (page_documents). On PostgreSQL the database
+    also orders and counts the candidates (_postgres_run_search); SQLite sends them here."""
     if not parsed.is_searchable:
         return SearchResults([], 0, Counter(), False)
     if connection.vendor == "postgresql":
