@@ -38,3 +38,14 @@ def test_a_superuser_finds_a_restricted_incident(client, leak):
 
 def test_an_outsider_does_not_find_a_restricted_incident(client, leak):
     assert leak not in found_titles(client, make_user("otto", EDITOR), "credential")
+
+
+def test_an_outsider_searching_after_the_commander_still_does_not_find_it(client, commander, leak):
+    assert leak in found_titles(client, commander, "credential")
+    assert leak not in found_titles(client, make_user("otto", EDITOR), "credential")
+
+
+def test_a_restricted_incident_is_not_counted_for_an_outsider(client, leak):
+    client.force_login(make_user("otto", EDITOR))
+    response = client.get(reverse("search:search"), {"q": "credential"})
+    assert {kind.name: n for kind, n in response.context["kind_counts"]}["incident"] == 1

@@ -208,3 +208,27 @@ def test_snippet_is_read_from_a_bounded_prefix_of_the_document(viewer_client, ma
 
 def test_snippet_highlights_a_stem_of_the_word_searched():
     assert f"{SNIPPET_START}scale{SNIPPET_END}" in marked_snippet("Then scale the consumers.", ["scaling"])
+
+
+def test_a_kind_filter_finds_matches_older_than_the_newest_capped_ones(
+    viewer_client, make_runbook, make_incident, monkeypatch
+):
+    from search import backends
+
+    monkeypatch.setattr(backends, "CANDIDATE_LIMIT", 3)
+    make_incident(title="Pool exhausted in checkout")  # older than every runbook below
+    for n in range(3):
+        make_runbook(f"Pool runbook {n}")
+    assert "Pool exhausted in checkout" not in " ".join(hit_titles(search(viewer_client, q="pool")))
+    assert "Pool exhausted in checkout" in " ".join(
+        hit_titles(search(viewer_client, q="pool", kind="incident"))
+    )
+
+
+def test_kind_counts_and_total_count_the_ranked_matches(viewer_client, make_runbook, make_incident):
+    make_incident(title="Pool exhausted in checkout")
+    make_runbook("Pool runbook")
+    make_runbook("Pool sizing")
+    response = search(viewer_client, q="pool")
+    assert {kind.name: n for kind, n in response.context["kind_counts"]}["runbook"] == 2
+    assert response.context["page_obj"].paginator.count == 3
