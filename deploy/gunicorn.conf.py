@@ -4,6 +4,7 @@ Threaded workers: pages spend much of their time waiting on the database, and th
 Every knob can be overridden from the environment.
 """
 
+import gc
 import os
 
 wsgi_app = "config.wsgi:application"
@@ -23,3 +24,11 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+
+
+def post_worker_init(worker):
+    """Once a worker has loaded Hindsight, its objects (modules, URLconf, templates, settings) live as long as it
+    does: freeze them out of the garbage collector's view, so a full collection walks only what requests made
+    (at scale 1.0 a full collection over everything took 115-175 ms, the page's p95)."""
+    gc.collect()
+    gc.freeze()
