@@ -1,7 +1,7 @@
 import django_filters
 from django import forms
 
-from core.filters import WindowedDateFromToRangeFilter
+from core.filters import SharedFormFilterSet, WindowedDateFromToRangeFilter
 from core.form_renderer import NamedChoiceSelect
 from core.ordering import CaseInsensitiveOrderingFilter
 
@@ -10,7 +10,7 @@ from .models import Category, DetectionSource, Incident, Kind, Service, Severity
 KIND_CHOICES = [("real", "Real incidents only"), ("practice", "Practice only (drills, game days, tabletops)")]
 
 
-class IncidentFilter(django_filters.FilterSet):
+class IncidentFilter(SharedFormFilterSet):
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label="Title contains")
     severity = django_filters.MultipleChoiceFilter(
         choices=Severity.choices, widget=forms.CheckboxSelectMultiple, method="filter_severity"

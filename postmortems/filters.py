@@ -5,7 +5,7 @@ from django_filters.fields import ModelChoiceField
 
 from accounts.selectors import people
 from core import freshness
-from core.filters import WindowedDateFromToRangeFilter
+from core.filters import SharedFormFilterSet, WindowedDateFromToRangeFilter
 from core.freshness import Fresh
 from core.people import display_name
 from incidents.models import Service
@@ -13,7 +13,7 @@ from incidents.models import Service
 from .models import ActionItem, Postmortem
 
 
-class PostmortemFilter(django_filters.FilterSet):
+class PostmortemFilter(SharedFormFilterSet):
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label="Title contains")
     status = django_filters.ChoiceFilter(choices=Postmortem.Status.choices, empty_label="Any status")
     overdue = django_filters.BooleanFilter(

@@ -1,6 +1,7 @@
 import django_filters
 from django import forms
 
+from core.filters import SharedFormFilterSet
 from core.form_renderer import NamedChoiceSelect
 from core.ordering import CaseInsensitiveOrderingFilter, text_order
 from incidents.models import Service
@@ -29,7 +30,7 @@ class RunbookOrderingFilter(CaseInsensitiveOrderingFilter):
         return qs.order_by(*ordering, text_order("title"), "id") if ordering else qs
 
 
-class RunbookFilter(django_filters.FilterSet):
+class RunbookFilter(SharedFormFilterSet):
     q = django_filters.CharFilter(method="filter_text", label="Search title, text, tags")
     service = django_filters.ModelChoiceFilter(
         field_name="services",
