@@ -58,7 +58,10 @@ def mentions_of(
     longer to plan it (~5 ms) than to run it, on every incident, postmortem and runbook page.
     """
     parts = (type(target).__name__, target.pk, viewer.pk)
-    return freshness.cached("mentions", parts, lambda: Fresh(_mentions_of(target, viewer=viewer)))
+    mentions: list[MentionedIn] = freshness.cached(
+        "mentions", parts, lambda: Fresh(_mentions_of(target, viewer=viewer))
+    )
+    return mentions
 
 
 def _mentions_of(
