@@ -38,7 +38,7 @@ FORMAT = 1
 
 # The first table a write statement names (Django quotes names; raw SQL may not).
 _WRITE = re.compile(
-    r"\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?|MERGE\s+INTO)\s+(?:ONLY\s+)?[\"`]?(\w+)",
+    r"\s*(?:INSERT\s+(?:OR\s+(?:IGNORE|REPLACE)\s+)?INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?|MERGE\s+INTO)\s+(?:ONLY\s+)?[\"`]?(\w+)",
     re.IGNORECASE,
 )
 # Tables written while people only read, and that no dashboard shows.

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
@@ -12,7 +13,9 @@ from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 
+from core import freshness
 from core.durations import format_duration
+from core.freshness import Fresh
 from core.pagination import keyset_page
 from documents.views import warn_about_missing_references
 from references.selectors import mentions_of
@@ -137,6 +140,22 @@ class DeclareIncidentView(PermissionRequiredMixin, CreateView):
 
 class IncidentDetailView(DetailView):
     template_name = "incidents/incident_detail.html"
+
+    def get_object(self, queryset=None):
+        """The incident with everything its page shows (eight queries), cached per reader under the write
+        generation (core.freshness): any write (a timeline entry, a status change, a new role, restricting it)
+        reads it again, and who may see it is decided for this reader, as the query does."""
+        if queryset is not None:
+            return super().get_object(queryset)
+        pk = self.kwargs[self.pk_url_kwarg]
+        incident = freshness.cached(
+            "incident-page",
+            (pk, self.request.user.pk),
+            lambda: Fresh(self.get_queryset().filter(pk=pk).first()),
+        )
+        if incident is None:
+            raise Http404("No incident found matching the query")
+        return incident
 
     def get_queryset(self):
         return (

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import date as date_filter
 from django.template.loader import render_to_string
@@ -19,6 +19,8 @@ from django.views.generic import DetailView, UpdateView
 from django_filters.views import FilterView
 
 from accounts.selectors import known_people_names, people
+from core import freshness
+from core.freshness import Fresh
 from core.limits import MAX_BODY_LENGTH
 from core.pagination import KeysetListMixin
 from core.people import display_name
@@ -183,9 +185,28 @@ class PostmortemDetailView(DetailView):
             )
         )
 
+    def get_object(self, queryset=None):
+        """The postmortem with its people and action items (five queries) and the blaming-language findings in
+        its text (a query and a scan of the text), cached per reader under the write generation
+        (core.freshness): any write (an edit, a new action item, a renamed person, restricting its incident)
+        reads them again, and who may see it is decided for this reader, as the query does."""
+        if queryset is not None:
+            return super().get_object(queryset)
+        pk = self.kwargs[self.pk_url_kwarg]
+        postmortem, self.findings = freshness.cached(
+            "postmortem-read", (pk, self.request.user.pk), lambda: Fresh(self._read(pk))
+        )
+        if postmortem is None:
+            raise Http404("No postmortem found matching the query")
+        return postmortem
+
+    def _read(self, pk):
+        postmortem = self.get_queryset().filter(pk=pk).first()
+        return postmortem, postmortem and check_text(postmortem.body)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["findings"] = check_text(self.object.body)
+        context["findings"] = self.findings
         context.update(presence_context(self.request, self.object, editing=False))
         context.update(review_context(self.request, self.object))
         context["is_overdue"] = self.object.is_overdue()

@@ -10,6 +10,8 @@ from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 
+from core import freshness
+from core.freshness import Fresh
 from core.pagination import KeysetListMixin
 from documents.views import ConflictSafeEditMixin, merge_options, presence_context
 from incidents.models import Incident, Service, visible_q
@@ -66,14 +68,42 @@ class RunbookDetailView(DetailView):
             .prefetch_related("services", "tags")
         )
 
+    def get_object(self, queryset=None):
+        """The runbook, its contents, its uses and open action items this reader may see (six queries), cached
+        per reader under the write generation (core.freshness): any write reads them again, and so does the
+        moment the runbook falls due for review."""
+        if queryset is not None:
+            return super().get_object(queryset)
+        slug = self.kwargs[self.slug_url_kwarg]
+        runbook, self.shown = freshness.cached(
+            "runbook-page", (slug, self.request.user.pk), lambda: self._read(slug)
+        )
+        if runbook is None:
+            raise Http404("No runbook found matching the query")
+        return runbook
+
+    def _read(self, slug):
+        runbook = self.get_queryset().filter(slug=slug).first()
+        if runbook is None:
+            return Fresh((None, {}))
+        user = self.request.user
+        shown = {
+            "toc": table_of_contents(runbook.rendered_body),
+            "usages": list(
+                runbook.usages.filter(visible_q(user, "incident__")).select_related(
+                    "incident", "recorded_by"
+                )[:USAGES_SHOWN]
+            ),
+            "open_action_items": open_action_items_for(runbook, user),
+        }
+        # "Due for review" changes with the clock alone, when the review falls due.
+        falls_due = None if runbook.is_due_for_review else runbook.review_due_at
+        return Fresh((runbook, shown), until=falls_due)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         runbook = self.object
-        context["toc"] = table_of_contents(runbook.rendered_body)
-        context["usages"] = runbook.usages.filter(visible_q(self.request.user, "incident__")).select_related(
-            "incident", "recorded_by"
-        )[:USAGES_SHOWN]
-        context["open_action_items"] = open_action_items_for(runbook, self.request.user)
+        context.update(self.shown)
         context["mentions"] = mentions_of(runbook, viewer=self.request.user)
         context["mention_syntax"] = f"[[{runbook.title}]]"
         context.update(presence_context(self.request, runbook, editing=False))
