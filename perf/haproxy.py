@@ -9,7 +9,7 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-from perf.server import wait_until_up
+from perf.server import stop, wait_until_up
 
 # Health checks every 500 ms, a node is out after 2 failures and back after 2 successes. A request whose
 # connection to a dead node is refused is sent to another node (redispatch); a request already running on a node
@@ -63,13 +63,7 @@ def running_haproxy(port, stats_port, node_ports, log_path=None):
             wait_until_up(f"http://127.0.0.1:{port}/accounts/login/")
             yield process
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-            if log_path:
-                log.close()
+            stop(process, log)
 
 
 def node_states(stats_port):

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import psycopg
 
+from perf.server import stop
+
 # Few server connections for many clients, all kept open and handed out in turn (round robin instead of the most
 # recently used), so that consecutive transactions of one Django connection really do run on different PostgreSQL
 # connections. No Unix socket; the admin console answers `admin_users`.
@@ -80,13 +82,7 @@ def running_pgbouncer(port, database, *, pool_size=POOL_SIZE, log_path=None):
             wait_for_port(port, process)
             yield process
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-            if log_path:
-                log.close()
+            stop(process, log)
 
 
 def wait_for_port(port, process, timeout=10):

@@ -55,13 +55,18 @@ def running_gunicorn(
         wait_until_up(f"http://127.0.0.1:{port}{ready_path}")
         yield process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        if log_path:
-            log.close()
+        stop(process, log, timeout=30)
+
+
+def stop(process, log, timeout=10):
+    """End a server started for a benchmark or a test: politely, then by force; close its log file."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    if log is not subprocess.DEVNULL:
+        log.close()
 
 
 class GunicornNode:
