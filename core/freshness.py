@@ -4,7 +4,7 @@ One generation counter (in the cache, so every app node sees it) is part of ever
 database moves it: a wrapper on each database connection sees every INSERT, UPDATE, DELETE and TRUNCATE the ORM
 sends (saves, deletes, `QuerySet.update()`, `bulk_create()`, cascades and raw SQL alike — model signals miss
 most of those), so a cached figure is never older than the last write. Writes that no dashboard reads (sessions,
-logins, the notification outbox, API token use, the search index) leave it alone.
+logins, the notification outbox, API token use) leave it alone.
 
 A figure that changes with the clock alone (an update falling overdue, a due date passing) is cached with the
 moment it next changes (`Fresh.until`); the day and the time zone are part of the key.
@@ -43,7 +43,7 @@ _WRITE = re.compile(
 )
 # Tables written while people only read, and that no dashboard shows.
 UNWATCHED_TABLES = frozenset({"django_session", "notifications_notification"})
-UNWATCHED_PREFIXES = ("axes_", "api_", "search_")
+UNWATCHED_PREFIXES = ("axes_", "api_")
 # Logging in stamps the user row; nothing cached shows when anyone last logged in.
 _LAST_LOGIN_ONLY = re.compile(r'\s*UPDATE\s+"auth_user"\s+SET\s+"last_login"\s*=\s*%s\s+WHERE', re.IGNORECASE)
 

@@ -23,7 +23,7 @@ from core.csv_export import csv_response
 from core.freshness import Fresh
 from core.pagination import KeysetListMixin, keyset_page
 from core.people import display_name
-from dashboard.visibility import cached_for_viewer
+from dashboard.visibility import CachedResultsMixin, cached_for_viewer
 from incidents.models import Service, visible_q
 from reviews.models import ReviewComment
 from reviews.selectors import waiting_for_review
@@ -38,15 +38,23 @@ DUE_SOON_DAYS = 7
 RECENTLY_CLOSED_DAYS = 14
 
 
+SECTION_HEADINGS = {
+    "unowned": "Unowned",
+    "overdue": "Overdue",
+    "due_soon": "Due this week",
+    "recently_closed": "Recently closed",
+}
+
+
 def review_sections(items, today, now):
     """(key, heading, queryset) for the review meeting, in the order it is run."""
     return [
-        ("unowned", "Unowned", items.unowned().by_due_date()),
-        ("overdue", "Overdue", items.overdue(today).by_due_date()),
-        ("due_soon", "Due this week", items.due_within(DUE_SOON_DAYS, today).by_due_date()),
+        ("unowned", SECTION_HEADINGS["unowned"], items.unowned().by_due_date()),
+        ("overdue", SECTION_HEADINGS["overdue"], items.overdue(today).by_due_date()),
+        ("due_soon", SECTION_HEADINGS["due_soon"], items.due_within(DUE_SOON_DAYS, today).by_due_date()),
         (
             "recently_closed",
-            "Recently closed",
+            SECTION_HEADINGS["recently_closed"],
             items.recently_closed(RECENTLY_CLOSED_DAYS, now).order_by("-completed_at", "-id"),
         ),
     ]
@@ -186,10 +194,13 @@ def review(request):
     )
 
 
-class ActionItemListView(KeysetListMixin, ListView):
-    """Every item matching the review page's filters (and optionally one of its sections), walked by keyset."""
+class ActionItemListView(CachedResultsMixin, KeysetListMixin, ListView):
+    """Every item matching the review page's filters (and optionally one of its sections), walked by keyset. The
+    filters and rows are rendered once per write generation for everyone who may see the same items with the same
+    rights (CachedResultsMixin), and again when a recently closed item leaves its window."""
 
     template_name = "actions/actionitem_list.html"
+    results_template_name = "actions/_actionitem_results.html"
 
     def get_paginate_by(self, queryset):
         return settings.HINDSIGHT_PAGE_SIZE  # read per request, so a test can shrink the pages
@@ -202,7 +213,7 @@ class ActionItemListView(KeysetListMixin, ListView):
         self.filter = filtered_items(self.request, self.owners)
         items = self.filter.qs
         self.section = self.request.GET.get("section", "")
-        for key, heading, queryset in review_sections(items, timezone.localdate(), timezone.now()):
+        for key, heading, queryset in review_sections(items, timezone.localdate(self.now), self.now):
             if key == self.section:
                 self.section_heading = heading
                 return queryset
@@ -220,9 +231,19 @@ class ActionItemListView(KeysetListMixin, ListView):
             owner_options=self.owners,
             status_choices=ActionItem.Status.choices,
             query=self.request.GET.urlencode(),
-            today=timezone.localdate(),
+            today=timezone.localdate(self.now),
         )
         return context
+
+    def get_page_context(self):
+        section = self.request.GET.get("section", "")
+        return {
+            "heading": SECTION_HEADINGS.get(section, "All action items"),
+            "owner_datalist": owner_datalist,
+        }
+
+    def results_until(self, now):
+        return recently_closed_ends(now)
 
 
 def my_action_items(request):

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Min, Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import date as date_filter
@@ -25,6 +25,7 @@ from core.limits import MAX_BODY_LENGTH
 from core.pagination import KeysetListMixin
 from core.people import display_name
 from core.ratelimit import rate_limited
+from dashboard.visibility import CachedResultsMixin
 from documents.models import EditConflict
 from documents.views import (
     ConflictSafeEditMixin,
@@ -70,11 +71,14 @@ LIST_COLUMNS = (
 )
 
 
-class PostmortemListView(KeysetListMixin, FilterView):
-    """Newest first, walked by keyset ("Older →" / "← Newer") to the very first postmortem."""
+class PostmortemListView(CachedResultsMixin, KeysetListMixin, FilterView):
+    """Newest first, walked by keyset ("Older →" / "← Newer") to the very first postmortem. The filters and rows
+    are rendered once per write generation for everyone who may see the same postmortems (CachedResultsMixin), and
+    again when a draft falls overdue."""
 
     filterset_class = PostmortemFilter
     template_name = "postmortems/postmortem_list.html"
+    results_template_name = "postmortems/_postmortem_results.html"
 
     def get_queryset(self):
         # unhidden_q: the rows of visible_to, counted without reading every incident (100 → 5 ms at 50,000).
@@ -89,8 +93,16 @@ class PostmortemListView(KeysetListMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["rows"] = list_rows(context["object_list"], now=timezone.now())
+        context["rows"] = list_rows(context["object_list"], now=self.now)
         return context
+
+    def results_until(self, now):
+        """When the next unpublished postmortem (of any incident) falls overdue: its row's flag and the "Overdue
+        only" filter change then."""
+        due = settings.HINDSIGHT_POSTMORTEM_DUE
+        waiting = Postmortem.objects.unpublished().filter(incident__resolved_at__gte=now - due)
+        first = waiting.aggregate(first=Min("incident__resolved_at"))["first"]
+        return first + due if first else None
 
 
 _STAND_IN_PK = 987654321

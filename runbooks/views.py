@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.db.models import Prefetch
+from django.db.models import Min, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,6 +13,7 @@ from django_filters.views import FilterView
 from core import freshness
 from core.freshness import Fresh
 from core.pagination import KeysetListMixin
+from dashboard.visibility import CachedResultsMixin
 from documents.views import ConflictSafeEditMixin, merge_options, presence_context
 from incidents.models import Incident, Service, visible_q
 from postmortems.models import ActionItem
@@ -29,17 +30,27 @@ from .outline import NEW_RUNBOOK_BODY
 USAGES_SHOWN = 50
 
 
-class RunbookListView(KeysetListMixin, FilterView):
-    """Walked by keyset ("Next →" / "← Previous") in every sort, so the last runbook is as close as the first."""
+class RunbookListView(CachedResultsMixin, KeysetListMixin, FilterView):
+    """Walked by keyset ("Next →" / "← Previous") in every sort, so the last runbook is as close as the first.
+    The filters and rows are rendered once per write generation (CachedResultsMixin), and again when a runbook's
+    review falls due."""
 
     filterset_class = RunbookFilter
     template_name = "runbooks/runbook_list.html"
-    queryset = (
-        Runbook.objects.with_review_state()
-        .defer("body", "rendered_body")  # a list shows neither
-        .select_related("last_reviewed_by")
-        .prefetch_related(Prefetch("services", queryset=Service.objects.only("id", "name")), "tags")
-    )
+    results_template_name = "runbooks/_runbook_results.html"
+
+    def get_queryset(self):
+        return (
+            Runbook.objects.with_review_state(self.now)  # due for review as of this request, not of start-up
+            .defer("body", "rendered_body")  # a list shows neither
+            .select_related("last_reviewed_by")
+            .prefetch_related(Prefetch("services", queryset=Service.objects.only("id", "name")), "tags")
+        )
+
+    def results_until(self, now):
+        """When the next runbook's review falls due: its "Due for review" tag and the state filter change then."""
+        upcoming = Runbook.objects.with_review_due_at().filter(review_due_at__gt=now)
+        return upcoming.aggregate(first=Min("review_due_at"))["first"]
 
     def get_paginate_by(self, queryset):
         return settings.HINDSIGHT_PAGE_SIZE  # read per request, so a test can shrink the pages

@@ -25,6 +25,8 @@ pytestmark = pytest.mark.django_db
         'UPDATE "auth_user" SET "is_superuser" = %s WHERE "auth_user"."id" = %s',
         # SQLite's many-to-many add(): someone added to a restricted incident or to a group
         'INSERT OR IGNORE INTO "incidents_incident_participants" ("incident_id", "user_id") VALUES (%s, %s)',
+        # the search index, which the search page's cached results read (a reindex outside any model save)
+        'UPDATE "search_searchdocument" SET "search_vector" = %s',
     ],
 )
 def test_a_write_to_a_table_a_dashboard_reads_moves_the_figures(sql):
@@ -38,7 +40,6 @@ def test_a_write_to_a_table_a_dashboard_reads_moves_the_figures(sql):
         'SELECT "id" FROM "incidents_incident" WHERE "title" = \'UPDATE x\' FOR UPDATE',
         'UPDATE "django_session" SET "session_data" = %s WHERE "session_key" = %s',
         'INSERT INTO "notifications_notification" ("kind") VALUES (%s)',
-        'UPDATE "search_searchdocument" SET "search_vector" = %s',
         'UPDATE "auth_user" SET "last_login" = %s WHERE "auth_user"."id" = %s',
     ],
 )

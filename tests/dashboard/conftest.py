@@ -1,9 +1,12 @@
 import os
 import uuid
+from datetime import datetime, time
+from types import SimpleNamespace
 
 import pytest
 import redis
 from django.core.cache.backends.redis import RedisCache
+from django.utils import timezone
 
 from core import freshness
 
@@ -28,3 +31,11 @@ def shared_cache(monkeypatch):
     yield node
     for key in server.scan_iter(match=f"{prefix}:*"):  # the generation never expires by itself
         server.delete(key)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """A clock that moves only when a test moves it, from today's local noon (no day ends during a test)."""
+    state = SimpleNamespace(now=timezone.make_aware(datetime.combine(timezone.localdate(), time(12))))
+    monkeypatch.setattr(timezone, "now", lambda: state.now)
+    return state

@@ -4,7 +4,7 @@ count or a row of an incident they may not see. Against the real Redis where the
 """
 
 import json
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -32,14 +32,6 @@ def home(client):
 
 def review(client, **filters):
     return client.get(REVIEW, filters).context["counts"]
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """A clock that moves only when a test moves it, from today's local noon (no day ends during a test)."""
-    state = SimpleNamespace(now=timezone.make_aware(datetime.combine(timezone.localdate(), time(12))))
-    monkeypatch.setattr(timezone, "now", lambda: state.now)
-    return state
 
 
 @pytest.fixture

@@ -1,0 +1,175 @@
+"""The lists and the search page render their results once per write generation (dashboard.visibility
+.CachedResultsMixin, search.views.search), shared by readers who may see the same rows: every write shows on the
+next request, rows that change with the clock alone change on time, and nobody is shown a row cached for a reader
+with more rights. Read from the HTML, as a reader sees it; against the real Redis where there is one."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from incidents import services as incident_services
+from incidents.models import Status
+from postmortems import services as postmortem_services
+from postmortems.models import ActionItem
+from runbooks import services as runbook_services
+from runbooks.models import Runbook
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_cache")]
+
+INCIDENTS = reverse("incidents:list")
+
+
+def text(client, url, params=None) -> str:
+    response = client.get(url, params or {})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def incident_row(html: str, incident) -> str:
+    """The list row of `incident` ("" when it is not on the page)."""
+    match = re.search(rf'<tr>\s*<td><a href="[^"]*/{incident.pk}/">.*?</tr>', html, re.S)
+    return match.group(0) if match else ""
+
+
+def test_a_declared_incident_shows_on_a_cached_list_at_once(viewer_client, editor, service):
+    text(viewer_client, INCIDENTS)
+    incident_services.declare_incident(
+        by=editor, title="Cache cluster eviction storm", severity=2, services=[service]
+    )
+    assert "Cache cluster eviction storm" in text(viewer_client, INCIDENTS)
+
+
+def test_a_second_visit_shows_the_same_rows_without_reading_them_again(viewer_client, make_incident):
+    make_incident(title="Queue backlog in billing")
+    text(viewer_client, INCIDENTS)
+    with CaptureQueriesContext(connection) as second:
+        html = text(viewer_client, INCIDENTS)
+    assert "Queue backlog in billing" in html
+    assert [query["sql"] for query in second if "incidents_" in query["sql"]] == []
+
+
+def test_a_status_change_shows_in_the_row_at_once(viewer_client, editor, make_incident):
+    incident = make_incident(status=Status.INVESTIGATING)
+    assert "Investigating" in incident_row(text(viewer_client, INCIDENTS), incident)
+    incident_services.change_status(incident=incident, status=Status.MONITORING, by=editor)
+    assert "Monitoring" in incident_row(text(viewer_client, INCIDENTS), incident)
+
+
+def test_an_open_incidents_duration_grows_while_its_row_is_cached(clock, viewer_client, make_incident):
+    incident = make_incident(status=Status.INVESTIGATING, started_at=clock.now - timedelta(minutes=30))
+    assert "30 min" in incident_row(text(viewer_client, INCIDENTS), incident)
+    clock.now += timedelta(minutes=15)
+    assert "45 min" in incident_row(text(viewer_client, INCIDENTS), incident)
+
+
+def test_restricting_an_incident_hides_its_row_at_once(viewer_client, editor, make_incident):
+    incident = make_incident(title="Leaked signing key")
+    assert incident_row(text(viewer_client, INCIDENTS), incident)
+    incident_services.update_incident(incident=incident, by=editor, restricted=True)
+    assert "Leaked signing key" not in text(viewer_client, INCIDENTS)
+
+
+def test_a_restricted_row_cached_for_its_responder_is_never_shown_to_an_outsider(
+    client, viewer, editor, make_incident
+):
+    make_incident(title="Leaked signing key", restricted=True, commander=editor)
+    client.force_login(editor)
+    assert "Leaked signing key" in text(client, INCIDENTS)
+    client.force_login(viewer)
+    assert "Leaked signing key" not in text(client, INCIDENTS)
+
+
+def test_filtered_lists_are_cached_apart(viewer_client, make_incident):
+    make_incident(title="Checkout down", severity=1)
+    make_incident(title="Slow admin page", severity=4)
+    text(viewer_client, INCIDENTS)
+    assert "Slow admin page" not in text(viewer_client, INCIDENTS, {"severity": "1"})
+
+
+def test_a_draft_postmortem_falls_overdue_on_the_list_when_its_time_is_up(
+    clock, viewer_client, editor, make_incident, settings
+):
+    resolved = make_incident(
+        started_at=clock.now - timedelta(hours=3), resolved_at=clock.now - timedelta(hours=1)
+    )
+    postmortem_services.start_postmortem(incident=resolved, by=editor)
+    settings.HINDSIGHT_POSTMORTEM_DUE = timedelta(hours=1, minutes=30)
+    url = reverse("postmortems:list")
+    assert 'tag--bad">Overdue' not in text(viewer_client, url)
+    clock.now += timedelta(minutes=31)
+    assert 'tag--bad">Overdue' in text(viewer_client, url)
+
+
+def test_a_runbook_falls_due_for_review_on_the_list_on_its_day(clock, viewer_client, editor):
+    runbook = Runbook(
+        title="Failover the primary", body="## Steps\n\nPromote the replica.\n", review_interval_days=1
+    )
+    runbook.save_revision(editor)
+    runbook_services.mark_reviewed(runbook=runbook, by=editor, now=clock.now - timedelta(hours=23))
+    url = reverse("runbooks:list")
+    assert "Failover the primary" not in text(viewer_client, url, {"due": "on"})
+    clock.now += timedelta(hours=2)
+    assert "Failover the primary" in text(viewer_client, url, {"due": "on"})
+
+
+def test_a_closed_item_leaves_recently_closed_when_its_window_ends(
+    clock, viewer_client, editor, make_incident
+):
+    postmortem, _ = postmortem_services.start_postmortem(incident=make_incident(), by=editor)
+    item = postmortem_services.create_action_item(
+        postmortem=postmortem, by=editor, title="Add a canary stage"
+    )
+    ActionItem.objects.filter(pk=item.pk).update(
+        status=ActionItem.Status.DONE, completed_at=clock.now - timedelta(days=14, minutes=-5)
+    )
+    url = reverse("actions:list")
+    assert "Add a canary stage" in text(viewer_client, url, {"section": "recently_closed"})
+    clock.now += timedelta(minutes=10)
+    assert "Add a canary stage" not in text(viewer_client, url, {"section": "recently_closed"})
+
+
+def test_an_editor_and_a_viewer_see_their_own_controls_on_the_same_list(
+    client, viewer, editor, make_incident
+):
+    postmortem, _ = postmortem_services.start_postmortem(incident=make_incident(), by=editor)
+    postmortem_services.create_action_item(postmortem=postmortem, by=editor, title="Add a canary stage")
+    url = reverse("actions:list")
+    client.force_login(editor)
+    assert 'id="owner-' in text(client, url)  # the inline "reassign" field
+    client.force_login(viewer)
+    assert 'id="owner-' not in text(client, url)
+
+
+def test_a_cached_form_carries_each_readers_own_csrf_token(client, editor, make_incident):
+    postmortem, _ = postmortem_services.start_postmortem(incident=make_incident(), by=editor)
+    postmortem_services.create_action_item(postmortem=postmortem, by=editor, title="Add a canary stage")
+    url = reverse("actions:list")
+    client.force_login(editor)
+    text(client, url)
+    response = client.get(url)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode()).group(1)
+    assert token != "<!--csrf-token-->"
+
+
+def test_a_new_incident_is_found_by_a_search_cached_before_it(viewer_client, editor, service):
+    url = reverse("search:search")
+    assert "partition skew" not in text(viewer_client, url, {"q": "kafka"})
+    incident_services.declare_incident(
+        by=editor, title="Kafka partition skew", severity=3, services=[service]
+    )
+    assert "partition skew" in text(viewer_client, url, {"q": "kafka"})  # after the highlighted word
+
+
+def test_a_restricted_incident_found_for_its_responder_is_not_found_for_an_outsider(
+    client, viewer, editor, make_incident
+):
+    make_incident(title="Kafka credentials leaked", restricted=True, commander=editor)
+    url = reverse("search:search")
+    client.force_login(editor)
+    assert "credentials leaked" in text(client, url, {"q": "kafka"})
+    client.force_login(viewer)
+    assert "credentials leaked" not in text(client, url, {"q": "kafka"})
