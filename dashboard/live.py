@@ -73,6 +73,27 @@ def _awaiting_ack(now, start, target):
     )
 
 
+def _ack_pending(now, start, target):
+    """The incident page's response target while nobody has acknowledged (Incident.response_target_check)."""
+    elapsed = now - start
+    if elapsed <= target:
+        return format_html(
+            '<p class="target target--met">Awaiting acknowledgement: {} of {} target</p>',
+            format_duration(elapsed),
+            format_duration(target),
+        )
+    return format_html(
+        '<p class="target target--missed">Not acknowledged: {}, target {} breached</p>',
+        format_duration(elapsed),
+        format_duration(target),
+    )
+
+
+def _since_duration(now, moment):
+    """{{ now|sub:moment|duration }}: how long ago, as a duration ("1 h 5 min")."""
+    return format_duration(now - moment) if moment else ""
+
+
 def _update_overdue(now, due):
     """Incident.next_update_due has passed."""
     return mark_safe('<span class="tag tag--bad">update overdue</span>') if due and due < now else ""
@@ -82,5 +103,7 @@ KINDS: dict[str, Callable[..., str]] = {
     "since": _since,
     "open_for": _open_for,
     "awaiting_ack": _awaiting_ack,
+    "ack_pending": _ack_pending,
+    "since_duration": _since_duration,
     "update_overdue": _update_overdue,
 }

@@ -553,8 +553,8 @@ class Incident(models.Model):
     def response_target_check(self, now=None):
         """Was (or is) acknowledgement within the severity's response target?
 
-        Returns a dict: target, elapsed, met (True/False), pending (still waiting for acknowledgement);
-        None when the severity is unknown (no target to check against).
+        Returns a dict: target, start (when the clock started), elapsed, met (True/False), pending (still waiting
+        for acknowledgement); None when the severity is unknown (no target to check against).
         """
         target = self.response_target
         if target is None:
@@ -562,9 +562,21 @@ class Incident(models.Model):
         start = self.detected_at or self.started_at
         if self.acknowledged_at:
             elapsed = self.acknowledged_at - start
-            return {"target": target, "elapsed": elapsed, "met": elapsed <= target, "pending": False}
+            return {
+                "target": target,
+                "start": start,
+                "elapsed": elapsed,
+                "met": elapsed <= target,
+                "pending": False,
+            }
         elapsed = (now or timezone.now()) - start
-        return {"target": target, "elapsed": elapsed, "met": elapsed <= target, "pending": True}
+        return {
+            "target": target,
+            "start": start,
+            "elapsed": elapsed,
+            "met": elapsed <= target,
+            "pending": True,
+        }
 
     def open_for(self, now=None):
         return (self.resolved_at or now or timezone.now()) - self.started_at

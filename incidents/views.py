@@ -4,10 +4,12 @@ from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import date as date_filter
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
@@ -141,23 +143,34 @@ class DeclareIncidentView(PermissionRequiredMixin, CreateView):
 
 
 class IncidentDetailView(DetailView):
-    template_name = "incidents/incident_detail.html"
+    """The incident page. Everything under the header bar is rendered once per write generation for each reader
+    (core.freshness): any write (a timeline entry, a status change, a new role, restricting it) renders it again,
+    and who may see the incident is decided for this reader, as the query does. Durations that grow with the
+    clock are live slots (dashboard.live), and the copy ends when an update or the postmortem falls due."""
 
-    def get_object(self, queryset=None):
-        """The incident with everything its page shows (eight queries), cached per reader under the write
-        generation (core.freshness): any write (a timeline entry, a status change, a new role, restricting it)
-        reads it again, and who may see it is decided for this reader, as the query does."""
-        if queryset is not None:
-            return super().get_object(queryset)
-        pk = self.kwargs[self.pk_url_kwarg]
-        incident = freshness.cached(
-            "incident-page",
-            (pk, self.request.user.pk),
-            lambda: Fresh(self.get_queryset().filter(pk=pk).first()),
+    template_name = "incidents/incident_detail.html"
+    content_template_name = "incidents/_incident_page.html"
+
+    def get(self, request, *args, **kwargs):
+        now = timezone.now()
+        parts = (self.kwargs[self.pk_url_kwarg], request.user.pk, request.get_full_path())
+        page = freshness.cached("incident-page-html", parts, lambda: self.render_page(now), now=now)
+        return self.page_response(page, now)
+
+    def render_page(self, now, **context) -> Fresh:
+        """The page's content as HTML (with a CSRF slot and live slots), its title, and when it goes stale."""
+        self.object = self.get_object()
+        context = self.get_context_data(object=self.object, **context)
+        html = render_to_string(
+            self.content_template_name, {**context, "csrf_token": freshness.CSRF_SLOT}, request=self.request
         )
-        if incident is None:
-            raise Http404("No incident found matching the query")
-        return incident
+        page = {"html": html, "title": f"{self.object.reference} {self.object.title}"}
+        return Fresh(page, until=_page_changes_at(self.object, context["communication"], now))
+
+    def page_response(self, page, now, status=200):
+        content = live.fill(freshness.with_csrf_token(page["html"], self.request), now)
+        context = {"content": content, "page_title": page["title"]}
+        return TemplateResponse(self.request, self.template_name, context, status=status)
 
     def get_queryset(self):
         return (
@@ -213,6 +226,17 @@ class IncidentDetailView(DetailView):
         return context
 
 
+def _page_changes_at(incident, communication, now):
+    """When the incident page changes with the clock alone (its durations are live slots): the next status update
+    falling due, or the postmortem falling overdue."""
+    moments = [communication["next_due"]]
+    postmortem = getattr(incident, "postmortem", None)
+    if postmortem is not None and postmortem.status != postmortem.Status.PUBLISHED:
+        moments.append(postmortem.due_at)
+    upcoming = [moment for moment in moments if moment is not None and moment > now]
+    return min(upcoming, default=None)
+
+
 def incident_alerts(request, pk):
     """Every alert of an incident, a page at a time (the incident page shows the first few)."""
     incident = get_object_or_404(
@@ -250,8 +274,8 @@ def add_timeline_entry(request, pk):
     # Re-show the incident page with the scribe's text kept and the error beside the box.
     view = IncidentDetailView()
     view.setup(request, pk=pk)
-    view.object = view.get_object()
-    return view.render_to_response(view.get_context_data(object=view.object, timeline_form=form), status=400)
+    now = timezone.now()
+    return view.page_response(view.render_page(now, timeline_form=form).value, now, status=400)
 
 
 @require_POST

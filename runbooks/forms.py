@@ -88,9 +88,10 @@ class RunbookUsageForm(forms.ModelForm):
 
 def runbook_suggestions(incident):
     """Runbooks for the incident's services, the likeliest ones to have been used (one query, bounded)."""
+    # A semi-join from the incident's few services rather than a DISTINCT over every joined row.
+    linked = Runbook.services.through.objects.filter(service__incidents=incident).values("runbook_id")
     return (
-        Runbook.objects.filter(services__incidents=incident)
-        .distinct()
+        Runbook.objects.filter(pk__in=linked)
         .only("title", "slug")
         .order_by(Lower("title"), "id")[:RUNBOOK_SUGGESTIONS]
     )

@@ -173,3 +173,84 @@ def test_a_restricted_incident_found_for_its_responder_is_not_found_for_an_outsi
     assert "credentials leaked" in text(client, url, {"q": "kafka"})
     client.force_login(viewer)
     assert "credentials leaked" not in text(client, url, {"q": "kafka"})
+
+
+# --- the incident page, rendered once per write generation for each reader -----------------------------------
+
+
+def test_an_open_incidents_page_shows_how_long_it_has_been_open_as_the_clock_moves(
+    clock, viewer_client, make_incident
+):
+    incident = make_incident(status=Status.INVESTIGATING, started_at=clock.now - timedelta(minutes=30))
+    assert "open for 30 min" in text(viewer_client, incident.get_absolute_url())
+    clock.now += timedelta(minutes=15)
+    assert "open for 45 min" in text(viewer_client, incident.get_absolute_url())
+
+
+def test_an_unacknowledged_incident_breaches_its_target_on_a_cached_page(clock, viewer_client, make_incident):
+    incident = make_incident(
+        status=Status.INVESTIGATING,
+        severity=1,
+        started_at=clock.now - timedelta(minutes=10),
+        detected_at=clock.now - timedelta(minutes=10),
+        acknowledged_at=None,
+    )
+    assert "Awaiting acknowledgement: 10 min of 15 min target" in text(
+        viewer_client, incident.get_absolute_url()
+    )
+    clock.now += timedelta(minutes=10)
+    assert "Not acknowledged: 20 min, target 15 min breached" in text(
+        viewer_client, incident.get_absolute_url()
+    )
+
+
+def test_a_status_update_falls_overdue_on_a_cached_page(clock, viewer_client, make_incident):
+    incident = make_incident(
+        status=Status.INVESTIGATING,
+        severity=2,
+        started_at=clock.now - timedelta(minutes=50),
+        detected_at=clock.now - timedelta(minutes=50),
+    )
+    assert "Update overdue" not in text(viewer_client, incident.get_absolute_url())
+    clock.now += timedelta(minutes=25)  # SEV-2: an update every hour from detection
+    assert "Update overdue by 15 min" in text(viewer_client, incident.get_absolute_url())
+
+
+def test_a_timeline_entry_shows_on_a_cached_incident_page_at_once(viewer_client, editor, make_incident):
+    incident = make_incident(status=Status.INVESTIGATING)
+    text(viewer_client, incident.get_absolute_url())
+    incident_services.add_timeline_entry(
+        incident=incident, by=editor, kind="action", text="Rolled back the deploy"
+    )
+    assert "Rolled back the deploy" in text(viewer_client, incident.get_absolute_url())
+
+
+def test_a_postmortem_falls_overdue_on_a_cached_incident_page(
+    clock, viewer_client, editor, make_incident, settings
+):
+    resolved = make_incident(
+        started_at=clock.now - timedelta(hours=3), resolved_at=clock.now - timedelta(hours=1)
+    )
+    postmortem_services.start_postmortem(incident=resolved, by=editor)
+    settings.HINDSIGHT_POSTMORTEM_DUE = timedelta(hours=1, minutes=30)
+    assert 'tag--bad">Overdue' not in text(viewer_client, resolved.get_absolute_url())
+    clock.now += timedelta(minutes=31)
+    assert 'tag--bad">Overdue' in text(viewer_client, resolved.get_absolute_url())
+
+
+def test_an_incident_page_cached_for_its_responder_is_not_shown_to_an_outsider(
+    client, viewer, editor, make_incident
+):
+    incident = make_incident(title="Leaked signing key", restricted=True, commander=editor)
+    client.force_login(editor)
+    text(client, incident.get_absolute_url())
+    client.force_login(viewer)
+    assert client.get(incident.get_absolute_url()).status_code == 404
+
+
+def test_an_editors_cached_incident_page_is_not_shown_to_a_viewer(client, viewer, editor, make_incident):
+    incident = make_incident(status=Status.INVESTIGATING)
+    client.force_login(editor)
+    assert 'name="text"' in text(client, incident.get_absolute_url())  # the timeline box
+    client.force_login(viewer)
+    assert 'name="text"' not in text(client, incident.get_absolute_url())

@@ -80,6 +80,7 @@ def test_unacknowledged_incident_breaches_target_as_time_passes(make_incident):
     check = incident.response_target_check(now=incident.detected_at + timedelta(minutes=30))
     assert check == {
         "target": timedelta(minutes=15),
+        "start": incident.detected_at,
         "elapsed": timedelta(minutes=30),
         "met": False,
         "pending": True,
