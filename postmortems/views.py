@@ -7,10 +7,11 @@ from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db import transaction
 from django.db.models import Min, Prefetch
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import date as date_filter
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -183,7 +184,13 @@ def choose_template(request, incident_pk):
 
 
 class PostmortemDetailView(DetailView):
+    """The postmortem as read. Rendered once per write generation for each reader (core.freshness): any write (an
+    edit, a comment, a new action item, a renamed person, restricting its incident) renders it again, and who may
+    see it is decided for this reader, as the query does. Who else is here now is filled in per request; the copy
+    ends when the postmortem falls overdue (the day, for action items falling overdue, is in the key)."""
+
     template_name = "postmortems/postmortem_detail.html"
+    content_template_name = "postmortems/_postmortem_page.html"
 
     def get_queryset(self):
         return (
@@ -197,34 +204,45 @@ class PostmortemDetailView(DetailView):
             )
         )
 
-    def get_object(self, queryset=None):
-        """The postmortem with its people and action items (five queries) and the blaming-language findings in
-        its text (a query and a scan of the text), cached per reader under the write generation
-        (core.freshness): any write (an edit, a new action item, a renamed person, restricting its incident)
-        reads them again, and who may see it is decided for this reader, as the query does."""
-        if queryset is not None:
-            return super().get_object(queryset)
-        pk = self.kwargs[self.pk_url_kwarg]
-        postmortem, self.findings = freshness.cached(
-            "postmortem-read", (pk, self.request.user.pk), lambda: Fresh(self._read(pk))
+    def get(self, request, *args, **kwargs):
+        now = timezone.now()
+        parts = (self.kwargs[self.pk_url_kwarg], request.user.pk, request.get_full_path())
+        page = freshness.cached("postmortem-page-html", parts, lambda: self._render_page(now), now=now)
+        presence_html = render_to_string(
+            "documents/_presence.html",
+            # An unsaved stand-in names the document: presence is kept under its model and number.
+            {**presence_context(request, Postmortem(pk=page["pk"]), editing=False), "csrf_token": ""},
         )
-        if postmortem is None:
-            raise Http404("No postmortem found matching the query")
-        return postmortem
+        html = freshness.with_csrf_token(page["html"], request).replace(PRESENCE_SLOT, presence_html)
+        context = {"content": mark_safe(html), "page_title": page["title"]}
+        return TemplateResponse(request, self.template_name, context)
 
-    def _read(self, pk):
-        postmortem = self.get_queryset().filter(pk=pk).first()
-        return postmortem, postmortem and check_text(postmortem.body)
+    def _render_page(self, now):
+        self.object = postmortem = self.get_object()
+        context = self.get_context_data(object=postmortem, now=now)
+        html = render_to_string(self.content_template_name, context, request=self.request)
+        page = {"html": html, "title": postmortem.title, "pk": postmortem.pk}
+        due = postmortem.due_at
+        falls_overdue = (
+            due if due and due > now and postmortem.status != Postmortem.Status.PUBLISHED else None
+        )
+        return Fresh(page, until=falls_overdue)
 
     def get_context_data(self, **kwargs):
+        now = kwargs.pop("now")
         context = super().get_context_data(**kwargs)
-        context["findings"] = self.findings
-        context.update(presence_context(self.request, self.object, editing=False))
+        context["findings"] = check_text(self.object.body)
+        context["presence_html"] = PRESENCE_SLOT
+        context["csrf_token"] = freshness.CSRF_SLOT
         context.update(review_context(self.request, self.object))
-        context["is_overdue"] = self.object.is_overdue()
-        context["today"] = timezone.localdate()
+        context["is_overdue"] = self.object.is_overdue(now)
+        context["today"] = timezone.localdate(now)
         context["mentions"] = mentions_of(self.object, viewer=self.request.user)
         return context
+
+
+# Where the cached postmortem page has its presence line, filled in per request.
+PRESENCE_SLOT = mark_safe("<!--presence-->")
 
 
 class PostmortemEditView(PermissionRequiredMixin, ConflictSafeEditMixin, UpdateView):

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from documents import presence
 from incidents import services as incident_services
 from incidents.models import Status
 from postmortems import services as postmortem_services
@@ -254,3 +255,51 @@ def test_an_editors_cached_incident_page_is_not_shown_to_a_viewer(client, viewer
     assert 'name="text"' in text(client, incident.get_absolute_url())  # the timeline box
     client.force_login(viewer)
     assert 'name="text"' not in text(client, incident.get_absolute_url())
+
+
+# --- the postmortem as read ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def draft(editor, make_incident):
+    postmortem, _ = postmortem_services.start_postmortem(incident=make_incident(), by=editor)
+    return postmortem
+
+
+def test_an_edit_shows_on_a_cached_postmortem_at_once(viewer_client, editor, draft):
+    text(viewer_client, draft.get_absolute_url())
+    postmortem_services.save_postmortem(
+        postmortem=draft,
+        by=editor,
+        body=draft.body + "\n\nThe connection pool was sized for last year's traffic.\n",
+        expected_version=draft.version,
+    )
+    assert "sized for last year" in text(viewer_client, draft.get_absolute_url())
+
+
+def test_a_colleague_opening_the_editor_shows_on_a_cached_postmortem(viewer_client, editor, draft):
+    assert "is editing" not in text(viewer_client, draft.get_absolute_url())
+    presence.record_heartbeat(document=draft, user=editor)
+    assert "Eddie is editing" in text(viewer_client, draft.get_absolute_url())
+
+
+def test_a_draft_falls_overdue_on_its_cached_page(clock, viewer_client, editor, make_incident, settings):
+    resolved = make_incident(
+        started_at=clock.now - timedelta(hours=3), resolved_at=clock.now - timedelta(hours=1)
+    )
+    postmortem, _ = postmortem_services.start_postmortem(incident=resolved, by=editor)
+    settings.HINDSIGHT_POSTMORTEM_DUE = timedelta(hours=1, minutes=30)
+    assert 'tag--bad">Overdue' not in text(viewer_client, postmortem.get_absolute_url())
+    clock.now += timedelta(minutes=31)
+    assert 'tag--bad">Overdue' in text(viewer_client, postmortem.get_absolute_url())
+
+
+def test_a_postmortem_cached_for_a_responder_is_not_shown_to_an_outsider(
+    client, viewer, editor, make_incident
+):
+    incident = make_incident(restricted=True, commander=editor)
+    postmortem, _ = postmortem_services.start_postmortem(incident=incident, by=editor)
+    client.force_login(editor)
+    text(client, postmortem.get_absolute_url())
+    client.force_login(viewer)
+    assert client.get(postmortem.get_absolute_url()).status_code == 404
