@@ -3,6 +3,7 @@ holds on another, and an editor seen by one node is seen by all. Runs against th
 (database 15, a prefix of its own); skipped where there is none, except in CI, where a missing Redis fails."""
 
 import os
+import threading
 import uuid
 from types import SimpleNamespace
 
@@ -88,6 +89,42 @@ def test_a_node_reuses_its_redis_client_between_operations(two_nodes):
     node = two_nodes[0]
     node.get("anything")
     assert node._cache.get_client() is node._cache.get_client()
+
+
+def test_a_read_after_redis_dropped_the_connection_still_answers(two_nodes):
+    node = two_nodes[0]
+    node.set("greeting", "hello")
+    assert node.get("greeting") == "hello"  # the read connection is open now
+    (held,) = node._cache._held.connections.values()
+    held.send_command("CLIENT", "ID")
+    redis.Redis.from_url(REDIS_TEST_URL).client_kill_filter(_id=held.read_response())
+    assert node.get("greeting") == "hello"
+
+
+def test_each_thread_reads_over_its_own_connection(two_nodes):
+    node = two_nodes[0]
+    node.get("greeting")
+    (mine,) = node._cache._held.connections.values()
+    theirs = []
+
+    def read():
+        node.get("greeting")
+        theirs.extend(node._cache._held.connections.values())
+
+    other = threading.Thread(target=read)
+    other.start()
+    other.join()
+    assert theirs[0] is not mine
+
+
+def test_a_missing_key_reads_as_the_default(two_nodes):
+    assert two_nodes[0].get("absent", "default") == "default"
+
+
+def test_a_missing_key_is_left_out_of_many(two_nodes):
+    node = two_nodes[0]
+    node.set("present", 1)
+    assert node.get_many(["present", "absent"]) == {"present": 1}
 
 
 def test_redis_url_is_read_when_cache_url_is_not_set():
