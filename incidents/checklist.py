@@ -2,7 +2,7 @@
 
 Pure functions over `ChecklistFacts`, which come either from one incident whose timeline, status updates, SMEs,
 postmortem and ticks are prefetched (the incident page: no extra query) or from one annotated row per incident
-(`Incident.objects.with_checklist_facts()`, Insights: one query for any number of incidents).
+(`Incident.objects.checklist_fact_rows()`, Insights: four queries for any number of incidents).
 """
 
 from dataclasses import dataclass, field
@@ -97,7 +97,7 @@ def facts_for_incident(incident) -> ChecklistFacts:
 
 
 def facts_for_row(row: dict) -> ChecklistFacts:
-    """From one `Incident.objects.with_checklist_facts().values(*CHECKLIST_FIELDS)` row."""
+    """From one `Incident.objects.checklist_fact_rows()` row."""
     return ChecklistFacts(
         acknowledged=row["acknowledged_at"] is not None,
         severity_known=row["severity"] != Severity.UNKNOWN,

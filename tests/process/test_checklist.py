@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from incidents.checklist import checklist_for
+from incidents.checklist import checklist_for, facts_for_incident, facts_for_row
 from incidents.models import (
     ChecklistItem,
     Incident,
@@ -163,3 +163,38 @@ def test_insights_shows_compliance(viewer_client, make_incident, service):
     make_incident(services=[service])
     body = viewer_client.get(reverse("insights:index")).content.decode()
     assert "Response checklist compliance" in body
+
+
+def test_insights_reads_each_incidents_facts_as_its_page_does(make_incident, responder, editor):
+    """Insights reads the facts of many incidents by grouped passes (checklist_fact_rows); every incident's must
+    equal what its own page derives from its prefetched rows."""
+    run = make_incident(commander=responder, chat_channel_url="https://chat.example.com/inc", timeline=2)
+    TimelineEntry.objects.filter(incident=run).update(kind=TimelineEntry.Kind.OBSERVATION)
+    TimelineEntry.objects.create(
+        incident=run,
+        occurred_at=run.detected_at + timedelta(minutes=30),
+        kind=TimelineEntry.Kind.STATUS_CHANGE,
+        text=status_change_text("Monitoring", "Resolved", "Error rate back to 0."),
+    )
+    for minutes in (25, 10):
+        StatusUpdate.objects.create(
+            incident=run,
+            status=Status.INVESTIGATING,
+            headline="Checkout problems",
+            message="Looking",
+            posted_at=run.detected_at + timedelta(minutes=minutes),
+        )
+    run.smes.add(editor)
+    Postmortem.objects.create(incident=run, title="What happened")
+    bare = make_incident(timeline=1)  # one automatic status line only
+    make_incident(severity=0, acknowledged_at=None)
+    rows = {row["id"]: facts_for_row(row) for row in Incident.objects.checklist_fact_rows()}
+    pages = {
+        incident.pk: facts_for_incident(incident)
+        for incident in Incident.objects.prefetch_related(
+            "timeline", "status_updates", "smes"
+        ).select_related("postmortem")
+    }
+    assert rows == pages
+    assert rows[run.pk].investigating_entry  # the incidents differ where the facts come from joined rows
+    assert rows[bare.pk].timeline_entries == 1
