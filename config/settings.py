@@ -293,11 +293,10 @@ SHARED_CACHE = CACHES["default"]["BACKEND"].endswith("RedisCache")
 HINDSIGHT_DASHBOARD_CACHE = env_bool(
     "HINDSIGHT_DASHBOARD_CACHE", default=env_bool("HINDSIGHT_INSIGHTS_CACHE", default=SHARED_CACHE)
 )
-# Sessions read through the shared cache (written through to the database); with per-process memory a logout in
-# one worker would not reach another worker's copy, so the plain database sessions stay.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db" if SHARED_CACHE else "django.contrib.sessions.backends.db"
-)
+# Sessions read through the shared cache (written through to the database; cached_db, read together with the
+# signed-in person: accounts/sessions.py); with per-process memory a logout in one worker would not reach another
+# worker's copy, so the plain database sessions stay.
+SESSION_ENGINE = "accounts.sessions" if SHARED_CACHE else "django.contrib.sessions.backends.db"
 # The signed-in person (row and permissions) read through the shared cache, voided on every change to them
 # (accounts.user_cache); per-process memory cannot see another worker's voiding, so without Redis it is off.
 HINDSIGHT_USER_CACHE = env_bool("HINDSIGHT_USER_CACHE", default=SHARED_CACHE)

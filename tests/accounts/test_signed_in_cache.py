@@ -40,7 +40,7 @@ def shared_cache(settings):
             "KEY_PREFIX": prefix,
         }
     }
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    settings.SESSION_ENGINE = "accounts.sessions"
     settings.HINDSIGHT_USER_CACHE = True
     settings.PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.MD5PasswordHasher"
@@ -196,3 +196,56 @@ def test_without_the_user_cache_each_request_reads_the_person(settings):
     with CaptureQueriesContext(connection) as queries:
         client.get("/who/")
     assert len(queries) == 1
+
+
+# --- the session and the person in one round trip (accounts.sessions) -----------------------------------------
+
+
+@pytest.fixture
+def cache_reads(monkeypatch):
+    """Every read the cache sends to Redis (GET and MGET), as a list of their first keys' kinds."""
+    from core.redis_cache import PooledClientRedisCacheClient
+
+    sent = []
+    read = PooledClientRedisCacheClient._read
+
+    def counted(self, *command):
+        sent.append(command[0])
+        return read(self, *command)
+
+    monkeypatch.setattr(PooledClientRedisCacheClient, "_read", counted)
+    return sent
+
+
+def test_a_signed_in_request_reads_its_session_and_person_in_one_round_trip(cache_reads):
+    client = signed_in(make_user("quinn"))
+    cache_reads.clear()
+    client.get("/who/")
+    assert cache_reads == ["MGET"]
+
+
+def test_a_session_now_someone_elses_is_read_as_theirs(cache_reads):
+    quinn, rosa = make_user("quinn"), make_user("rosa")
+    client = signed_in(quinn)
+    session = client.session
+    session["_auth_user_id"] = str(rosa.pk)  # what a takeover of the key would look like: the hint is wrong
+    session["_auth_user_hash"] = rosa.get_session_auth_hash()
+    session.save()
+    assert client.get("/who/").content == b"rosa"
+
+
+def test_a_person_changed_since_the_last_request_is_read_afresh_with_the_session():
+    person = make_user("quinn")
+    client = signed_in(person)
+    person.first_name = "Quincy"
+    person.save()
+    client.get("/who/")  # reads the session with the person's old entry: the token no longer matches
+    assert user_cache.cached_user(person.pk, lambda user_id: None).first_name == "Quincy"
+
+
+def test_nothing_read_for_one_request_is_used_by_the_next(cache_reads):
+    person = make_user("quinn")
+    signed_in(person).get("/who/")  # leaves the session's read behind, if anything did
+    cache_reads.clear()
+    user_cache.cached_user(person.pk, lambda user_id: None)
+    assert cache_reads == ["MGET"]
