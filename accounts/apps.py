@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.core.signals import request_finished, request_started
+from django.core.signals import request_finished
 from django.db.models.signals import post_migrate
 
 
@@ -12,7 +12,6 @@ class AccountsConfig(AppConfig):
         from accounts.roles import sync_role_groups
 
         signals.connect()
-        request_started.connect(user_cache.forget_prefetched, dispatch_uid="signed-in-forget-prefetched")
         request_finished.connect(user_cache.forget_prefetched, dispatch_uid="signed-in-forget-prefetched")
 
         # accounts is the last app in INSTALLED_APPS, so every app's permissions exist by now.

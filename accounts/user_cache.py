@@ -83,7 +83,7 @@ def remember_session(session_cache_key: str, user_id: object) -> None:
 
 
 def forget_prefetched(**kwargs: Any) -> None:
-    """Nothing read for one request is left for the next (request_started / request_finished)."""
+    """Nothing read for one request is left for the next (request_finished)."""
     _prefetched.set(None)
 
 

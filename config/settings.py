@@ -297,6 +297,9 @@ HINDSIGHT_DASHBOARD_CACHE = env_bool(
 # signed-in person: accounts/sessions.py); with per-process memory a logout in one worker would not reach another
 # worker's copy, so the plain database sessions stay.
 SESSION_ENGINE = "accounts.sessions" if SHARED_CACHE else "django.contrib.sessions.backends.db"
+# One-time messages ("Postmortem started.") kept in the session: the default also tries a signed cookie first,
+# whose signer is built on every request, message or not.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # The signed-in person (row and permissions) read through the shared cache, voided on every change to them
 # (accounts.user_cache); per-process memory cannot see another worker's voiding, so without Redis it is off.
 HINDSIGHT_USER_CACHE = env_bool("HINDSIGHT_USER_CACHE", default=SHARED_CACHE)
