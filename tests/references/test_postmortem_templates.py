@@ -2,7 +2,6 @@
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from django.urls import reverse
 
 from postmortems.drafting import fill_template
@@ -99,10 +98,3 @@ def test_a_template_naming_an_unknown_placeholder_is_refused():
     template = PostmortemTemplate(name="Typo", body="{{ incident.titel }}")
     with pytest.raises(ValidationError):
         template.full_clean()
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_built_in_templates_are_back_after_a_flush():
-    call_command("flush", interactive=False, verbosity=0)  # as every browser test's teardown does
-    names = set(PostmortemTemplate.objects.values_list("name", flat=True))
-    assert {"Standard", "Security incident", "Data loss", "Drill / game day"} <= names
