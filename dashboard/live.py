@@ -59,33 +59,33 @@ def _open_for(now, started_at, resolved_at):
     return format_duration((resolved_at or now) - started_at)
 
 
-def _awaiting_ack(now, start, target):
-    """An incident not yet acknowledged, against its severity's response target (Incident.response_target_check)."""
+def _against_target(now, start, target, *, within, breached):
+    """Time waiting for acknowledgement (Incident.response_target_check) in `within`'s markup while inside the
+    target, `breached`'s after it; both may name {elapsed} and {target}."""
     elapsed = now - start
-    if elapsed <= target:
-        return format_html(
-            '<span class="tag tag--warn">awaiting ack: {} of {}</span>',
-            format_duration(elapsed),
-            format_duration(target),
-        )
-    return format_html(
-        '<span class="tag tag--bad">not acknowledged, {} target breached</span>', format_duration(target)
+    markup = within if elapsed <= target else breached
+    return format_html(markup, elapsed=format_duration(elapsed), target=format_duration(target))
+
+
+def _awaiting_ack(now, start, target):
+    """Home's tag for an incident not yet acknowledged."""
+    return _against_target(
+        now,
+        start,
+        target,
+        within='<span class="tag tag--warn">awaiting ack: {elapsed} of {target}</span>',
+        breached='<span class="tag tag--bad">not acknowledged, {target} target breached</span>',
     )
 
 
 def _ack_pending(now, start, target):
-    """The incident page's response target while nobody has acknowledged (Incident.response_target_check)."""
-    elapsed = now - start
-    if elapsed <= target:
-        return format_html(
-            '<p class="target target--met">Awaiting acknowledgement: {} of {} target</p>',
-            format_duration(elapsed),
-            format_duration(target),
-        )
-    return format_html(
-        '<p class="target target--missed">Not acknowledged: {}, target {} breached</p>',
-        format_duration(elapsed),
-        format_duration(target),
+    """The incident page's response target while nobody has acknowledged."""
+    return _against_target(
+        now,
+        start,
+        target,
+        within='<p class="target target--met">Awaiting acknowledgement: {elapsed} of {target} target</p>',
+        breached='<p class="target target--missed">Not acknowledged: {elapsed}, target {target} breached</p>',
     )
 
 
